@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up everything and run every test, on SQLite and on the real PostgreSQL server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+# PostgreSQL must be up on 127.0.0.1:5432 (the storage tests use the real server).
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+exec .venv/bin/python -m pytest --cov=webapp --cov-branch --cov-report=term:skip-covered "$@"

@@ -1,0 +1,45 @@
+import pytest
+
+from webapp import create_app
+from webapp.config import ConfigurationError, load_config
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        load_config(str(tmp_path), "production")
+
+
+def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    settings = load_config(str(tmp_path), "production")
+    assert settings.SECRET_KEY == "x" * 40 and settings.SESSION_COOKIE_SECURE is True
+
+
+def test_development_generates_and_keeps_a_key_under_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = load_config(str(tmp_path), "development").SECRET_KEY
+    second = load_config(str(tmp_path), "development").SECRET_KEY
+    key_file = tmp_path / "secret_key"
+    assert first == second == key_file.read_text() and len(first) == 64
+    assert key_file.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_database_url_defaults_to_sqlite_under_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = load_config(str(tmp_path), "development")
+    assert settings.DATABASE_URL == f"sqlite:///{tmp_path}/guia.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    assert load_config(str(tmp_path), "development").DATABASE_URL.startswith("postgresql://")
+
+
+def test_unknown_environment_name_is_refused(tmp_path):
+    with pytest.raises(ConfigurationError, match="GUIA_ENV"):
+        load_config(str(tmp_path), "staging")
+
+
+def test_app_factory_uses_postgres_when_asked(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    app = create_app({"TESTING": True})
+    engine = app.extensions["db"].engine
+    assert engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"

@@ -1,0 +1,147 @@
+"""Loading the catalog: validated, all or nothing, on both databases, through the CLI."""
+
+import shutil
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from tests.support.databases import BACKENDS
+from webapp.plans import models
+from webapp.plans.catalog import CATALOG_DIR, CatalogError, read_catalog
+from webapp.plans.schema import PRODUCT_SLUGS
+
+pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def catalog_copy(tmp_path):
+    target = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, target)
+    return target
+
+
+def edit(path, change):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def snapshot(session):
+    session.expire_all()
+    return {
+        "products": sorted((p.slug, p.name, p.id) for p in session.scalars(select(models.Product))),
+        "waiting": session.scalar(select(func.count()).select_from(models.WaitingPeriod)),
+        "procedures": session.scalar(select(func.count()).select_from(models.ProductProcedure)),
+        "vocabulary": session.scalar(select(func.count()).select_from(models.Procedure)),
+        "exclusions": session.scalar(select(func.count()).select_from(models.Exclusion)),
+    }
+
+
+def test_the_six_products_are_loaded(session):
+    slugs = set(session.scalars(select(models.Product.slug)))
+    assert slugs == set(PRODUCT_SLUGS)
+
+
+def test_reloading_changes_nothing_and_keeps_ids(runner, session):
+    before = snapshot(session)
+    result = runner.invoke(args=["catalog", "load"])
+    assert result.exit_code == 0, result.output
+    assert "6 produtos" in result.output
+    assert snapshot(session) == before
+
+
+def test_a_valid_change_is_loaded(runner, session, catalog_copy):
+    edit(catalog_copy / "leve-saude.yaml", lambda d: d["products"][0].update(name="LEVE DENTAL RJ 1 Adesão (teste)"))
+    result = runner.invoke(args=["catalog", "load", "--dir", str(catalog_copy)])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    product = session.scalars(select(models.Product).where(models.Product.slug == "leve-dental-rj-1-adesao")).one()
+    assert product.name == "LEVE DENTAL RJ 1 Adesão (teste)"
+
+
+def _unknown_field(d):
+    d["products"][0]["waiting_periods"]["items"][0]["carencia"] = 10
+
+
+def _both_units(d):
+    d["products"][0]["waiting_periods"]["items"][0]["period"] = {"hours": 24, "days": 60}
+
+
+def _missing_name(d):
+    del d["products"][0]["name"]
+
+
+def _unknown_procedure(d):
+    d["products"][0]["coverage"]["categories"][0]["procedures"][0]["procedure"] = "procedimento-inventado"
+
+
+def _bad_area(d):
+    d["products"][0]["coverage_area"] = {"kind": "states", "description": "Estadual"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (_unknown_field, "waiting_periods.items[0].carencia", "campo desconhecido"),
+        (_both_units, "waiting_periods.items[0].period", "exatamente um"),
+        (_missing_name, "name", "campo obrigatório ausente"),
+        (_unknown_procedure, "coverage.categories[0].procedures[0].procedure", "não existe no vocabulário"),
+        (_bad_area, "coverage_area", "sem estados"),
+    ],
+)
+def test_a_malformed_file_names_file_product_and_field_and_changes_nothing(
+    runner, session, catalog_copy, change, field, message
+):
+    before = snapshot(session)
+    # A valid edit in one file and a broken one in another: neither may land.
+    edit(catalog_copy / "leve-saude.yaml", lambda d: d["products"][0].update(name="NÃO DEVE ENTRAR"))
+    edit(catalog_copy / "viventeris-cassems.yaml", change)
+    result = runner.invoke(args=["catalog", "load", "--dir", str(catalog_copy)])
+    assert result.exit_code != 0
+    assert "arquivo viventeris-cassems.yaml" in result.output
+    assert "produto cassems-odonto" in result.output
+    assert f"campo {field}" in result.output
+    assert message in result.output
+    assert snapshot(session) == before
+
+
+def test_broken_yaml_syntax_is_reported_with_its_line(runner, session, catalog_copy):
+    before = snapshot(session)
+    path = catalog_copy / "sao-cristovao.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n  - : [quebrado\n", encoding="utf-8")
+    result = runner.invoke(args=["catalog", "load", "--dir", str(catalog_copy)])
+    assert result.exit_code != 0
+    assert "arquivo sao-cristovao.yaml" in result.output and "YAML inválido (linha" in result.output
+    assert snapshot(session) == before
+
+
+def test_a_missing_product_is_refused(catalog_copy):
+    (catalog_copy / "sintaema-odontoprev.yaml").unlink()
+    with pytest.raises(CatalogError, match="sintaema-convencional"):
+        read_catalog(catalog_copy)
+
+
+def test_a_repeated_slug_is_refused(catalog_copy):
+    edit(catalog_copy / "sao-cristovao.yaml", lambda d: d["products"][0].update(slug="cassems-odonto"))
+    with pytest.raises(CatalogError, match="produto repetido"):
+        read_catalog(catalog_copy)
+
+
+def test_a_failure_while_writing_rolls_everything_back(runner, session, catalog_copy, monkeypatch):
+    before = snapshot(session)
+    edit(catalog_copy / "leve-saude.yaml", lambda d: d["products"][0].update(name="NÃO DEVE ENTRAR"))
+    from webapp.plans import loader
+
+    real_flush_count = {"n": 0}
+    original = loader.load_catalog
+
+    def failing(session_, catalog):
+        original(session_, catalog)
+        real_flush_count["n"] += 1
+        raise RuntimeError("falha simulada depois de escrever tudo")
+
+    monkeypatch.setattr("webapp.cli.load_catalog", failing)
+    result = runner.invoke(args=["catalog", "load", "--dir", str(catalog_copy)])
+    assert result.exit_code != 0 and real_flush_count["n"] == 1
+    assert snapshot(session) == before

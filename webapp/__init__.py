@@ -1,0 +1,104 @@
+"""Guia Odonto — the member app of Brazilian dental plans."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+
+from flask import Flask, g, request
+from jinja2 import StrictUndefined
+from whitenoise import WhiteNoise
+
+from .config import BaseConfig, load_config
+from .core import assets
+from .db import Database, make_engine
+from .extensions import compress, csrf, htmx
+
+_HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+(\.gz)?$")
+
+
+def create_app(config: BaseConfig | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    settings = load_config(app.instance_path)
+    app.config.from_object(settings)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    if app.config["TESTING"]:
+        app.jinja_env.undefined = StrictUndefined
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    engine = app.config.get("DATABASE_ENGINE") or make_engine(app.config["DATABASE_URL"])
+    Database(engine).init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    compress.init_app(app)
+
+    _init_static(app)
+    _init_security_headers(app)
+
+    from .core import formatting, views as core_views
+    from .plans import views as plans_views
+
+    formatting.init_app(app)
+    app.register_blueprint(core_views.bp)
+    app.register_blueprint(plans_views.bp)
+    core_views.register_error_handlers(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_static(app: Flask) -> None:
+    manifest = assets.load_manifest(build_if_missing=True)
+
+    def asset_url(name: str) -> str:
+        return f"/static/dist/{manifest[name]}"
+
+    app.jinja_env.globals["asset_url"] = asset_url
+    # Hashed names never change content, so they may be cached for a year ("immutable").
+    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
+        app.wsgi_app,
+        root=str(assets.DIST_DIR),
+        prefix="static/dist/",
+        max_age=app.config["STATIC_MAX_AGE"],
+        immutable_file_test=lambda path, url: bool(_HASHED.search(url)),
+    )
+
+
+def _init_security_headers(app: Flask) -> None:
+    @app.before_request
+    def _nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
+
+    @app.after_request
+    def _headers(response):
+        nonce = g.get("csp_nonce", "")
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
+            "manifest-src 'self'; worker-src 'self'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
+        if request.path.startswith("/static/"):
+            return response
+        response.headers.setdefault("Cache-Control", "no-store" if request.method != "GET" else "no-cache")
+        return response
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,110 @@
+"""Command line: ``flask --app webapp <group> <command>``.
+
+    db upgrade | db check        migrations (Alembic owns the schema)
+    catalog load | catalog check the plan catalog from webapp/plans/catalog/*.yaml
+    assets build                 hashed static files (htmx comes from npm)
+    setup [--demo]               everything a fresh machine needs, in order
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .core import assets as assets_module
+from .core import migrate
+from .plans.catalog import CATALOG_DIR, CatalogError, read_catalog
+from .plans.loader import load_catalog
+
+db_cli = AppGroup("db", help="Esquema do banco de dados (migrações Alembic).")
+catalog_cli = AppGroup("catalog", help="Catálogo de planos a partir dos arquivos YAML.")
+assets_cli = AppGroup("assets", help="Arquivos estáticos com nomes por conteúdo.")
+
+
+def _engine():
+    return current_app.extensions["db"].engine
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Aplica as migrações até REVISION (padrão: head)."""
+    migrate.upgrade(_engine(), revision)
+    click.echo(f"Banco atualizado ({_engine().url.render_as_string(hide_password=True)}).")
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Confere se o banco migrado corresponde aos modelos."""
+    diff = migrate.schema_differences(_engine())
+    if diff:
+        for item in diff:
+            click.echo(f"diferença: {item}", err=True)
+        raise SystemExit(1)
+    click.echo("Esquema em dia com os modelos.")
+
+
+def _load(directory: Path) -> None:
+    try:
+        catalog = read_catalog(directory)
+    except CatalogError as error:
+        raise click.ClickException(f"catálogo não carregado — {error}") from None
+    session = current_app.extensions["db"].session_factory()
+    try:
+        summary = load_catalog(session, catalog)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    click.echo(
+        f"Catálogo carregado: {summary.operators} operadoras, {summary.products} produtos, "
+        f"{summary.procedures} procedimentos no vocabulário, {summary.lay_terms} termos leigos."
+    )
+
+
+@catalog_cli.command("load")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=CATALOG_DIR,
+              show_default=True, help="Pasta com os arquivos do catálogo.")
+def catalog_load(directory: Path) -> None:
+    """Valida todos os arquivos e carrega o catálogo; com qualquer erro, nada muda."""
+    _load(directory)
+
+
+@catalog_cli.command("check")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=CATALOG_DIR,
+              show_default=True)
+def catalog_check(directory: Path) -> None:
+    """Só valida os arquivos, sem tocar no banco."""
+    try:
+        catalog = read_catalog(directory)
+    except CatalogError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Catálogo válido: {len(catalog.products)} produtos.")
+
+
+@assets_cli.command("build")
+def assets_build() -> None:
+    """Gera static/dist com nomes por conteúdo e versões gzip."""
+    try:
+        manifest = assets_module.build_assets()
+    except assets_module.AssetError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{len(manifest)} arquivos estáticos gerados.")
+
+
+@click.command("setup")
+def setup() -> None:
+    """Migra o banco e carrega o catálogo (e, com GUIA_DEMO=1, os dados de demonstração)."""
+    migrate.upgrade(_engine())
+    click.echo("Banco migrado.")
+    _load(CATALOG_DIR)
+
+
+def init_app(app: Flask) -> None:
+    for command in (db_cli, catalog_cli, assets_cli, setup):
+        app.cli.add_command(command)

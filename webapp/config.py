@@ -1,0 +1,103 @@
+"""Configuration classes, one per environment, chosen by ``GUIA_ENV``.
+
+Everything comes from environment variables with safe defaults for development; secrets never
+sit in the source.  A development ``SECRET_KEY`` is generated once and kept under
+``instance/``; production refuses to start without one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "sim", "on"}
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+    DEMO = False
+    TIMEZONE = "America/Sao_Paulo"
+    # Static files have content-hashed names, so browsers may keep them for a year.
+    STATIC_MAX_AGE = 365 * 24 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "application/javascript", "application/json",
+        "image/svg+xml", "application/manifest+json", "text/csv",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+
+    def __init__(self, instance_path: str):
+        self.INSTANCE_PATH = instance_path
+        default_db = "sqlite:///" + str(Path(instance_path) / "guia.sqlite3")
+        self.DATABASE_URL = os.environ.get("DATABASE_URL", default_db)
+        self.DEMO = _flag("GUIA_DEMO", self.DEMO)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.fallback_secret_key()
+
+    def fallback_secret_key(self) -> str:
+        path = Path(self.INSTANCE_PATH) / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        # Written with owner-only permissions: it signs sessions.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+    DEBUG = False  # the Werkzeug debugger is opt-in via `flask run --debug`
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def fallback_secret_key(self) -> str:
+        return "test-secret-key-not-for-production"
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+
+    def fallback_secret_key(self) -> str:
+        raise ConfigurationError(
+            "SECRET_KEY não definido: em produção a aplicação não inicia sem uma chave secreta."
+        )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(instance_path: str, env_name: str | None = None) -> BaseConfig:
+    name = env_name or os.environ.get("GUIA_ENV", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"GUIA_ENV inválido: {name!r} (use development, testing ou production)"
+        ) from None
+    return cls(instance_path)

@@ -1,0 +1,48 @@
+"""Jinja filters for dates, times and numbers in pt-BR (Babel)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import Flask
+
+LOCALE = "pt_BR"
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+
+
+def data(value: date | datetime | None) -> str:
+    """dd/mm/aaaa (a datetime is shown in America/Sao_Paulo)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(SAO_PAULO).date() if value.tzinfo else value.date()
+    return format_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def data_hora(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "dd/MM/yyyy 'às' HH:mm", tzinfo=SAO_PAULO, locale=LOCALE)
+
+
+def data_extenso(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(SAO_PAULO).date()
+    return format_date(value, "d 'de' MMMM 'de' yyyy", locale=LOCALE)
+
+
+def numero(value: float | int, casas: int = 0) -> str:
+    fmt = "#,##0" + ("." + "0" * casas if casas else "")
+    return format_decimal(value, format=fmt, locale=LOCALE)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(data)
+    app.add_template_filter(data_hora)
+    app.add_template_filter(data_extenso)
+    app.add_template_filter(numero)

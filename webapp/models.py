@@ -1,0 +1,5 @@
+"""Imports every capability's models so Alembic and tests see the whole schema."""
+
+
+def import_all() -> None:
+    from .plans import models as _plans  # noqa: F401
