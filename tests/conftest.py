@@ -24,7 +24,7 @@ def sqlite_engine(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def postgres_engine():
+def postgresql_engine():
     engine = prepared_engine(recreate_postgres_database())
     yield engine
     engine.dispose()

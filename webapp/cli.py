@@ -22,6 +22,7 @@ from .plans.loader import load_catalog
 db_cli = AppGroup("db", help="Esquema do banco de dados (migrações Alembic).")
 catalog_cli = AppGroup("catalog", help="Catálogo de planos a partir dos arquivos YAML.")
 assets_cli = AppGroup("assets", help="Arquivos estáticos com nomes por conteúdo.")
+network_cli = AppGroup("network", help="Rede credenciada: importação do arquivo da operadora.")
 
 
 def _engine():
@@ -105,6 +106,58 @@ def setup() -> None:
     _load(CATALOG_DIR)
 
 
+@network_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--full", is_flag=True, help="O arquivo é a rede inteira: quem não estiver nele sai da rede hoje.")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Onde gravar o relatório de linhas rejeitadas (CSV). Padrão: ao lado do arquivo.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Data de referência (AAAA-MM-DD).")
+def network_import(csv_file: Path, full: bool, rejects_path: Path | None, today) -> None:
+    """Importa CSV_FILE (layout em webapp/network/layout.py); arquivo com erro fatal não muda nada."""
+    import sys
+
+    from tqdm import tqdm
+
+    from .network.geocoding import configured_geocoder
+    from .network.importer import FatalImportError, import_network, write_rejects
+
+    session = current_app.extensions["db"].session_factory()
+    try:
+        report = import_network(
+            session, csv_file, full=full, today=today.date() if today else None,
+            geocoder=configured_geocoder(current_app.config, session),
+            progress=lambda rows: tqdm(rows, desc="linhas", unit=" linhas", file=sys.stderr,
+                                       disable=None, mininterval=0.5),
+        )
+        session.commit()
+    except FatalImportError as error:
+        session.rollback()
+        raise click.ClickException(f"importação cancelada, nada foi alterado — {error}") from None
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    click.echo(
+        f"{report.rows} linhas lidas: {report.accepted} aceitas, {report.rejected_lines} rejeitadas, "
+        f"{len(report.warnings)} avisos.\n"
+        f"Prestadores: {report.providers_created} novos, {report.providers_updated} alterados, "
+        f"{report.providers_unchanged} sem mudança. Locais: {report.locations_created} novos, "
+        f"{report.locations_updated} alterados, {report.locations_deactivated} desativados.\n"
+        f"Vínculos com planos: {report.memberships_created} novos, {report.memberships_updated} alterados, "
+        f"{report.memberships_ended} encerrados. Alterações de rede registradas: {report.changes_recorded}.\n"
+        f"Coordenadas: {report.geocoded} geocodificadas, {report.approximate} aproximadas (sede do município)."
+    )
+    if report.rejects or report.warnings:
+        target = rejects_path or csv_file.with_name(csv_file.stem + "-rejeicoes.csv")
+        write_rejects(report, target)
+        for item in report.rejects[:20]:
+            click.echo(f"  linha {item.line}, coluna {item.column or '-'}: {item.reason} [{item.value}]")
+        if len(report.rejects) > 20:
+            click.echo(f"  … e mais {len(report.rejects) - 20}.")
+        click.echo(f"Relatório completo: {target}")
+
+
 def init_app(app: Flask) -> None:
-    for command in (db_cli, catalog_cli, assets_cli, setup):
+    for command in (db_cli, catalog_cli, assets_cli, network_cli, setup):
         app.cli.add_command(command)

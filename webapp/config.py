@@ -47,6 +47,9 @@ class BaseConfig:
         default_db = "sqlite:///" + str(Path(instance_path) / "guia.sqlite3")
         self.DATABASE_URL = os.environ.get("DATABASE_URL", default_db)
         self.DEMO = _flag("GUIA_DEMO", self.DEMO)
+        # Geocoding of network rows without coordinates; off unless both are set.
+        self.GEOCODER_NOMINATIM_URL = os.environ.get("GEOCODER_NOMINATIM_URL")
+        self.GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.fallback_secret_key()
 
     def fallback_secret_key(self) -> str:

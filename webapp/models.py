@@ -2,4 +2,5 @@
 
 
 def import_all() -> None:
+    from .network import models as _network  # noqa: F401
     from .plans import models as _plans  # noqa: F401

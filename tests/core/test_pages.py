@@ -60,12 +60,12 @@ def test_unexpected_error_is_a_500_page_without_details(app):
 def test_hashed_static_files_are_immutable_and_compressed(client):
     manifest = assets.load_manifest()
     url = "/static/dist/" + manifest["css/app.css"]
-    plain = client.get(url)
-    assert plain.status_code == 200
-    assert "immutable" in plain.headers["Cache-Control"] and "max-age=31536000" in plain.headers["Cache-Control"]
-    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
-    assert zipped.headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(zipped.data) == plain.data
+    with client.get(url) as plain, client.get(url, headers={"Accept-Encoding": "gzip"}) as zipped:
+        assert plain.status_code == 200
+        assert "immutable" in plain.headers["Cache-Control"]
+        assert "max-age=31536000" in plain.headers["Cache-Control"]
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.data) == plain.data
 
 
 def test_html_responses_are_compressed(client):

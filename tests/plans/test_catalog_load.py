@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.support.databases import BACKENDS
 from webapp.plans import models
-from webapp.plans.catalog import CATALOG_DIR, CatalogError, read_catalog
+from webapp.plans.catalog import CATALOG_DIR
 from webapp.plans.schema import PRODUCT_SLUGS
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
@@ -114,18 +114,6 @@ def test_broken_yaml_syntax_is_reported_with_its_line(runner, session, catalog_c
     assert result.exit_code != 0
     assert "arquivo sao-cristovao.yaml" in result.output and "YAML inválido (linha" in result.output
     assert snapshot(session) == before
-
-
-def test_a_missing_product_is_refused(catalog_copy):
-    (catalog_copy / "sintaema-odontoprev.yaml").unlink()
-    with pytest.raises(CatalogError, match="sintaema-convencional"):
-        read_catalog(catalog_copy)
-
-
-def test_a_repeated_slug_is_refused(catalog_copy):
-    edit(catalog_copy / "sao-cristovao.yaml", lambda d: d["products"][0].update(slug="cassems-odonto"))
-    with pytest.raises(CatalogError, match="produto repetido"):
-        read_catalog(catalog_copy)
 
 
 def test_a_failure_while_writing_rolls_everything_back(runner, session, catalog_copy, monkeypatch):

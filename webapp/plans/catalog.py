@@ -8,6 +8,7 @@ it never returns half a catalog, so the loader can refuse to touch the database.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from pydantic import ValidationError
 
 from .schema import PRODUCT_SLUGS, CatalogFile, Product, Vocabulary
 
-CATALOG_DIR = Path(__file__).parent / "catalog"
+# The catalog shipped with the app; GUIA_CATALOG_DIR points elsewhere (e.g. an operator's own files).
+CATALOG_DIR = Path(os.environ.get("GUIA_CATALOG_DIR") or Path(__file__).parent / "catalog")
 VOCABULARY_FILE = "vocabulary.yaml"
 
 

@@ -28,8 +28,12 @@ class LoadSummary:
 def load_catalog(session: Session, catalog: Catalog) -> LoadSummary:
     vocabulary = catalog.vocabulary
 
-    # Children first: they reference the vocabulary that is about to be replaced.
-    session.execute(delete(models.ProductProcedure))
+    # Each product's children are rebuilt from the files; delete them first (the unit of work
+    # would insert the new rows before deleting the old ones and trip unique constraints).
+    for child in (models.ProductProcedure, models.ProductState, models.ProductMunicipality,
+                  models.WaitingPeriod, models.WaitingExemption, models.Exclusion):
+        session.execute(delete(child))
+    session.expire_all()
     session.execute(delete(models.LayTerm))
     existing = {p.id: p for p in session.scalars(select(models.Procedure))}
     wanted = {p.id for p in vocabulary.procedures}
@@ -57,7 +61,7 @@ def load_catalog(session: Session, catalog: Catalog) -> LoadSummary:
         op_row = operators.get(op.slug) or models.Operator(slug=op.slug)
         op_row.name, op_row.legal_name, op_row.ans_number, op_row.cnpj = (
             op.name, op.legal_name, op.ans_number, op.cnpj)
-        op_row.contacts = [c.model_dump(exclude_none=True) for c in op.contacts]
+        op_row.contacts = [c.model_dump(mode="json") for c in op.contacts]
         op_row.source = {**content.source.model_dump(), "catalog_file": file_name}
         session.add(op_row)
         for product in content.products:
@@ -70,7 +74,7 @@ def load_catalog(session: Session, catalog: Catalog) -> LoadSummary:
             row.segmentation = product.segmentation
             row.coverage_kind = product.coverage_area.kind
             row.position = position
-            row.document = product.model_dump(mode="json", exclude_none=True)
+            row.document = product.model_dump(mode="json")
             position += 1
             n_products += 1
             area = product.coverage_area

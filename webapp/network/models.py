@@ -1,0 +1,122 @@
+"""The dentist network: providers, their service locations, which products' networks they
+serve and when, and the log of network changes (entries, exits, substitutions).
+
+Leaving a network is an end date, never a delete: ANS requires changes to be announced and
+kept visible, and members' history points at providers that may have left.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+
+
+class Provider(Base):
+    __tablename__ = "provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)  # the operator's id
+    kind: Mapped[str] = mapped_column(String(10))  # dentista | clinica
+    name: Mapped[str] = mapped_column(String(200))
+    cro_uf: Mapped[str] = mapped_column(String(2))
+    cro_number: Mapped[str] = mapped_column(String(10))
+    responsible_dentist: Mapped[str | None] = mapped_column(String(200))
+    cnpj: Mapped[str | None] = mapped_column(String(14))
+    specialties: Mapped[list] = mapped_column(JSON, default=list)  # slugs, for display
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    locations: Mapped[list[Location]] = relationship(back_populates="provider", order_by="Location.key")
+    memberships: Mapped[list[NetworkMembership]] = relationship(back_populates="provider")
+
+
+class ProviderSpecialty(Base):
+    __tablename__ = "provider_specialty"
+
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True)
+    specialty: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+
+
+class Location(Base):
+    __tablename__ = "location"
+    __table_args__ = (UniqueConstraint("provider_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    street: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str | None] = mapped_column(String(20))
+    complement: Mapped[str | None] = mapped_column(String(120))
+    neighbourhood: Mapped[str | None] = mapped_column(String(120))
+    cep: Mapped[str | None] = mapped_column(String(8))
+    municipality_ibge: Mapped[int] = mapped_column(Integer, index=True)
+    uf: Mapped[str] = mapped_column(String(2))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    # exact: coordinates from the file or a geocoder; approximate: the municipality seat.
+    precision: Mapped[str] = mapped_column(String(12))
+    # False when the coordinates fall outside the stated municipality (kept, but flagged).
+    coordinates_match: Mapped[bool] = mapped_column(Boolean, default=True)
+    phones: Mapped[list] = mapped_column(JSON, default=list)
+    whatsapp: Mapped[str | None] = mapped_column(String(20))
+    opening_hours: Mapped[str | None] = mapped_column(Text)
+    wheelchair_access: Mapped[bool] = mapped_column(Boolean, default=False)
+    sees_children: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgency_24h: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once dropped by the operator
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    provider: Mapped[Provider] = relationship(back_populates="locations")
+
+
+class NetworkMembership(Base):
+    """A provider in a product's network from ``since`` until ``until`` (exclusive; open if None)."""
+
+    __tablename__ = "network_membership"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "product_id", "since"),
+        Index("ix_network_membership_product_until", "product_id", "until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    provider: Mapped[Provider] = relationship(back_populates="memberships")
+
+
+class NetworkChange(Base):
+    """An entry, exit or substitution in a product's network, for "Alterações da rede"."""
+
+    __tablename__ = "network_change"
+    __table_args__ = (
+        UniqueConstraint("product_id", "provider_id", "kind", "effective_date"),
+        Index("ix_network_change_product_date", "product_id", "effective_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(15))  # entrada | saida | substituicao
+    effective_date: Mapped[date] = mapped_column(Date)
+    replaced_provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
+    municipality_ibge: Mapped[int] = mapped_column(Integer, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class GeocodeCache(Base):
+    """Answers of the configured geocoder, so an address is asked for once."""
+
+    __tablename__ = "geocode_cache"
+
+    query: Mapped[str] = mapped_column(String(400), primary_key=True)
+    latitude: Mapped[float | None] = mapped_column(Float)  # None: the geocoder found nothing
+    longitude: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,30 @@
+"""Dental specialties recognised by the Conselho Federal de Odontologia (CFO), plus general
+practice; slugs are the public values of the ``especialidade`` parameter and the API."""
+
+SPECIALTIES = {
+    "clinico-geral": "Clínico geral",
+    "acupuntura": "Acupuntura",
+    "cirurgia-e-traumatologia-bucomaxilofacial": "Cirurgia e Traumatologia Bucomaxilofacial",
+    "dentistica": "Dentística",
+    "disfuncao-temporomandibular-e-dor-orofacial": "Disfunção Temporomandibular e Dor Orofacial",
+    "endodontia": "Endodontia",
+    "estomatologia": "Estomatologia",
+    "harmonizacao-orofacial": "Harmonização Orofacial",
+    "homeopatia": "Homeopatia",
+    "implantodontia": "Implantodontia",
+    "odontogeriatria": "Odontogeriatria",
+    "odontologia-do-esporte": "Odontologia do Esporte",
+    "odontologia-do-trabalho": "Odontologia do Trabalho",
+    "odontologia-hospitalar": "Odontologia Hospitalar",
+    "odontologia-legal": "Odontologia Legal",
+    "odontologia-para-pacientes-com-necessidades-especiais": "Odontologia para Pacientes com Necessidades Especiais",
+    "odontopediatria": "Odontopediatria",
+    "ortodontia": "Ortodontia",
+    "ortopedia-funcional-dos-maxilares": "Ortopedia Funcional dos Maxilares",
+    "patologia-oral-e-maxilofacial": "Patologia Oral e Maxilofacial",
+    "periodontia": "Periodontia",
+    "protese-bucomaxilofacial": "Prótese Bucomaxilofacial",
+    "protese-dentaria": "Prótese Dentária",
+    "radiologia-odontologica-e-imaginologia": "Radiologia Odontológica e Imaginologia",
+    "saude-coletiva": "Saúde Coletiva",
+}
