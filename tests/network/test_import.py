@@ -214,7 +214,7 @@ def test_entries_exits_and_substitutions_are_logged(session, tmp_path):
     ).all()
     assert [tuple(map(str, c)) for c in changes] == [
         ("NEW", "entrada", "2026-12-20"), ("NEW", "substituicao", "2026-12-20"),
-        ("OLD", "entrada", "2024-03-01"), ("OLD", "saida", "2026-12-20"),
+        ("OLD", "saida", "2026-12-20"),  # its entry (2024) is older than the 180-day log
     ]
     substitution = session.scalars(select(NetworkChange).where(NetworkChange.kind == "substituicao")).one()
     assert substitution.replaced_provider_id == session.scalars(select(Provider.id).where(Provider.key == "OLD")).one()

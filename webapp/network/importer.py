@@ -20,7 +20,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,7 @@ UFS = frozenset(UF.__args__)  # type: ignore[attr-defined]
 TRUE = frozenset({"sim", "s", "1", "true", "verdadeiro", "yes"})
 FALSE = frozenset({"nao", "não", "n", "0", "false", "falso", "no", ""})
 BATCH = 2000
+CHANGE_LOG_DAYS = timedelta(days=180)
 # A point this close (degrees, ~1 km) to the stated municipality's simplified polygon counts as
 # inside it: the boundaries are simplified with up to 0.01 degree tolerance.
 MUNICIPALITY_SLACK_DEG = 0.01
@@ -547,7 +548,10 @@ def import_network(
                 else:
                     new_members.append({"provider_id": pid, "product_id": product_id, "since": row.since,
                                         "until": row.until, "updated_at": now})
-                    record(product_id, pid, "entrada", row.since, first_municipality[key])
+                    # The change log is what members must be told about ("Alterações da rede",
+                    # kept 180 days); an entry older than that is history, already in `since`.
+                    if row.since >= today - CHANGE_LOG_DAYS:
+                        record(product_id, pid, "entrada", row.since, first_municipality[key])
             elif same.until != row.until:
                 changed_members.append({"id": same.id, "until": row.until, "updated_at": now})
             if row.until is not None:

@@ -245,3 +245,14 @@ def coverage_overview(product: models.Product) -> list[CoverageGroup]:
             groups.append(CoverageGroup(heading=pp.heading, category=pp.category, wordings=[]))
         groups[-1].wordings.append(pp.wording)
     return groups
+
+
+def coverage_area(product: models.Product):
+    """The product's coverage area as a geo :class:`~webapp.geo.coverage.CoverageArea`."""
+    from ..geo.coverage import CoverageArea
+
+    return CoverageArea(
+        kind=product.coverage_kind,
+        states=frozenset(s.uf for s in product.states),
+        municipalities=frozenset(m.ibge_code for m in product.municipalities),
+    )
