@@ -23,7 +23,7 @@ class Operator(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     legal_name: Mapped[str | None] = mapped_column(String(300))
-    ans_number: Mapped[str] = mapped_column(String(20))
+    ans_number: Mapped[str | None] = mapped_column(String(20))
     cnpj: Mapped[str | None] = mapped_column(String(20))
     contacts: Mapped[list] = mapped_column(JSON, default=list)
     source: Mapped[dict] = mapped_column(JSON, default=dict)

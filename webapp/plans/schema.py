@@ -8,7 +8,6 @@ own wording; ``reference`` fields say where in the document a statement comes fr
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -305,7 +304,7 @@ class Operator(Strict):
     slug: Slug
     name: Text
     legal_name: Text | None = None
-    ans_number: Text
+    ans_number: Text | None = None  # None when the document does not print it
     cnpj: Text | None = None
     contacts: tuple[Contact, ...] = ()
 
@@ -320,5 +319,3 @@ PRODUCT_SLUGS = (
     "cassems-odonto", "sintaema-convencional", "sintaema-integral", "sintaema-master",
     "sao-cristovao-odontologico", "leve-dental-rj-1-adesao",
 )
-
-ANS_NUMBER = re.compile(r"^\d{2}\.?\d{3}-\d$|^\d{6}$")

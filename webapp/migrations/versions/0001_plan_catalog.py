@@ -31,7 +31,7 @@ def upgrade() -> None:
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('legal_name', sa.String(length=300), nullable=True),
-    sa.Column('ans_number', sa.String(length=20), nullable=False),
+    sa.Column('ans_number', sa.String(length=20), nullable=True),
     sa.Column('cnpj', sa.String(length=20), nullable=True),
     sa.Column('contacts', sa.JSON(), nullable=False),
     sa.Column('source', sa.JSON(), nullable=False),
