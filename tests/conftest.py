@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.support.databases import prepared_engine, recreate_postgres_database
+from tests.support.databases import drop_postgres_database, prepared_engine, recreate_postgres_database
 from tests.support.pages import PageClient
 from webapp import create_app
 
@@ -28,6 +28,7 @@ def postgresql_engine():
     engine = prepared_engine(recreate_postgres_database())
     yield engine
     engine.dispose()
+    drop_postgres_database()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
 
     if app.config["TESTING"]:
         app.jinja_env.undefined = StrictUndefined
+    app.json.ensure_ascii = False  # pt-BR text as UTF-8, not \u escapes
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -45,11 +46,15 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     _init_security_headers(app)
 
     from .core import formatting, views as core_views
+    from .api import views as api_views
+    from .network import views as network_views
     from .plans import views as plans_views
 
     formatting.init_app(app)
     app.register_blueprint(core_views.bp)
     app.register_blueprint(plans_views.bp)
+    app.register_blueprint(network_views.bp)
+    app.register_blueprint(api_views.bp)
     core_views.register_error_handlers(app)
 
     from . import cli

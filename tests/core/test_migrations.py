@@ -1,9 +1,11 @@
 """Alembic owns the schema: migrations build it on both databases and match the models."""
 
+import os
+
 import pytest
 from sqlalchemy import inspect
 
-from tests.support.databases import BACKENDS, recreate_postgres_database
+from tests.support.databases import BACKENDS, drop_postgres_database, recreate_postgres_database
 from webapp.core import migrate
 from webapp.db import make_engine
 
@@ -13,9 +15,11 @@ def empty_engine(request, tmp_path):
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path}/empty.sqlite3")
     else:
-        engine = make_engine(recreate_postgres_database("guia_odonto_migrations_test"))
+        engine = make_engine(recreate_postgres_database(f"guia_odonto_migrations_{os.getpid()}"))
     yield engine
     engine.dispose()
+    if request.param == "postgresql":
+        drop_postgres_database(f"guia_odonto_migrations_{os.getpid()}")
 
 
 def test_upgrade_matches_models_and_downgrade_removes_everything(empty_engine):

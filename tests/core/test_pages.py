@@ -40,7 +40,7 @@ def test_unknown_page_is_a_404_in_portuguese(client):
 
 
 def test_wrong_method_is_a_405_page(client):
-    response = client.post("/planos/")
+    response = client.post("/planos")
     # CSRF protection answers first for a POST without a token: a 400 page in pt-BR.
     assert response.status_code in (400, 405)
     assert "formulário" in response.get_data(as_text=True) or "não aceita" in response.get_data(as_text=True)

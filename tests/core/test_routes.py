@@ -2,8 +2,17 @@
 
 PUBLIC_ROUTES = {
     ("/", "core.home"),
-    ("/planos/", "plans.index"),
+    ("/planos", "plans.index"),
     ("/planos/<slug>", "plans.detail"),
+    ("/rede", "network.search"),
+    ("/rede/municipios", "network.suggest_municipalities"),
+    ("/rede/dentista/<int:provider_id>", "network.provider"),
+    ("/rede/dentista/<int:provider_id>-<slug>", "network.provider"),
+    ("/rede/dentista/<int:provider_id>/erro", "network.report_error"),
+    ("/rede/alteracoes", "network.changes"),
+    ("/api/v1/rede", "api.search"),
+    ("/api/v1/rede/dentista/<int:provider_id>", "api.provider"),
+    ("/api/v1/openapi.json", "api.openapi_document"),
 }
 
 

@@ -8,7 +8,7 @@ from webapp.plans.schema import PRODUCT_SLUGS
 
 
 def test_list_shows_the_six_products_with_links(client):
-    page = client.page("/planos/")
+    page = client.page("/planos")
     links = {a["href"] for a in page.select(".go-card__link")}
     assert links == {f"/planos/{slug}" for slug in PRODUCT_SLUGS}
     text = page.get_text(" ")

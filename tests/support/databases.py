@@ -19,7 +19,8 @@ from webapp.plans.loader import load_catalog
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get("GUIA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-PG_TEST_DB = os.environ.get("GUIA_TEST_PG_DB", "guia_odonto_test")
+# One database per test run, so concurrent runs on the machine cannot drop each other's.
+PG_TEST_DB = os.environ.get("GUIA_TEST_PG_DB", f"guia_odonto_test_{os.getpid()}")
 
 
 def recreate_postgres_database(name: str = PG_TEST_DB) -> str:
@@ -32,6 +33,11 @@ def recreate_postgres_database(name: str = PG_TEST_DB) -> str:
         admin.execute(f'CREATE DATABASE "{name}"')
     base, _, _ = PG_ADMIN_URL.rpartition("/")
     return f"{base}/{name}"
+
+
+def drop_postgres_database(name: str = PG_TEST_DB) -> None:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def prepared_engine(url: str) -> Engine:

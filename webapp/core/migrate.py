@@ -33,6 +33,21 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(alembic_config(connection=conn), revision)
 
 
+# Objects the migrations create with raw SQL because the models cannot express them (SQLite's
+# R*Tree virtual table and its shadow tables, expression and partial indexes); the model
+# comparison leaves them out.
+RAW_SQL_TABLE_PREFIXES = ("location_rtree",)
+RAW_SQL_INDEXES = frozenset({"ix_location_point", "ix_location_misplaced", "ix_location_urgency"})
+
+
+def _compared(obj, name, type_, reflected, compare_to) -> bool:
+    if type_ == "table" and name and name.startswith(RAW_SQL_TABLE_PREFIXES):
+        return False
+    if type_ == "index" and name in RAW_SQL_INDEXES:
+        return False
+    return True
+
+
 def schema_differences(engine: Engine) -> list:
     """Differences between the migrated database and the models (empty when in sync)."""
     from ..db import Base
@@ -40,5 +55,5 @@ def schema_differences(engine: Engine) -> list:
 
     import_all()
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _compared})
         return compare_metadata(ctx, Base.metadata)

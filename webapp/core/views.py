@@ -20,6 +20,7 @@ ERROR_PAGES = {
     404: ("Página não encontrada",
           "O endereço pode ter sido digitado errado ou a página não existe mais."),
     405: ("Ação não permitida", "Esta página não aceita esse tipo de pedido."),
+    429: ("Muitos pedidos seguidos", "Espere um pouco e tente de novo."),
     500: ("Algo deu errado do nosso lado",
           "Não foi culpa sua. Tente de novo em alguns minutos. Se precisar de atendimento de urgência, "
           "ligue para a central do seu plano."),

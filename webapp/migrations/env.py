@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from webapp.core.migrate import _compared
 from webapp.db import Base
 from webapp.models import import_all
 
@@ -29,6 +30,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs table copies for ALTER
         compare_type=True,
+        include_object=_compared,  # raw-SQL objects (R*Tree, expression indexes) are not in the models
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -35,6 +35,7 @@ class Provider(Base):
 
 class ProviderSpecialty(Base):
     __tablename__ = "provider_specialty"
+    __table_args__ = (Index("ix_provider_specialty_search", "specialty", "provider_id"),)
 
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True)
     specialty: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
@@ -79,6 +80,7 @@ class NetworkMembership(Base):
     __table_args__ = (
         UniqueConstraint("provider_id", "product_id", "since"),
         Index("ix_network_membership_product_until", "product_id", "until"),
+        Index("ix_network_membership_search", "product_id", "provider_id", "since", "until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,4 +121,24 @@ class GeocodeCache(Base):
     query: Mapped[str] = mapped_column(String(400), primary_key=True)
     latitude: Mapped[float | None] = mapped_column(Float)  # None: the geocoder found nothing
     longitude: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DataReport(Base):
+    """A member's "Informar erro nestes dados" about a provider, for the operator's network team.
+
+    No personal data: the sender is known only by a keyed hash of their address, kept to limit
+    how many reports one client can send.
+    """
+
+    __tablename__ = "data_report"
+    __table_args__ = (Index("ix_data_report_client_created", "client_hash", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str | None] = mapped_column(Text)
+    client_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="novo")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -16,7 +16,7 @@ CHANGE_WINDOW = timedelta(days=180)
 
 
 def provider_slug(provider: Provider) -> str:
-    return slugify(provider.name)[:80] or "prestador"
+    return slugify(provider.name)[:80] or "prestador"  # the same rule as the `slug` template filter
 
 
 def active_membership_filter(today: date):
@@ -72,3 +72,111 @@ def network_changes(session: Session, product: Product, today: date,
     if municipality_ibge is not None:
         stmt = stmt.where(NetworkChange.municipality_ibge == municipality_ibge)
     return [ChangeRow(c, p, r) for c, p, r in session.execute(stmt.limit(500))]
+
+
+# --------------------------------------------------------------------------- the search page
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class SearchOutcome:
+    product: Product
+    origin_lat: float
+    origin_lon: float
+    origin_municipality: object | None  # webapp.geo Municipality; None outside Brazil
+    from_point: bool
+    in_area: bool
+    results: list
+    has_more: bool
+    first_index: int  # 1-based position of the first result shown
+    local_missing: bool  # nothing for this search in the origin municipality itself
+
+    @property
+    def outside_brazil(self) -> bool:
+        return self.origin_municipality is None
+
+
+def find(session: Session, product: Product, params, today: date, *, only_page: bool = False) -> SearchOutcome:
+    """Run a search for validated *params* (see :mod:`webapp.network.params`).
+
+    A full page shows pages 1..N so that reloading a pushed URL shows the same list; an htmx
+    "Carregar mais" (``only_page``) gets just page N.
+    """
+    from ..geo import locate
+    from ..plans.services import coverage_area
+    from . import search as search_module
+
+    if params.municipio is not None:
+        municipality = params.municipio
+        lat, lon, from_point = municipality.lat, municipality.lon, False
+    else:
+        lat, lon, from_point = params.lat, params.lon, True
+        municipality = locate.municipality_at(lat, lon).municipality
+    area = coverage_area(product)
+    if municipality is None:
+        return SearchOutcome(product, lat, lon, None, from_point, False, [], False, 1, True)
+    in_area = area.contains_municipality(municipality.ibge_code)
+    offset = (params.pagina - 1) * PAGE_SIZE if only_page else 0
+    limit = PAGE_SIZE if only_page else PAGE_SIZE * params.pagina
+    page = search_module.search(
+        session, product_id=product.id, area=area, lat=lat, lon=lon, today=today,
+        specialty=params.especialidade, name_query=params.q, urgency_24h=params.urgencia,
+        wheelchair=params.acessivel, children=params.criancas, limit=limit, offset=offset,
+    )
+    local_missing = False
+    if in_area and not only_page and not any(r.municipality_ibge == municipality.ibge_code for r in page.results):
+        # The nearest results are elsewhere; ask once whether the municipality has any at all.
+        from ..geo.coverage import CoverageArea
+
+        local = search_module.search(
+            session, product_id=product.id,
+            area=CoverageArea(kind="municipalities", municipalities=frozenset({municipality.ibge_code})),
+            lat=lat, lon=lon, today=today, specialty=params.especialidade, name_query=params.q,
+            urgency_24h=params.urgencia, wheelchair=params.acessivel, children=params.criancas, limit=1,
+        )
+        local_missing = not local.results
+    return SearchOutcome(product, lat, lon, municipality, from_point, in_area, page.results,
+                         page.has_more, offset + 1, local_missing)
+
+
+# --------------------------------------------------------------------------- error reports
+
+REPORT_REASONS = {
+    "nao-atende-plano": "Não atende mais o plano",
+    "telefone-errado": "Telefone errado",
+    "endereco-errado": "Endereço errado",
+    "horario-errado": "Horário errado",
+    "especialidade-errada": "Especialidade errada",
+    "fechado": "O consultório fechou",
+    "outro": "Outro problema",
+}
+REPORTS_PER_HOUR = 5
+MAX_DETAIL = 500
+
+
+class TooManyReports(Exception):
+    pass
+
+
+def client_hash(secret: str, remote_addr: str | None) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(secret.encode(), (remote_addr or "").encode(), hashlib.sha256).hexdigest()
+
+
+def record_report(session: Session, provider_id: int, reason: str, detail: str | None,
+                  client: str, now) -> None:
+    from sqlalchemy import func
+
+    from .models import DataReport
+
+    recent = session.scalar(
+        select(func.count()).select_from(DataReport)
+        .where(DataReport.client_hash == client, DataReport.created_at >= now - timedelta(hours=1))
+    )
+    if recent >= REPORTS_PER_HOUR:
+        raise TooManyReports
+    session.add(DataReport(provider_id=provider_id, reason=reason, detail=detail, client_hash=client,
+                           created_at=now, updated_at=now))

@@ -10,7 +10,7 @@ from . import services
 bp = Blueprint("plans", __name__, url_prefix="/planos")
 
 
-@bp.get("/")
+@bp.get("")
 def index():
     products = services.list_products(get_session())
     return render_template("plans/index.html", products=products)

@@ -1,0 +1,413 @@
+"""Benchmark of the network search (webapp.network.search) on SQLite and PostgreSQL.
+
+    .venv/bin/python scripts/bench_search.py                  # build (or rebuild) and measure
+    .venv/bin/python scripts/bench_search.py --reuse          # reuse the databases built before
+
+Builds fresh databases with N generated providers (scripts/generate_network.py -> CSV ->
+webapp.network.importer, as scripts/bench_import.py does): an SQLite file and the PostgreSQL
+database ``guia_bench_search``, both in ``--workdir`` (default bench-data/search).  Then, for
+seeded population-weighted query points, times each query set on each database (a warm-up
+pass, then ``--passes`` measured passes; the p50/p95/p99 printed are the medians over the
+passes), checks that SQLite and PostgreSQL return the same page for every query, optionally
+checks a sample against a brute-force ranking, and prints the query plans.
+
+SQLite settings applied on every connection at run time (PERF-NOTES): ``cache_size=-65536``
+(64 MiB page cache) and ``mmap_size=268435456`` (256 MiB); ``make_engine`` already sets WAL,
+synchronous=NORMAL, foreign keys.  PostgreSQL runs with the server's settings; after the import
+the tables are VACUUM ANALYZEd (the visibility map lets the GiST scan be index-only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import psycopg  # noqa: E402
+from sqlalchemy import event, select, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from webapp.core import migrate  # noqa: E402
+from webapp.db import make_engine  # noqa: E402
+from webapp.geo import municipalities  # noqa: E402
+from webapp.geo.coverage import CoverageArea  # noqa: E402
+from webapp.network import search as S  # noqa: E402
+from webapp.network.importer import import_network  # noqa: E402
+from webapp.plans.catalog import read_catalog  # noqa: E402
+from webapp.plans.loader import load_catalog  # noqa: E402
+from webapp.plans.models import Product  # noqa: E402
+from webapp.plans.services import coverage_area, get_product  # noqa: E402
+
+PG_ADMIN = os.environ.get("GUIA_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+PG_DB = "guia_bench_search"
+TODAY = date(2026, 11, 24)
+SQLITE_PRAGMAS = ("PRAGMA cache_size=-65536", "PRAGMA mmap_size=268435456")
+NATIONAL = ("sintaema-convencional", "sintaema-integral", "sintaema-master")
+SAO_CRISTOVAO = "sao-cristovao-odontologico"
+# The 6 municipalities the generator gives São Cristóvão (Guarulhos, Osasco, Santo André,
+# São Bernardo do Campo, São Caetano do Sul, São Paulo), used if the catalog says otherwise.
+SAO_CRISTOVAO_CODES = frozenset({3518800, 3534401, 3547809, 3548708, 3548807, 3550308})
+RARE_SPECIALTY = "homeopatia"
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def sqlite_engine(path: Path):
+    engine = make_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _tune(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    return engine
+
+
+def pg_url() -> str:
+    return PG_ADMIN.rpartition("/")[0] + "/" + PG_DB
+
+
+def populated(engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            return (conn.execute(text("SELECT count(*) FROM location")).scalar_one() > 0
+                    and conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() >= "0003")
+    except Exception:
+        return False
+
+
+def build(engine, csv_path: Path, label: str) -> None:
+    start = time.perf_counter()
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        load_catalog(session, read_catalog())
+        session.commit()
+        report = import_network(session, csv_path, today=TODAY)
+        session.commit()
+    print(f"  {label}: imported {report.accepted} rows in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def prepare_databases(args) -> dict:
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    csv_path = args.workdir / f"network-{args.count}-{args.seed}.csv"
+    if not (args.reuse and csv_path.exists()):
+        print(f"generating {csv_path.name} ...", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "scripts/generate_network.py"), "--count", str(args.count),
+                        "--seed", str(args.seed), "--out", str(csv_path)], check=True, stdout=subprocess.DEVNULL)
+    engines = {}
+    sqlite_path = args.workdir / f"search-{args.count}.sqlite3"
+    if not (args.reuse and sqlite_path.exists() and populated(sqlite_engine(sqlite_path))):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+        engine = sqlite_engine(sqlite_path)
+        build(engine, csv_path, "SQLite")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+    engines["SQLite"] = sqlite_engine(sqlite_path)
+    if not args.skip_postgres:
+        engine = make_engine(pg_url())
+        if not (args.reuse and populated(engine)):
+            engine.dispose()
+            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{PG_DB}"')
+            engine = make_engine(pg_url())
+            build(engine, csv_path, "PostgreSQL")
+            with psycopg.connect(pg_url(), autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
+        engines["PostgreSQL"] = engine
+    return engines
+
+
+# --------------------------------------------------------------------------- query sets
+
+
+@dataclass
+class Query:
+    kwargs: dict
+    from_municipality: int | None = None
+
+    def run(self, session):
+        if self.from_municipality is not None:
+            return S.search_from_municipality(session, ibge_code=self.from_municipality, today=TODAY, **self.kwargs)
+        return S.search(session, today=TODAY, **self.kwargs)
+
+    def describe(self) -> str:
+        k = {key: v for key, v in self.kwargs.items() if key != "area"}
+        return f"{k} from={self.from_municipality}"
+
+
+@dataclass
+class QuerySet:
+    name: str
+    queries: list[Query] = field(default_factory=list)
+
+
+def near(rng: random.Random, m) -> tuple[float, float]:
+    """A random point near a municipality seat (gaussian, sigma ~2.2 km)."""
+    return m.lat + rng.gauss(0, 0.02), m.lon + rng.gauss(0, 0.02)
+
+
+def query_sets(session, n: int, seed: int) -> list[QuerySet]:
+    rng = random.Random(seed)
+    products = {p.slug: p for p in session.scalars(select(Product))}
+    areas = {slug: coverage_area(get_product(session, slug)) for slug in products}
+    sc_area = areas.get(SAO_CRISTOVAO)
+    if sc_area is None or sc_area.municipalities != SAO_CRISTOVAO_CODES:
+        print(f"  note: São Cristóvão area taken from the generator ({len(SAO_CRISTOVAO_CODES)} municipalities),"
+              " the catalog's differs", flush=True)
+        sc_area = CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES)
+        areas[SAO_CRISTOVAO] = sc_area
+    all_m = municipalities.all_municipalities()
+    weights = [max(m.population, 1) for m in all_m]
+    sp_m = [m for m in all_m if m.uf == "SP"]
+    sp_weights = [max(m.population, 1) for m in sp_m]
+    specialties = sorted(S.SPECIALTIES)
+
+    def product_for(m) -> str:
+        choices = [slug for slug in products if slug in areas and areas[slug].contains_municipality(m.ibge_code)]
+        return rng.choice(sorted(choices))
+
+    def point_query(m, **extra) -> Query:
+        slug = product_for(m)
+        lat, lon = near(rng, m)
+        return Query({"product_id": products[slug].id, "area": areas[slug], "lat": lat, "lon": lon, **extra})
+
+    sets = []
+    qs = QuerySet("point, no specialty")
+    for m in rng.choices(all_m, weights, k=n):
+        qs.queries.append(point_query(m))
+    sets.append(qs)
+    qs = QuerySet("point + specialty (uniform over 25)")
+    for m in rng.choices(all_m, weights, k=n):
+        qs.queries.append(point_query(m, specialty=rng.choice(specialties)))
+    sets.append(qs)
+    qs = QuerySet("municipality seat")
+    for m in rng.choices(all_m, weights, k=n):
+        slug = product_for(m)
+        qs.queries.append(Query({"product_id": products[slug].id, "area": areas[slug]}, from_municipality=m.ibge_code))
+    sets.append(qs)
+    qs = QuerySet("São Cristóvão from SP state")
+    for m in rng.choices(sp_m, sp_weights, k=n):
+        lat, lon = near(rng, m)
+        qs.queries.append(Query({"product_id": products[SAO_CRISTOVAO].id, "area": sc_area, "lat": lat, "lon": lon}))
+    sets.append(qs)
+    qs = QuerySet(f"rare specialty ({RARE_SPECIALTY})")
+    for m in rng.choices(all_m, weights, k=n):
+        slug = rng.choice(NATIONAL)
+        lat, lon = near(rng, m)
+        qs.queries.append(Query({"product_id": products[slug].id, "area": areas[slug], "lat": lat, "lon": lon,
+                                 "specialty": RARE_SPECIALTY}))
+    sets.append(qs)
+    return sets
+
+
+def extra_sets(session, n: int, seed: int) -> list[QuerySet]:
+    """Informational: not in the budget."""
+    rng = random.Random(seed + 1)
+    products = {p.slug: p for p in session.scalars(select(Product))}
+    areas = {slug: coverage_area(get_product(session, slug)) for slug in NATIONAL}
+    all_m = municipalities.all_municipalities()
+    weights = [max(m.population, 1) for m in all_m]
+    out = []
+    for name, extra in (("urgency 24h", {"urgency_24h": True}),
+                        ("mid-rare specialty (odontologia-hospitalar)", {"specialty": "odontologia-hospitalar"}),
+                        ("name 'sorriso'", {"name_query": "sorriso"}),
+                        ("name of one provider", None),
+                        ("page 10 (offset 180)", {"offset": 180})):
+        qs = QuerySet(name)
+        for m in rng.choices(all_m, weights, k=n):
+            slug = rng.choice(NATIONAL)
+            lat, lon = near(rng, m)
+            kw = {"product_id": products[slug].id, "area": areas[slug], "lat": lat, "lon": lon}
+            if extra is None:
+                kw["name_query"] = rng.choice(["Ana Julia das Neves da Mata", "Joaquim Cavalcante", "odonto vida"])
+            else:
+                kw.update(extra)
+            qs.queries.append(Query(kw))
+        out.append(qs)
+    return out
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    a = np.asarray(values)
+    return tuple(float(np.percentile(a, p)) for p in (50, 95, 99))  # type: ignore[return-value]
+
+
+def measure(engine, qs: QuerySet, passes: int) -> tuple[tuple[float, float, float], list]:
+    with Session(engine) as session:
+        answers = [q.run(session) for q in qs.queries]  # warm-up, and the answers compared
+        session.rollback()
+        runs = []
+        for _ in range(passes):
+            times = []
+            for q in qs.queries:
+                start = time.perf_counter()
+                q.run(session)
+                times.append((time.perf_counter() - start) * 1000)
+            session.rollback()
+            runs.append(percentiles(times))
+    med = tuple(statistics.median(r[i] for r in runs) for i in range(3))
+    return med, answers  # type: ignore[return-value]
+
+
+def signature(page) -> tuple:
+    return (tuple((r.location_id, r.distance_km) for r in page.results), page.has_more)
+
+
+def brute_force(session, q: Query) -> tuple:
+    """All matching rows straight from SQL (no spatial index), ranked by geodesic distance."""
+    kw = dict(q.kwargs)
+    if q.from_municipality is not None:
+        m = municipalities.get(q.from_municipality)
+        kw["lat"], kw["lon"] = m.lat, m.lon
+    limit, offset = kw.pop("limit", 20), kw.pop("offset", 0)
+    lat, lon = kw.pop("lat"), kw.pop("lon")
+    f = S._filters(kw["product_id"], kw["area"], TODAY, kw.get("specialty"), kw.get("name_query"),
+                   kw.get("urgency_24h"), kw.get("wheelchair"), kw.get("children"))
+    qq = S._Queries(session, f)
+    sql = f"SELECT {qq._select('l')} FROM location AS l{qq._join_provider('l')} WHERE " + " AND ".join(qq._location_filters())
+    rows = qq._fetch(sql)
+    ranked = sorted((S.geodesic_km(lat, lon, la, lo), id_) for id_, la, lo in rows) if len(rows) < 3000 else None
+    if ranked is None:  # too many for a pure-Python geodesic sort: prune with the spherical bound first
+        c = S._Candidates()
+        c.add(rows)
+        ranked_part, _ = c.rank(lat, lon, offset + limit)
+        return tuple((id_, d) for d, id_ in ranked_part[offset:]), len(rows) > offset + limit
+    return tuple((id_, d) for d, id_ in ranked[offset:offset + limit]), len(ranked) > offset + limit
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def print_plans(engines: dict, session_product: dict) -> None:
+    sp = municipalities.get(3550308)
+    cases = [
+        ("spatial box (national, no filter)", {"area": CoverageArea.national()}, "spatial"),
+        ("spatial box (6 municipalities, specialty)", {"area": CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES),
+                                                       "specialty": "endodontia"}, "spatial"),
+        ("misplaced locations of an area", {"area": CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES)}, "misplaced"),
+        ("rare specialty, read from its index", {"area": CoverageArea.national(), "specialty": RARE_SPECIALTY},
+         "specialty"),
+    ]
+    for label, engine in engines.items():
+        print(f"\n--- query plans: {label}")
+        with Session(engine) as session:
+            product_id = session_product[label]
+            for title, kw, kind in cases:
+                f = S._filters(product_id, kw["area"], TODAY, kw.get("specialty"), None, False, False, False)
+                qq = S._Queries(session, f)
+                sql = {"spatial": qq.spatial_sql, "misplaced": qq.misplaced_sql,
+                       "specialty": qq.specialty_driven_sql}[kind]()
+                extra = {}
+                if kind == "spatial":
+                    s, w, n, e = S.circle_box(sp.lat, sp.lon, 3.0)
+                    extra = {"s": s, "w": w, "n": n, "e": e}
+                prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) " if qq.pg else "EXPLAIN QUERY PLAN "
+                print(f"  [{title}]")
+                for row in qq._execute(prefix + sql, **extra):
+                    line = row[0] if qq.pg else row[-1]
+                    indent = "" if qq.pg else "  " * (row[1] and 1)
+                    print(f"    {indent}{line}")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=400_000)
+    parser.add_argument("--seed", type=int, default=20261124, help="generator seed")
+    parser.add_argument("--query-seed", type=int, default=7)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--verify", type=int, default=10, help="queries per set checked by brute force")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench-data" / "search")
+    parser.add_argument("--reuse", action="store_true", help="reuse the CSV and databases if present")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--extra", action="store_true", help="also time informational query sets")
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+
+    engines = prepare_databases(args)
+    if args.build_only:
+        return
+    print(f"SQLite settings at run time: {', '.join(SQLITE_PRAGMAS)}")
+    with Session(engines["SQLite"]) as session:
+        counts = {t: session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                  for t in ("provider", "location", "network_membership", "provider_specialty")}
+        print("database:", ", ".join(f"{t}={n}" for t, n in counts.items()))
+        sets = query_sets(session, args.queries, args.query_seed)
+        if args.extra:
+            sets += extra_sets(session, max(args.queries // 5, 50), args.query_seed)
+    product_ids = {}
+    for label, engine in engines.items():
+        with Session(engine) as session:
+            product_ids[label] = session.scalars(select(Product.id).where(Product.slug == NATIONAL[0])).one()
+    assert len(set(product_ids.values())) == 1, "product ids differ between the databases"
+
+    print(f"\n{'query set':<42} {'database':<11} {'p50':>7} {'p95':>7} {'p99':>7}  (ms, median of {args.passes} passes)")
+    total_mismatches = 0
+    brute_bad = 0
+    for qs in sets:
+        answers = {}
+        for label, engine in engines.items():
+            (p50, p95, p99), pages = measure(engine, qs, args.passes)
+            answers[label] = [signature(p) for p in pages]
+            print(f"{qs.name:<42} {label:<11} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f}", flush=True)
+        if len(answers) == 2:
+            a, b = answers.values()
+            mismatches = sum(1 for x, y in zip(a, b) if x != y)
+            total_mismatches += mismatches
+            print(f"{'':<42} SQLite vs PostgreSQL: {mismatches} mismatching answers of {len(a)}")
+        if args.verify:
+            with Session(engines["SQLite"]) as session:
+                sample = random.Random(args.query_seed).sample(range(len(qs.queries)), min(args.verify, len(qs.queries)))
+                bad = 0
+                for i in sample:
+                    exp = brute_force(session, qs.queries[i])
+                    got = answers["SQLite"][i]
+                    if exp != got:
+                        bad += 1
+                        print(f"    brute-force mismatch: {qs.queries[i].describe()}")
+                brute_bad += bad
+                print(f"{'':<42} brute force: {len(sample) - bad}/{len(sample)} identical")
+    print(f"\nSQLite vs PostgreSQL mismatches, all sets: {total_mismatches}; brute-force mismatches: {brute_bad}")
+
+    # count_matches, informational
+    with Session(engines["SQLite"]) as session:
+        area = CoverageArea.national()
+        for label, engine in engines.items():
+            with Session(engine) as s2:
+                start = time.perf_counter()
+                n = S.count_matches(s2, product_id=product_ids[label], area=area, today=TODAY)
+                t1 = time.perf_counter() - start
+                start = time.perf_counter()
+                n2 = S.count_matches(s2, product_id=product_ids[label], area=area, today=TODAY, specialty="endodontia")
+                t2 = time.perf_counter() - start
+                print(f"count_matches {label}: national {n} in {t1 * 1000:.0f} ms; + endodontia {n2} in {t2 * 1000:.0f} ms")
+    print_plans(engines, product_ids)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""The OpenAPI 3.1 description of the public API (served at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from ..network.params import FLAGS, MAX_PAGE, MAX_Q
+from ..network.specialties import SPECIALTIES
+from ..plans.schema import PRODUCT_SLUGS
+
+MUNICIPIO = {
+    "type": "object",
+    "required": ["codigo_ibge", "nome", "uf"],
+    "properties": {
+        "codigo_ibge": {"type": "integer", "minimum": 1100000, "maximum": 5399999},
+        "nome": {"type": "string"},
+        "uf": {"type": "string", "pattern": "^[A-Z]{2}$"},
+    },
+    "additionalProperties": False,
+}
+
+RESULTADO = {
+    "type": "object",
+    "required": ["id", "nome", "especialidades", "distancia_km", "endereco", "municipio", "lat", "lon",
+                 "atualizado_em", "url"],
+    "properties": {
+        "id": {"type": "integer", "description": "Identificador do prestador (dentista ou clínica)."},
+        "local_id": {"type": "integer", "description": "Identificador do endereço de atendimento."},
+        "nome": {"type": "string"},
+        "tipo": {"type": "string", "enum": ["dentista", "clinica"]},
+        "especialidades": {"type": "array", "items": {"type": "string", "enum": list(SPECIALTIES)}},
+        "distancia_km": {"type": "number", "minimum": 0, "description": "Distância geodésica (WGS-84), 1 casa decimal."},
+        "endereco": {"type": "string"},
+        "municipio": {"$ref": "#/components/schemas/Municipio"},
+        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+        "lon": {"type": "number", "minimum": -180, "maximum": 180},
+        "precisao": {"type": "string", "enum": ["exact", "approximate"]},
+        "telefones": {"type": "array", "items": {"type": "string"}},
+        "whatsapp": {"type": ["string", "null"]},
+        "urgencia_24h": {"type": "boolean"},
+        "acessivel": {"type": "boolean"},
+        "atende_criancas": {"type": "boolean"},
+        "atualizado_em": {"type": "string", "format": "date-time"},
+        "url": {"type": "string", "format": "uri"},
+    },
+    "additionalProperties": False,
+}
+
+BUSCA = {
+    "type": "object",
+    "required": ["plano", "origem", "dentro_da_area", "total", "pagina", "resultados"],
+    "properties": {
+        "plano": {"type": "string", "enum": list(PRODUCT_SLUGS)},
+        "origem": {
+            "type": "object",
+            "required": ["lat", "lon", "municipio"],
+            "properties": {
+                "lat": {"type": "number"},
+                "lon": {"type": "number"},
+                "municipio": {"$ref": "#/components/schemas/Municipio"},
+            },
+            "additionalProperties": False,
+        },
+        "dentro_da_area": {"type": "boolean"},
+        "total": {"type": "integer", "minimum": 0,
+                  "description": "Quantos endereços atendem aos filtros na área do plano (pode ter até 10 min de atraso)."},
+        "pagina": {"type": "integer", "minimum": 1},
+        "por_pagina": {"type": "integer"},
+        "tem_mais": {"type": "boolean"},
+        "resultados": {"type": "array", "items": {"$ref": "#/components/schemas/Resultado"}},
+    },
+    "additionalProperties": False,
+}
+
+LOCAL = {
+    "type": "object",
+    "required": ["id", "endereco", "municipio", "lat", "lon"],
+    "properties": {
+        "id": {"type": "integer"},
+        "endereco": {"type": "string"},
+        "municipio": {"$ref": "#/components/schemas/Municipio"},
+        "lat": {"type": "number"},
+        "lon": {"type": "number"},
+        "precisao": {"type": "string", "enum": ["exact", "approximate"]},
+        "telefones": {"type": "array", "items": {"type": "string"}},
+        "whatsapp": {"type": ["string", "null"]},
+        "horario": {"type": ["string", "null"]},
+        "urgencia_24h": {"type": "boolean"},
+        "acessivel": {"type": "boolean"},
+        "atende_criancas": {"type": "boolean"},
+        "atualizado_em": {"type": "string", "format": "date-time"},
+    },
+    "additionalProperties": False,
+}
+
+DENTISTA = {
+    "type": "object",
+    "required": ["id", "nome", "tipo", "especialidades", "cro", "planos", "locais", "atualizado_em", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "nome": {"type": "string"},
+        "tipo": {"type": "string", "enum": ["dentista", "clinica"]},
+        "especialidades": {"type": "array", "items": {"type": "string", "enum": list(SPECIALTIES)}},
+        "cro": {"type": "string", "description": "Registro profissional público, ex.: CRO-RJ 12345."},
+        "planos": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["plano", "desde"],
+                "properties": {
+                    "plano": {"type": "string", "enum": list(PRODUCT_SLUGS)},
+                    "desde": {"type": "string", "format": "date"},
+                    "ate": {"type": ["string", "null"], "format": "date"},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "locais": {"type": "array", "items": {"$ref": "#/components/schemas/Local"}},
+        "atualizado_em": {"type": "string", "format": "date-time"},
+        "url": {"type": "string", "format": "uri"},
+    },
+    "additionalProperties": False,
+}
+
+ERRO = {
+    "type": "object",
+    "required": ["erro"],
+    "properties": {"erro": {"type": "string", "description": "Mensagem em português."}},
+    "additionalProperties": False,
+}
+
+
+def _param(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+SEARCH_PARAMETERS = [
+    _param("plano", "Slug do plano (obrigatório para buscar).", {"type": "string", "enum": list(PRODUCT_SLUGS)}),
+    _param("municipio", "Código IBGE do município (a busca parte da sede).", {"type": "string", "pattern": "^[0-9]{7}$"}),
+    _param("lat", "Latitude do ponto de partida (com lon).", {"type": "number", "minimum": -90, "maximum": 90}),
+    _param("lon", "Longitude do ponto de partida (com lat).", {"type": "number", "minimum": -180, "maximum": 180}),
+    _param("especialidade", "Especialidade (slug do nome do CFO).", {"type": "string", "enum": list(SPECIALTIES)}),
+    _param("q", "Parte do nome do dentista ou clínica.", {"type": "string", "maxLength": MAX_Q}),
+    *[_param(flag, f"Filtro {flag} (1 para ativar).", {"type": "string", "enum": ["1"]}) for flag in FLAGS],
+    _param("pagina", "Página (20 resultados por página).", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+]
+
+
+def document(server_url: str) -> dict:
+    def error(description: str) -> dict:
+        return {"description": description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Erro"}}}}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Guia Odonto — API pública da rede credenciada",
+            "version": "1.0.0",
+            "description": "Busca de dentistas da rede credenciada dos planos, na mesma ordem da página /rede. "
+                           "Sem autenticação e sem dados pessoais.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/api/v1/rede": {
+                "get": {
+                    "operationId": "buscarRede",
+                    "summary": "Dentistas mais próximos, dentro da área do plano",
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {
+                        "200": {"description": "Resultados ordenados por distância e id.",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Busca"}}}},
+                        "400": error("Parâmetros inválidos ou ausentes."),
+                    },
+                }
+            },
+            "/api/v1/rede/dentista/{id}": {
+                "get": {
+                    "operationId": "dentista",
+                    "summary": "Um dentista ou clínica da rede",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "responses": {
+                        "200": {"description": "O prestador.",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dentista"}}}},
+                        "404": error("Prestador não encontrado."),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {"Municipio": MUNICIPIO, "Resultado": RESULTADO, "Busca": BUSCA, "Local": LOCAL,
+                        "Dentista": DENTISTA, "Erro": ERRO},
+        },
+    }

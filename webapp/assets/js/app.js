@@ -1,0 +1,57 @@
+/* Guia Odonto — small progressive enhancements, attached by data-/js- hooks.
+   Everything here has a no-JavaScript baseline in the HTML. */
+(function () {
+  'use strict';
+
+  // "Usar minha localização": only where the browser can; the messages are already in the page.
+  function initGeolocate(root) {
+    root.querySelectorAll('[data-module="geolocate"]').forEach(function (box) {
+      var button = box.querySelector('.js-geolocate');
+      if (!button || !('geolocation' in navigator)) { box.hidden = true; return; }
+      var show = function (cls) {
+        box.querySelectorAll('[class*="js-geo-"]').forEach(function (el) { el.hidden = !el.classList.contains(cls); });
+      };
+      button.addEventListener('click', function () {
+        show('js-geo-searching');
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          var form = box.closest('form');
+          var params = new URLSearchParams(new FormData(form));
+          params.delete('cidade'); params.delete('municipio'); params.delete('pagina');
+          params.set('lat', pos.coords.latitude.toFixed(5));
+          params.set('lon', pos.coords.longitude.toFixed(5));
+          window.location.assign(form.getAttribute('action') + '?' + params.toString());
+        }, function (err) {
+          show(err && err.code === 1 ? 'js-geo-denied' : 'js-geo-error');
+        }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 });
+      });
+    });
+  }
+
+  // Share: the Web Share API where present, otherwise copy the link.
+  function initShare(root) {
+    root.querySelectorAll('.js-share').forEach(function (button) {
+      button.addEventListener('click', function () {
+        var url = new URL(button.getAttribute('data-url'), window.location.href).toString();
+        var title = button.getAttribute('data-title') || document.title;
+        if (navigator.share) {
+          navigator.share({ title: title, url: url }).catch(function () {});
+        } else if (navigator.clipboard) {
+          navigator.clipboard.writeText(url).then(function () {
+            button.textContent = 'Link copiado';
+          });
+        }
+      });
+    });
+  }
+
+  // The error summary takes focus so screen-reader users hear it first.
+  function initErrorSummary(root) {
+    var summary = root.querySelector('[data-module="error-summary"]');
+    if (summary) { summary.focus(); }
+  }
+
+  function init(root) { initGeolocate(root); initShare(root); }
+
+  document.addEventListener('DOMContentLoaded', function () { init(document); initErrorSummary(document); });
+  document.addEventListener('htmx:load', function (event) { if (event.target !== document.body) { init(event.target); } });
+})();

@@ -1,0 +1,139 @@
+"""The query string of a network search: parsed and validated, errors in pt-BR.
+
+The parameters are a public contract (agents send them by WhatsApp, the API takes the same):
+``plano``, ``municipio`` (IBGE code) or ``lat`` + ``lon``, ``cidade`` (a typed name, resolved
+on the server), ``especialidade``, ``q``, ``urgencia=1``, ``acessivel=1``, ``criancas=1``,
+``pagina``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from ..geo import municipalities
+from ..geo.municipalities import Municipality
+from .specialties import SPECIALTIES
+
+MAX_Q = 100
+MAX_PAGE = 50  # a full page shows pages 1..N (so a reload shows the same list)
+FLAGS = ("urgencia", "acessivel", "criancas")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    plano: str | None = None
+    municipio: Municipality | None = None
+    lat: float | None = None
+    lon: float | None = None
+    cidade: str | None = None
+    especialidade: str | None = None
+    q: str | None = None
+    urgencia: bool = False
+    acessivel: bool = False
+    criancas: bool = False
+    pagina: int = 1
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_origin(self) -> bool:
+        return self.municipio is not None or self.lat is not None
+
+    @property
+    def ready(self) -> bool:
+        """Enough to search: a product and a place, and nothing invalid."""
+        return not self.errors and self.plano is not None and self.has_origin
+
+    def query(self, **changes) -> dict[str, str]:
+        """The canonical query string of these parameters (for links and pushed URLs)."""
+        p = replace(self, **changes) if changes else self
+        out: dict[str, str] = {}
+        if p.plano:
+            out["plano"] = p.plano
+        if p.municipio is not None:
+            out["municipio"] = str(p.municipio.ibge_code)
+        elif p.lat is not None and p.lon is not None:
+            out["lat"], out["lon"] = f"{p.lat:.5f}", f"{p.lon:.5f}"
+        if p.especialidade:
+            out["especialidade"] = p.especialidade
+        if p.q:
+            out["q"] = p.q
+        for flag in FLAGS:
+            if getattr(p, flag):
+                out[flag] = "1"
+        if p.pagina > 1:
+            out["pagina"] = str(p.pagina)
+        return out
+
+    def querystring(self, **changes) -> str:
+        return urlencode(self.query(**changes))
+
+
+def _float(value: str) -> float | None:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def parse(args: MultiDict, product_slugs: set[str]) -> SearchParams:
+    errors: dict[str, str] = {}
+    get = lambda name: (args.get(name) or "").strip()  # noqa: E731
+
+    plano = get("plano") or None
+    if plano and plano not in product_slugs:
+        errors["plano"] = "Plano desconhecido. Escolha um dos planos da lista."
+        plano = None
+
+    municipio = None
+    code = get("municipio")
+    if code:
+        found = municipalities.get(int(code)) if code.isdigit() and len(code) == 7 else None
+        if found is None:
+            errors["municipio"] = "Município não encontrado. Digite o nome da cidade."
+        municipio = found
+
+    lat = lon = None
+    lat_text, lon_text = get("lat"), get("lon")
+    if lat_text or lon_text:
+        lat, lon = _float(lat_text), _float(lon_text)
+        if lat is None or lon is None or not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+            errors["lat"] = "Localização inválida: latitude entre -90 e 90 e longitude entre -180 e 180."
+            lat = lon = None
+
+    cidade = get("cidade") or None
+    if cidade and len(cidade) > MAX_Q:
+        errors["cidade"] = f"O nome da cidade pode ter no máximo {MAX_Q} caracteres."
+        cidade = None
+
+    especialidade = get("especialidade") or None
+    if especialidade and especialidade not in SPECIALTIES:
+        errors["especialidade"] = "Especialidade desconhecida. Escolha uma da lista."
+        especialidade = None
+
+    q = " ".join(get("q").split()) or None
+    if q and len(q) > MAX_Q:
+        errors["q"] = f"O nome do dentista ou clínica pode ter no máximo {MAX_Q} caracteres."
+        q = None
+
+    flags = {}
+    for flag in FLAGS:
+        value = get(flag)
+        if value not in ("", "1", "on"):
+            errors[flag] = "Valor inválido para um filtro (use 1)."
+        flags[flag] = value in ("1", "on")
+
+    pagina = 1
+    page_text = get("pagina")
+    if page_text:
+        if not page_text.isdigit() or not (1 <= int(page_text) <= MAX_PAGE):
+            errors["pagina"] = f"Página inválida (de 1 a {MAX_PAGE})."
+        else:
+            pagina = int(page_text)
+
+    return SearchParams(plano=plano, municipio=municipio, lat=lat, lon=lon, cidade=cidade,
+                        especialidade=especialidade, q=q, pagina=pagina, errors=errors, **flags)

@@ -1,0 +1,183 @@
+"""The dentist search (/rede), provider pages, network changes and the suggestions fragment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from ..core.rendering import render_page
+from ..db import get_session
+from ..geo import municipalities, svgmap
+from ..plans import services as plan_services
+from . import params as params_module
+from . import services
+from .specialties import SPECIALTIES
+
+bp = Blueprint("network", __name__, url_prefix="/rede")
+
+RESULTS_TARGET = "mais-resultados"
+
+
+def today():
+    from .importer import today_in_brazil
+
+    return today_in_brazil()
+
+
+@bp.get("")
+def search():
+    session = get_session()
+    products = plan_services.list_products(session)
+    by_slug = {p.slug: p for p in products}
+    params = params_module.parse(request.args, set(by_slug))
+    context = dict(products=products, specialties=SPECIALTIES, params=params, outcome=None,
+                   choices=None, product=by_slug.get(params.plano or ""), results_target=RESULTS_TARGET)
+
+    if params.errors:
+        return render_page("network/search.html", status=400, **context)
+
+    if params.cidade and not params.has_origin:
+        found = municipalities.search(params.cidade)
+        if len(found) == 1:
+            query = params.query(municipio=found[0], lat=None, lon=None)
+            return redirect(url_for("network.search", **query), code=303)
+        if not found:
+            params.errors["cidade"] = (f"Não encontramos a cidade “{params.cidade}”. "
+                                       "Confira a grafia ou digite também a UF, por exemplo: Niterói/RJ.")
+            return render_page("network/search.html", status=400, **context)
+        context["choices"] = [(m, params.query(municipio=m, lat=None, lon=None)) for m in found]
+        return render_page("network/search.html", **context)
+
+    if params.ready:
+        product = by_slug[params.plano]
+        only_page = params.pagina > 1 and request.headers.get("HX-Target") == RESULTS_TARGET
+        outcome = services.find(session, product, params, today(), only_page=only_page)
+        if outcome.outside_brazil:
+            params.errors["lat"] = "A localização informada fica fora do Brasil. Digite o nome da sua cidade."
+            return render_page("network/search.html", status=400, **context)
+        context["outcome"] = outcome
+        context["map_svg"] = _map(outcome)
+    return render_page("network/search.html", fragments={RESULTS_TARGET: "results_page"}, **context)
+
+
+def _map(outcome) -> str:
+    if not outcome.in_area:
+        return svgmap.area_svg(plan_services.coverage_area(outcome.product))
+    points = [(r.latitude, r.longitude, r.provider_name) for r in outcome.results[:20]]
+    if outcome.from_point:
+        points.append((outcome.origin_lat, outcome.origin_lon, "Você está aqui"))
+    return svgmap.municipality_svg(outcome.origin_municipality.ibge_code, points=points)
+
+
+@bp.get("/municipios")
+def suggest_municipalities():
+    """Suggestions while typing a city (an htmx fragment; also a plain page without JS)."""
+    typed = " ".join((request.args.get("cidade") or "").split())[:params_module.MAX_Q]
+    found = municipalities.suggest(typed, limit=8) if len(typed) >= 2 else []
+    keep = {k: v for k, v in request.args.items() if k in ("plano", "especialidade", "q", *params_module.FLAGS)}
+    return render_page("network/suggestions.html", fragments={"sugestoes-cidade": "suggestions"},
+                       typed=typed, found=found, keep=keep)
+
+
+@bp.get("/dentista/<int:provider_id>")
+@bp.get("/dentista/<int:provider_id>-<slug>")
+def provider(provider_id: int, slug: str | None = None):
+    session = get_session()
+    view = services.get_provider(session, provider_id, today())
+    if view is None:
+        abort(404)
+    canonical_slug = services.provider_slug(view.provider)
+    if slug != canonical_slug:
+        return redirect(url_for("network.provider", provider_id=provider_id, slug=canonical_slug,
+                                **request.args), code=301)
+    first = view.locations[0] if view.locations else None
+    map_svg = ""
+    if first is not None:
+        map_svg = svgmap.municipality_svg(first.municipality_ibge,
+                                          points=[(loc.latitude, loc.longitude, loc.street) for loc in view.locations])
+    return render_template("network/provider.html", view=view, specialties=SPECIALTIES, map_svg=map_svg,
+                           municipality=municipalities.get, sent=request.args.get("enviado") == "1",
+                           back=request.args.get("voltar") or "")
+
+
+@bp.get("/alteracoes")
+def changes():
+    session = get_session()
+    products = plan_services.list_products(session)
+    by_slug = {p.slug: p for p in products}
+    slug = (request.args.get("plano") or "").strip()
+    code = (request.args.get("municipio") or "").strip()
+    errors = {}
+    product = by_slug.get(slug) if slug else None
+    if slug and product is None:
+        errors["plano"] = "Plano desconhecido. Escolha um dos planos da lista."
+    municipality = None
+    if code:
+        municipality = municipalities.get(int(code)) if code.isdigit() and len(code) == 7 else None
+        if municipality is None:
+            errors["municipio"] = "Código de município inválido."
+    rows = services.network_changes(get_session(), product, today(),
+                                    municipality.ibge_code if municipality else None) if product and not errors else []
+    return render_template("network/changes.html", products=products, product=product,
+                           municipality=municipality, rows=rows, errors=errors,
+                           municipality_of=municipalities.get, today=today()), 400 if errors else 200
+
+
+@bp.post("/dentista/<int:provider_id>/erro")
+def report_error(provider_id: int):
+    from flask import current_app
+
+    from ..db import utcnow
+    from ..network.models import Provider
+    from .services import MAX_DETAIL, REPORT_REASONS, TooManyReports, client_hash, record_report
+
+    session = get_session()
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        abort(404)
+    reason = request.form.get("motivo", "")
+    detail = " ".join((request.form.get("detalhe") or "").split()) or None
+    if reason not in REPORT_REASONS or (detail and len(detail) > MAX_DETAIL):
+        return render_template("core/error.html", status=400, title="Não foi possível enviar",
+                               text="Escolha o que está errado na lista (e use no máximo 500 caracteres nos "
+                                    "detalhes). Volte à página do dentista e tente de novo."), 400
+    try:
+        record_report(session, provider_id, reason, detail,
+                      client_hash(current_app.config["SECRET_KEY"], request.remote_addr), utcnow())
+    except TooManyReports:
+        return render_template("core/error.html", status=429, title="Muitos envios seguidos",
+                               text="Você já enviou vários avisos na última hora. Tente de novo mais tarde."), 429
+    session.commit()
+    return redirect(url_for("network.provider", provider_id=provider_id, slug=services.provider_slug(provider),
+                            enviado="1") + "#informar-erro", code=303)
+
+
+@bp.app_template_filter("specialty_name")
+def specialty_name(slug: str) -> str:
+    return SPECIALTIES.get(slug, slug)
+
+
+@bp.app_template_filter("phone_digits")
+def phone_digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+@bp.app_template_filter("slug")
+def name_slug(value: str) -> str:
+    from ..core.text import slugify
+
+    return slugify(value)[:80] or "prestador"
+
+
+@bp.app_context_processor
+def _report_reasons():
+    from .services import REPORT_REASONS
+
+    return {"report_reasons": REPORT_REASONS}
+
+
+@bp.app_template_filter("municipality_label")
+def municipality_label(ibge_code: int) -> str:
+    found = municipalities.get(ibge_code)
+    return found.label if found else str(ibge_code)
