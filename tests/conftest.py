@@ -14,6 +14,8 @@ from tests.support.databases import drop_postgres_database, prepared_engine, rec
 from tests.support.pages import PageClient
 from webapp import create_app
 
+pytest_plugins = ["tests.support.network_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def sqlite_engine(tmp_path_factory):

@@ -32,6 +32,6 @@ def render_page(template: str, fragments: dict[str, str] | None = None, status: 
             break
     else:
         response = make_response(render_template(template, **context), status)
-    response.headers.add("Vary", "HX-Request")
-    response.headers.add("Vary", "HX-Target")
+    response.vary.add("HX-Request")
+    response.vary.add("HX-Target")
     return response
