@@ -23,6 +23,7 @@ import argparse
 import math
 import os
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -116,10 +117,10 @@ def prepare_databases(args) -> dict:
             Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
         engine = sqlite_engine(sqlite_path)
         build(engine, csv_path, "SQLite")
-        with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         engine.dispose()
+        with sqlite3.connect(sqlite_path, isolation_level=None) as conn:  # planner statistics, fold the WAL in
+            conn.execute("ANALYZE")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     engines["SQLite"] = sqlite_engine(sqlite_path)
     if not args.skip_postgres:
         engine = make_engine(pg_url())

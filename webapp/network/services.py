@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from ..core.text import slugify
 from ..plans.models import Product
 from .models import Location, NetworkChange, NetworkMembership, Provider
 
@@ -16,7 +15,9 @@ CHANGE_WINDOW = timedelta(days=180)
 
 
 def provider_slug(provider: Provider) -> str:
-    return slugify(provider.name)[:80] or "prestador"  # the same rule as the `slug` template filter
+    from .presenters import name_slug
+
+    return name_slug(provider.name)
 
 
 def active_membership_filter(today: date):
@@ -95,6 +96,12 @@ class SearchOutcome:
     @property
     def outside_brazil(self) -> bool:
         return self.origin_municipality is None
+
+    @property
+    def views(self) -> list:
+        from .presenters import present
+
+        return [present(r) for r in self.results]
 
 
 def find(session: Session, product: Product, params, today: date, *, only_page: bool = False) -> SearchOutcome:

@@ -165,9 +165,9 @@ def phone_digits(value: str) -> str:
 
 @bp.app_template_filter("slug")
 def name_slug(value: str) -> str:
-    from ..core.text import slugify
+    from .presenters import name_slug as slug
 
-    return slugify(value)[:80] or "prestador"
+    return slug(value)
 
 
 @bp.app_context_processor
@@ -177,7 +177,3 @@ def _report_reasons():
     return {"report_reasons": REPORT_REASONS}
 
 
-@bp.app_template_filter("municipality_label")
-def municipality_label(ibge_code: int) -> str:
-    found = municipalities.get(ibge_code)
-    return found.label if found else str(ibge_code)

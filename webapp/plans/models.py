@@ -45,7 +45,9 @@ class Product(Base):
     segmentation: Mapped[str] = mapped_column(String(80))
     coverage_kind: Mapped[str] = mapped_column(String(20))  # national | states | municipalities
     position: Mapped[int] = mapped_column(Integer, default=0)
-    document: Mapped[dict] = mapped_column(JSON)  # the validated catalog entry, for display
+    # The validated catalog entry, for display; deferred because it is large (tens of KB) and
+    # most pages only need the product's name.
+    document: Mapped[dict] = mapped_column(JSON, deferred=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     operator: Mapped[Operator] = relationship(back_populates="products")

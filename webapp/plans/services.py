@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from ..core.text import fold
 from . import models
@@ -32,8 +32,12 @@ CONTRACT_TYPE_NAMES = {
 STOPWORDS = frozenset("a o e de da do das dos em no na nos nas para por com sem um uma".split())
 
 
-def list_products(session: Session) -> list[models.Product]:
-    stmt = select(models.Product).options(selectinload(models.Product.operator)).order_by(models.Product.position)
+def list_products(session: Session, with_document: bool = False) -> list[models.Product]:
+    """The products in catalog order; ``with_document`` also loads each one's operator and
+    catalog entry (the plans index), which a search page does not need."""
+    stmt = select(models.Product).order_by(models.Product.position)
+    if with_document:
+        stmt = stmt.options(selectinload(models.Product.operator), undefer(models.Product.document))
     return list(session.scalars(stmt))
 
 
@@ -42,6 +46,7 @@ def get_product(session: Session, slug: str) -> models.Product | None:
         select(models.Product)
         .where(models.Product.slug == slug)
         .options(
+            undefer(models.Product.document),
             selectinload(models.Product.operator),
             selectinload(models.Product.states),
             selectinload(models.Product.municipalities),
@@ -248,11 +253,22 @@ def coverage_overview(product: models.Product) -> list[CoverageGroup]:
 
 
 def coverage_area(product: models.Product):
-    """The product's coverage area as a geo :class:`~webapp.geo.coverage.CoverageArea`."""
+    """The product's coverage area as a geo :class:`~webapp.geo.coverage.CoverageArea`.
+
+    Kept per (product, updated_at): a search asks for it on every request, and it changes only
+    when the catalog is loaded again (which moves ``updated_at``).
+    """
     from ..geo.coverage import CoverageArea
 
-    return CoverageArea(
-        kind=product.coverage_kind,
-        states=frozenset(s.uf for s in product.states),
-        municipalities=frozenset(m.ibge_code for m in product.municipalities),
-    )
+    key = (product.id, product.updated_at)
+    area = _AREAS.get(key)
+    if area is None:
+        area = CoverageArea(kind=product.coverage_kind, states=frozenset(s.uf for s in product.states),
+                            municipalities=frozenset(m.ibge_code for m in product.municipalities))
+        if len(_AREAS) > 64:
+            _AREAS.clear()
+        _AREAS[key] = area
+    return area
+
+
+_AREAS: dict[tuple, object] = {}

@@ -12,7 +12,7 @@ bp = Blueprint("plans", __name__, url_prefix="/planos")
 
 @bp.get("")
 def index():
-    products = services.list_products(get_session())
+    products = services.list_products(get_session(), with_document=True)
     return render_template("plans/index.html", products=products)
 
 
