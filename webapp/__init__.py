@@ -47,6 +47,8 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
 
     from .core import formatting, views as core_views
     from .api import views as api_views
+    from .members import pwa as pwa_views
+    from .members import views as member_views
     from .network import views as network_views
     from .plans import views as plans_views
 
@@ -55,6 +57,8 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     app.register_blueprint(plans_views.bp)
     app.register_blueprint(network_views.bp)
     app.register_blueprint(api_views.bp)
+    app.register_blueprint(member_views.bp)
+    app.register_blueprint(pwa_views.bp)
     core_views.register_error_handlers(app)
 
     from . import cli
@@ -65,6 +69,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
 
 def _init_static(app: Flask) -> None:
     manifest = assets.load_manifest(build_if_missing=True)
+    app.config["ASSET_MANIFEST"] = manifest
 
     def asset_url(name: str) -> str:
         return f"/static/dist/{manifest[name]}"

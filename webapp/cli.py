@@ -98,12 +98,36 @@ def assets_build() -> None:
     click.echo(f"{len(manifest)} arquivos estáticos gerados.")
 
 
+members_cli = AppGroup("members", help="Beneficiários.")
+
+
+def _create_demo_families() -> None:
+    from .members.demo import create_demo_families
+    from .network.importer import today_in_brazil
+
+    session = current_app.extensions["db"].session_factory()
+    try:
+        created = create_demo_families(session, today_in_brazil())
+        session.commit()
+    finally:
+        session.close()
+    click.echo(f"Famílias de demonstração: {created} beneficiários criados.")
+
+
+@members_cli.command("demo")
+def members_demo() -> None:
+    """Cria uma família de demonstração por plano (idempotente)."""
+    _create_demo_families()
+
+
 @click.command("setup")
 def setup() -> None:
-    """Migra o banco e carrega o catálogo (e, com GUIA_DEMO=1, os dados de demonstração)."""
+    """Migra o banco e carrega o catálogo (e, com GUIA_DEMO=1, as famílias de demonstração)."""
     migrate.upgrade(_engine())
     click.echo("Banco migrado.")
     _load(CATALOG_DIR)
+    if current_app.config.get("DEMO"):
+        _create_demo_families()
 
 
 @network_cli.command("import")
@@ -159,5 +183,5 @@ def network_import(csv_file: Path, full: bool, rejects_path: Path | None, today)
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_cli, catalog_cli, assets_cli, network_cli, setup):
+    for command in (db_cli, catalog_cli, assets_cli, network_cli, members_cli, setup):
         app.cli.add_command(command)

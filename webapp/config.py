@@ -35,6 +35,8 @@ class BaseConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "guia_sessao"
+    PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
     COMPRESS_MIMETYPES = [
         "text/html", "text/css", "application/javascript", "application/json",
         "image/svg+xml", "application/manifest+json", "text/csv",
@@ -47,6 +49,8 @@ class BaseConfig:
         default_db = "sqlite:///" + str(Path(instance_path) / "guia.sqlite3")
         self.DATABASE_URL = os.environ.get("DATABASE_URL", default_db)
         self.DEMO = _flag("GUIA_DEMO", self.DEMO)
+        # Shared state across workers (sign-in lock-outs); in-process when unset.
+        self.REDIS_URL = os.environ.get("REDIS_URL")
         # Geocoding of network rows without coordinates; off unless both are set.
         self.GEOCODER_NOMINATIM_URL = os.environ.get("GEOCODER_NOMINATIM_URL")
         self.GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT")

@@ -2,5 +2,6 @@
 
 
 def import_all() -> None:
+    from .members import models as _members  # noqa: F401
     from .network import models as _network  # noqa: F401
     from .plans import models as _plans  # noqa: F401

@@ -13,6 +13,16 @@ PUBLIC_ROUTES = {
     ("/api/v1/rede", "api.search"),
     ("/api/v1/rede/dentista/<int:provider_id>", "api.provider"),
     ("/api/v1/openapi.json", "api.openapi_document"),
+    ("/entrar", "members.sign_in"),
+    ("/primeiro-acesso", "members.first_access"),
+    ("/sair", "members.sign_out"),
+    ("/carteirinha", "members.card"),
+    ("/verificar/<token>", "members.verify"),
+    ("/privacidade", "members.privacy"),
+    ("/manifest.webmanifest", "pwa.manifest"),
+    ("/sw.js", "pwa.service_worker"),
+    ("/offline", "pwa.offline"),
+    ("/urgencia", "pwa.urgency"),
 }
 
 

@@ -72,7 +72,7 @@ from sqlalchemy import Date, Engine, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from ..core.text import fold
-from ..geo import _validate, municipalities
+from ..geo import _validate, locate, municipalities
 from ..geo.coverage import CoverageArea
 from .models import Location, Provider
 from .specialties import SPECIALTIES
@@ -87,6 +87,17 @@ MAX_OFFSET = 100_000
 
 # Bits of location_rtree.flags (SQLite; written by the triggers of migration 0003).
 FLAG_ACTIVE, FLAG_URGENCY, FLAG_WHEELCHAIR, FLAG_CHILDREN = 1, 2, 4, 8
+#: Bit i of location_rtree.specs: the provider has SPECIALTY_BITS[i] (frozen in migration 0003;
+#: a specialty missing here is filtered through provider_specialty).
+SPECIALTY_BITS = (
+    "clinico-geral", "acupuntura", "cirurgia-e-traumatologia-bucomaxilofacial", "dentistica",
+    "disfuncao-temporomandibular-e-dor-orofacial", "endodontia", "estomatologia", "harmonizacao-orofacial",
+    "homeopatia", "implantodontia", "odontogeriatria", "odontologia-do-esporte", "odontologia-do-trabalho",
+    "odontologia-hospitalar", "odontologia-legal", "odontologia-para-pacientes-com-necessidades-especiais",
+    "odontopediatria", "ortodontia", "ortopedia-funcional-dos-maxilares", "patologia-oral-e-maxilofacial",
+    "periodontia", "protese-bucomaxilofacial", "protese-dentaria", "radiologia-odontologica-e-imaginologia",
+    "saude-coletiva",
+)
 
 #: Mean earth radius (km) of the spherical pre-filter distance.
 EARTH_RADIUS_KM = 6371.0088
@@ -99,7 +110,8 @@ KM_PER_DEG_LON_EQUATOR = 111.3
 #: Margin (deg) added to the area's box: the importer accepts points up to ~0.01 deg from the
 #: stated municipality's simplified polygon, and gaps between polygons of up to ~1 km.
 AREA_MARGIN_DEG = 0.05
-FIRST_RADIUS_KM = 3.0
+FIRST_RADIUS_KM = 3.0  # when the origin is outside Brazil
+MIN_RADIUS_KM, MAX_FIRST_RADIUS_KM = 0.3, 200.0
 MAX_GROWTH = 8.0
 #: A selective filter with at most SELECTIVE_FACTOR * sqrt(needed * locations) rows is read whole.
 SELECTIVE_FACTOR = 1.0
@@ -113,8 +125,9 @@ _DISTANCE = Geodesic.DISTANCE
 
 
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """geopy's ``geodesic((lat1, lon1), (lat2, lon2)).km`` for valid coordinates, without its overhead."""
-    return _GEODESIC.Inverse(lat1, lon1, lat2, lon2, _DISTANCE)["s12"]
+    """geopy's ``geodesic((lat1, lon1), (lat2, lon2)).km`` for valid coordinates, without its
+    overhead (geopy calls this same geographiclib routine with its ellipsoid in km)."""
+    return _GEODESIC._GenInverse(lat1, lon1, lat2, lon2, _DISTANCE)[1]
 
 
 # --------------------------------------------------------------------------- results
@@ -319,6 +332,21 @@ def circle_box(lat: float, lon: float, r_km: float) -> tuple[float, float, float
     return (lat - dlat, lon - dlon, lat + dlat, lon + dlon)
 
 
+@lru_cache(maxsize=8192)
+def _population_density(ibge_code: int) -> float:
+    """Inhabitants per km² of a municipality (its polygon's area; 1000 km² without polygon)."""
+    m = municipalities.get(ibge_code)
+    assert m is not None
+    geom = municipalities.geometry(ibge_code)
+    area = 1000.0 if geom is None else geom.area * KM_PER_DEG_LON_EQUATOR ** 2 * math.cos(math.radians(m.lat))
+    return max(m.population, 1000) / max(area, 1.0)
+
+
+@lru_cache(maxsize=1)
+def _brazil_population() -> int:
+    return sum(max(m.population, 1000) for m in municipalities.all_municipalities())
+
+
 def _clip(box, bound):
     s, w, n, e = max(box[0], bound[0]), max(box[1], bound[1]), min(box[2], bound[2]), min(box[3], bound[3])
     return None if s > n or w > e else (s, w, n, e)
@@ -465,14 +493,13 @@ class _Queries:
         return []
 
     def _membership_and_specialty(self, provider_id: str, with_specialty: bool = True) -> list[str]:
-        out = [
-            "EXISTS (SELECT 1 FROM network_membership AS m WHERE m.product_id = :product_id"
-            f" AND m.provider_id = {provider_id} AND m.since <= :today"
-            " AND (m.until IS NULL OR m.until > :today))"
-        ]
-        if self.f.specialty and with_specialty:
+        out = []
+        if self.f.specialty and with_specialty:  # first: usually the more selective
             out.append("EXISTS (SELECT 1 FROM provider_specialty AS s"
                        f" WHERE s.provider_id = {provider_id} AND s.specialty = :specialty)")
+        out.append("EXISTS (SELECT 1 FROM network_membership AS m WHERE m.product_id = :product_id"
+                   f" AND m.provider_id = {provider_id} AND m.since <= :today"
+                   " AND (m.until IS NULL OR m.until > :today))")
         return out
 
     def _name(self) -> list[str]:
@@ -514,8 +541,11 @@ class _Queries:
             | (FLAG_CHILDREN if f.children else 0)
         where = ["r.max_lat >= :s", "r.min_lat <= :n", "r.max_lon >= :w", "r.min_lon <= :e",
                  f"(r.flags & {mask}) = {mask}"]
+        bitmask = f.specialty in SPECIALTY_BITS
+        if bitmask:
+            where.append(f"(r.specs & {1 << SPECIALTY_BITS.index(f.specialty)}) != 0")
         where += self._area("r.uf", "r.municipality_ibge")
-        where += self._membership_and_specialty("r.provider_id")
+        where += self._membership_and_specialty("r.provider_id", with_specialty=not bitmask)
         where += self._name()
         return f"SELECT {self._select('r')} FROM location_rtree AS r{self._join_provider('r')} WHERE " + " AND ".join(where)
 
@@ -622,11 +652,21 @@ class _Queries:
             return None
         return sorted(pid for pid, name in rows if self.f.name in fold(name))
 
+    def _first_radius(self, lat: float, lon: float, needed: int) -> float:
+        """A guess of the radius holding ``needed`` matches: networks follow population, so the
+        local population density times the network's locations per inhabitant (about half of
+        them in a given product)."""
+        where = locate.municipality_at(lat, lon).municipality
+        if where is None:
+            return FIRST_RADIUS_KM
+        per_km2 = 0.5 * self._locations() / _brazil_population() * _population_density(where.ibge_code)
+        return min(max(math.sqrt(needed / (math.pi * max(per_km2, 1e-6))), MIN_RADIUS_KM), MAX_FIRST_RADIUS_KM)
+
     def _expanding_box(self, cands: _Candidates, lat: float, lon: float, needed: int) -> None:
         area_box = search_bbox(self.f.area)
         spatial = self.spatial_sql()
         misplaced_pending = self.f.area.kind != "national"
-        r = FIRST_RADIUS_KM
+        r = self._first_radius(lat, lon, needed)
         while True:
             box = circle_box(lat, lon, r)
             clipped = _clip(box, area_box)

@@ -5,6 +5,7 @@ Plain functions over a SQLAlchemy session; nothing here knows about Flask's requ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -26,6 +27,13 @@ CONTRACT_TYPE_NAMES = {
     "individual-familiar": "Individual ou familiar",
     "coletivo-adesao": "Coletivo por adesão",
     "coletivo-empresarial": "Coletivo empresarial",
+}
+
+RELATIONSHIP_NAMES = {
+    "titular": "titular", "conjuge": "cônjuge", "companheiro": "companheiro(a)", "filho": "filho(a)",
+    "enteado": "enteado(a)", "menor-sob-guarda": "menor sob guarda", "tutelado": "tutelado(a)",
+    "filho-invalido": "filho(a) inválido(a)", "pai-mae": "pai ou mãe", "sogro-sogra": "sogro(a)",
+    "neto": "neto(a)", "irmao": "irmão(ã)", "avo": "avô(ó)",
 }
 
 # Short words that carry no meaning in a search ("tratamento de canal").
@@ -272,3 +280,343 @@ def coverage_area(product: models.Product):
 
 
 _AREAS: dict[tuple, object] = {}
+
+
+# --------------------------------------------------------------------------- sections
+
+
+SECTION_TITLES = {
+    "coberturas": "Coberturas",
+    "carencias": "Carências",
+    "exclusoes": "O que o plano não cobre",
+    "urgencia": "Urgência e emergência",
+    "reembolso": "Reembolso",
+    "regras": "Regras de uso",
+    "dependentes": "Quem pode ser dependente",
+    "contatos": "Contatos",
+    "duvidas": "Dúvidas frequentes",
+}
+"""The plan page's sections by anchor (stable, public: links open them directly)."""
+
+
+def product_sections(product: models.Product) -> list[str]:
+    """Anchors of the sections the product's document supports, in page order.
+
+    Coverage and waiting periods are required by the catalog schema; contacts are always shown
+    (at least the Disque ANS, and the page says when the document prints no channel); every
+    other section exists only when the document has something to put in it.
+    """
+    doc = product.document
+    present = {
+        "coberturas": True,
+        "carencias": True,
+        "exclusoes": bool(product.exclusions),
+        "urgencia": bool(doc.get("urgency")),
+        "reembolso": bool(doc.get("reimbursement")),
+        "regras": bool(doc.get("rules_of_use")),
+        "dependentes": bool(doc.get("dependants")),
+        "contatos": True,
+        "duvidas": bool(doc.get("faq")),
+    }
+    return [anchor for anchor in SECTION_TITLES if present[anchor]]
+
+
+# --------------------------------------------------------------------------- prior authorization
+
+
+@dataclass(frozen=True)
+class PriorAuthorization:
+    """What the document says about prior authorization by the operator."""
+
+    text: str  # the document's wording
+    reference: str | None
+    except_urgency: bool  # urgency/emergency care is exempt (e.g. LEVE 15.5.1)
+
+
+def prior_authorization(product: models.Product) -> PriorAuthorization | None:
+    """The document's rule on prior authorization, or None when it says nothing.
+
+    Found among the rules of use: a statement about an authorization that is *prior*
+    ("prévia autorização", "autorização ... prévias").  Only documents that say so get an answer.
+    """
+    for rule in product.document.get("rules_of_use") or ():
+        words = fold(rule["text"]).split()
+        if any(w.startswith("autoriza") for w in words) and any(w in ("previa", "previas") for w in words):
+            return PriorAuthorization(
+                text=rule["text"], reference=rule.get("reference"),
+                except_urgency="exceto" in words and any(w.startswith("urgencia") for w in words),
+            )
+    return None
+
+
+def is_urgency_procedure(product: models.Product, procedure: models.Procedure) -> bool:
+    """The product lists the procedure under urgency, or the Rol counts it as urgency."""
+    return procedure.urgency or any(
+        pp.category == "urgencia" for pp in product.procedures if pp.procedure_id == procedure.id
+    )
+
+
+# --------------------------------------------------------------------------- people and dates
+
+
+def known_exemption(product: models.Product, code: str | None) -> str | None:
+    """*code* when the product has that exemption; otherwise None (never a crash on bad data)."""
+    if code and any(e.code == code for e in product.exemptions):
+        return code
+    return None
+
+
+def exemption_text(product: models.Product, code: str | None) -> str | None:
+    for exemption in product.exemptions:
+        if exemption.code == code:
+            return exemption.text
+    return None
+
+
+@dataclass(frozen=True)
+class PersonAvailability:
+    """When a procedure (or a waiting-period statement) is free for one family member."""
+
+    person: object  # anything with name, relationship, inclusion_at, exemption, holder_inclusion_at
+    availability: Availability
+
+    def free(self, now: datetime) -> bool | None:
+        return self.availability.is_available(now)
+
+
+def family_availability(
+    session: Session, product: models.Product, procedure_id: str, family
+) -> list[PersonAvailability]:
+    """*procedure_id*'s availability for each person of *family* (signed-in member first)."""
+    return [
+        PersonAvailability(person=person, availability=procedure_availability(
+            session, product, procedure_id, person.inclusion_at,
+            exemption=known_exemption(product, person.exemption),
+            holder_inclusion=person.holder_inclusion_at,
+        ))
+        for person in family
+    ]
+
+
+# --------------------------------------------------------------------------- "posso fazer?" answers
+
+
+@dataclass
+class CoverageAnswer:
+    """One procedure in the answer to "posso fazer?"."""
+
+    match: ProcedureMatch
+    urgency: bool
+    exclusions: list[models.Exclusion] = field(default_factory=list)  # why not covered
+    family: list[PersonAvailability] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        return self.match.covered
+
+    @property
+    def rule(self) -> Rule | None:
+        return self.match.rule
+
+
+@dataclass
+class CoverageAnswers:
+    query: str
+    covered: list[CoverageAnswer]
+    not_covered: list[CoverageAnswer]
+    exclusions: list[models.Exclusion]
+    authorization: PriorAuthorization | None
+    includes_rol: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.covered or self.not_covered or self.exclusions)
+
+
+def coverage_answers(session: Session, product: models.Product, query: str, family=()) -> CoverageAnswers:
+    """Everything the "posso fazer?" page says about *query* on *product*.
+
+    *family*: the people whose own dates to show (signed-in member first), or empty.
+    """
+    result = search_procedures(session, product, query)
+
+    def why_not(match: ProcedureMatch) -> list[models.Exclusion]:
+        # Exclusions answer a procedure through the lay word that brought it in.
+        topics: set[str] = set()
+        for term in result.lay_terms:
+            if match.procedure.id in term.procedures or match.procedure.category in term.categories:
+                topics.update(term.topics)
+        return [e for e in result.exclusions if set(e.topics) & topics]
+
+    covered = [
+        CoverageAnswer(match=m, urgency=is_urgency_procedure(product, m.procedure),
+                       family=family_availability(session, product, m.procedure.id, family) if family else [])
+        for m in result.covered
+    ]
+    not_covered = [
+        CoverageAnswer(match=m, urgency=is_urgency_procedure(product, m.procedure), exclusions=why_not(m))
+        for m in result.not_covered
+    ]
+    return CoverageAnswers(
+        query=query, covered=covered, not_covered=not_covered, exclusions=result.exclusions,
+        authorization=prior_authorization(product),
+        includes_rol=bool(product.document.get("coverage", {}).get("includes_rol")),
+    )
+
+
+# --------------------------------------------------------------------------- waiting-period calculator
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One waiting-period statement of the document and the moment it ends."""
+
+    label: str  # the document's wording for the procedure or group
+    group: str | None  # the document's table heading, or the categories it names; None: all
+    rule: Rule
+    available_at: datetime  # America/Sao_Paulo
+
+    def free(self, now: datetime) -> bool:
+        return now >= self.available_at
+
+
+def statement_group(rule: Rule, session: Session | None = None) -> str | None:
+    """The group a statement belongs to: the document's heading, else the categories it names,
+    else (named procedures) their vocabulary category; None when it applies to everything."""
+    if rule.section:
+        return rule.section
+    if rule.categories:
+        return ", ".join(CATEGORY_NAMES[c] for c in sorted(rule.categories, key=_category_order))
+    if rule.procedures and session is not None:
+        cats = {p.category for p in session.scalars(
+            select(models.Procedure).where(models.Procedure.id.in_(sorted(rule.procedures))))}
+        if cats:
+            return ", ".join(CATEGORY_NAMES[c] for c in sorted(cats, key=_category_order))
+    return None
+
+
+def _category_order(category: str) -> int:
+    return list(CATEGORY_NAMES).index(category)
+
+
+def waiting_schedule(
+    product: models.Product,
+    inclusion: date | datetime,
+    *,
+    exemption: str | None = None,
+    holder_inclusion: date | datetime | None = None,
+    session: Session | None = None,
+) -> list[ScheduleRow]:
+    """Every waiting-period statement of *product* with the moment it ends for a member
+    included at *inclusion* (00:00 America/Sao_Paulo for a bare date), in document order.
+
+    *exemption* is the code of an exemption of the product the member holds.
+    """
+    from .waiting import add_period, inclusion_moment
+
+    effect = exemption_effect(product, exemption)
+    start = inclusion_moment(inclusion)
+    if effect == "count_from_holder":
+        if holder_inclusion is None:
+            raise ValueError("count_from_holder needs the holder's inclusion")
+        start = inclusion_moment(holder_inclusion)
+    rows = []
+    for rule in waiting_rules(product):
+        at = start if effect == "waive_all" else add_period(start, rule)
+        rows.append(ScheduleRow(label=rule.label, group=statement_group(rule, session), rule=rule, available_at=at))
+    return rows
+
+
+@dataclass
+class ScheduleGroup:
+    group: str | None
+    rows: list[ScheduleRow]
+
+
+def group_schedule(rows: list[ScheduleRow]) -> list[ScheduleGroup]:
+    """Consecutive rows under the same heading, as the document's tables present them."""
+    groups: list[ScheduleGroup] = []
+    for row in rows:
+        if not groups or groups[-1].group != row.group:
+            groups.append(ScheduleGroup(group=row.group, rows=[]))
+        groups[-1].rows.append(row)
+    return groups
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    """One distinct period of a product (e.g. "180 dias") and when it ends for a person."""
+
+    rule: Rule  # a representative statement with this period
+    labels: tuple[str, ...]  # the statements with this period, in document order
+    available_at: datetime
+
+
+@dataclass
+class PersonSchedule:
+    person: object
+    exemption_text: str | None
+    rows: list[ScheduleRow]
+
+    @property
+    def by_period(self) -> list[PeriodStatus]:
+        """The person's dates grouped by period, shortest first (a summary for the plan page)."""
+        groups: dict[tuple, list[ScheduleRow]] = {}
+        for row in self.rows:
+            groups.setdefault((row.rule.hours, row.rule.days), []).append(row)
+        out = [PeriodStatus(rule=rows[0].rule, labels=tuple(dict.fromkeys(r.label for r in rows)),
+                            available_at=max(r.available_at for r in rows)) for rows in groups.values()]
+        return sorted(out, key=lambda s: (s.rule.duration, s.available_at))
+
+    @property
+    def groups(self) -> list[ScheduleGroup]:
+        return group_schedule(self.rows)
+
+
+def family_schedules(product: models.Product, family, session: Session | None = None) -> list[PersonSchedule]:
+    """Each family member's own waiting-period dates (signed-in member first)."""
+    out = []
+    for person in family:
+        code = known_exemption(product, person.exemption)
+        out.append(PersonSchedule(
+            person=person, exemption_text=exemption_text(product, code),
+            rows=waiting_schedule(product, person.inclusion_at, exemption=code,
+                                  holder_inclusion=person.holder_inclusion_at, session=session),
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- input
+
+MAX_QUERY = 100  # characters of a "posso fazer?" search
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_BR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class InvalidInclusion(ValueError):
+    """An inclusion date that cannot be used; the message is pt-BR, for the member."""
+
+
+def parse_inclusion(raw: str | None, *, allow_br: bool = True) -> date:
+    """An inclusion date from ``AAAA-MM-DD`` (what a date input sends) or, when *allow_br*,
+    ``dd/mm/aaaa`` (what people type); :class:`InvalidInclusion` otherwise."""
+    value = (raw or "").strip()
+    if not value:
+        raise InvalidInclusion("Informe a data de inclusão no plano.")
+    iso, br = _ISO_DATE.match(value), _BR_DATE.match(value) if allow_br else None
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif br:
+        day, month, year = (int(g) for g in br.groups())
+    else:
+        example = "AAAA-MM-DD, por exemplo 2026-01-10" + (" (ou 10/01/2026)" if allow_br else "")
+        raise InvalidInclusion(f"Data de inclusão inválida: use o formato {example}.")
+    try:
+        parsed = date(year, month, day)
+    except ValueError:
+        raise InvalidInclusion(f"A data {day:02d}/{month:02d}/{year} não existe. Confira o dia e o mês.") from None
+    if not (MIN_YEAR <= parsed.year <= MAX_YEAR):
+        raise InvalidInclusion(f"Use uma data de inclusão entre {MIN_YEAR} e {MAX_YEAR}.")
+    return parsed

@@ -1,13 +1,57 @@
-"""Public plan pages: the list of products and one product's page."""
+"""Public plan pages: the list of products, one product's page, "posso fazer?" and the
+waiting-period calculator.
+
+Public pages (agents link to them); personalised when a member of that product is signed in
+(``current_member()``), and then marked private for caches.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from datetime import datetime, time
 
+from flask import Blueprint, abort, make_response, render_template, request
+
+from ..core.formatting import data, data_hora
+from ..core.rendering import render_page
 from ..db import get_session
+from ..members.current import current_member
 from . import services
+from .waiting import SAO_PAULO
 
 bp = Blueprint("plans", __name__, url_prefix="/planos")
+
+COVERAGE_RESULTS = "resultados-cobertura"  # htmx target of the live "posso fazer?" results
+
+
+def now() -> datetime:
+    """The current moment in America/Sao_Paulo (tests replace it)."""
+    return datetime.now(SAO_PAULO)
+
+
+def _product_or_404(slug: str):
+    product = services.get_product(get_session(), slug)
+    if product is None:
+        abort(404)
+    return product
+
+
+def _member_of(product):
+    """The signed-in member when they belong to *product*; None otherwise."""
+    member = current_member()
+    return member if member is not None and member.product_slug == product.slug else None
+
+
+def _other_plan(product):
+    """The slug of the signed-in member's own plan when they are looking at another one."""
+    member = current_member()
+    return member.product_slug if member is not None and member.product_slug != product.slug else None
+
+
+def _private(response, personalised: bool):
+    if personalised:
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.vary.add("Cookie")
+    return response
 
 
 @bp.get("")
@@ -18,19 +62,81 @@ def index():
 
 @bp.get("/<slug>")
 def detail(slug: str):
+    from ..geo import svgmap
+
     session = get_session()
-    product = services.get_product(session, slug)
-    if product is None:
-        abort(404)
-    return render_template(
+    product = _product_or_404(slug)
+    member = _member_of(product)
+    response = make_response(render_template(
         "plans/detail.html",
         product=product,
         doc=product.document,
+        sections=services.product_sections(product),
+        section_titles=services.SECTION_TITLES,
         waiting=services.waiting_overview(product),
         coverage=services.coverage_overview(product),
+        map_svg=svgmap.area_svg(services.coverage_area(product)),
+        member=member,
+        other_plan=_other_plan(product),
+        schedules=services.family_schedules(product, member.family, session) if member else [],
+        now=now(),
         category_names=services.CATEGORY_NAMES,
         contract_type_names=services.CONTRACT_TYPE_NAMES,
+    ))
+    return _private(response, member is not None)
+
+
+@bp.get("/<slug>/coberturas")
+def coverage(slug: str):
+    """"Posso fazer?": a GET form; htmx asks for the results block alone while typing."""
+    session = get_session()
+    product = _product_or_404(slug)
+    member = _member_of(product)
+    query = " ".join((request.args.get("q") or "").split())
+    errors, answers = {}, None
+    if len(query) > services.MAX_QUERY:
+        errors["q"] = (f"A busca pode ter no máximo {services.MAX_QUERY} caracteres. "
+                       "Use poucas palavras, por exemplo “canal” ou “aparelho”.")
+    elif query:
+        answers = services.coverage_answers(session, product, query, member.family if member else ())
+    response = render_page(
+        "plans/coverage.html",
+        fragments={COVERAGE_RESULTS: "results"},
+        status=400 if errors else 200,
+        product=product,
+        query=query,
+        errors=errors,
+        answers=answers,
+        member=member,
+        now=now(),
+        results_target=COVERAGE_RESULTS,
+        max_query=services.MAX_QUERY,
+        category_names=services.CATEGORY_NAMES,
     )
+    return _private(response, member is not None)
+
+
+@bp.get("/<slug>/carencias")
+def waiting(slug: str):
+    """The waiting-period calculator: the date each statement ends for an inclusion date;
+    a signed-in member of the product without ``inclusao`` sees their family's own dates."""
+    session = get_session()
+    product = _product_or_404(slug)
+    member = _member_of(product)
+    raw = (request.args.get("inclusao") or "").strip()
+    context = dict(product=product, doc=product.document, raw=raw, inclusion=None, rows=None, schedules=None,
+                   errors={}, member=member, other_plan=_other_plan(product), now=now())
+    if not raw and member is not None:
+        context["schedules"] = services.family_schedules(product, member.family, session)
+    else:
+        try:
+            context["inclusion"] = services.parse_inclusion(raw)
+        except services.InvalidInclusion as exc:
+            context["errors"] = {"inclusao": str(exc)}
+        else:
+            context["rows"] = services.waiting_schedule(product, context["inclusion"], session=session)
+    response = make_response(render_template("plans/waiting.html", **context), 400 if context["errors"] else 200)
+    return _private(response, member is not None)
 
 
 @bp.app_template_global()
@@ -51,3 +157,26 @@ def state_names(states) -> str:
 
     names = [STATE_NAMES.get(s.uf, s.uf) for s in states]
     return ", ".join(names)
+
+
+@bp.app_template_global()
+def release_text(moment: datetime | None, current: datetime) -> str:
+    """ "liberado", "liberado a partir de dd/mm/aaaa" (with the time when it is not 00:00),
+    or that the document states no period."""
+    if moment is None:
+        return "o documento não informa a carência"
+    if current >= moment:
+        return "liberado"
+    return "liberado a partir de " + moment_text(moment)
+
+
+@bp.app_template_global()
+def moment_text(moment: datetime) -> str:
+    """dd/mm/aaaa, with the time when it is not 00:00 (periods in hours from a known moment)."""
+    local = moment.astimezone(SAO_PAULO)
+    return data(local) if local.time() == time(0) else data_hora(local)
+
+
+@bp.app_template_global()
+def relationship_name(relationship: str) -> str:
+    return services.RELATIONSHIP_NAMES.get(relationship, relationship.replace("-", " "))

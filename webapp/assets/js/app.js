@@ -50,8 +50,29 @@
     if (summary) { summary.focus(); }
   }
 
-  function init(root) { initGeolocate(root); initShare(root); }
+  // Copy the card number.
+  function initCopy(root) {
+    root.querySelectorAll('.js-copy').forEach(function (button) {
+      if (!navigator.clipboard) { return; }
+      button.addEventListener('click', function () {
+        navigator.clipboard.writeText(button.getAttribute('data-copy')).then(function () {
+          button.textContent = 'Número copiado';
+        });
+      });
+    });
+  }
 
-  document.addEventListener('DOMContentLoaded', function () { init(document); initErrorSummary(document); });
+  // The installable app: register the service worker; after sign-out, drop member pages.
+  function initServiceWorker() {
+    if (!('serviceWorker' in navigator)) { return; }
+    if (document.body.hasAttribute('data-purge-member-cache') && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage('purge-member');
+    }
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () {});
+  }
+
+  function init(root) { initGeolocate(root); initShare(root); initCopy(root); }
+
+  document.addEventListener('DOMContentLoaded', function () { init(document); initErrorSummary(document); initServiceWorker(); });
   document.addEventListener('htmx:load', function (event) { if (event.target !== document.body) { init(event.target); } });
 })();

@@ -1,0 +1,44 @@
+"""Members (beneficiários): a holder (titular) and their dependants, each covered by one
+product, with the identification data Brazilian operators must show on the member card."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+
+
+class Member(Base):
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)  # None: the holder
+    kinship: Mapped[str] = mapped_column(String(30))  # titular, or the dependant's relationship (conjuge, filho...)
+    name: Mapped[str] = mapped_column(String(200))
+    cpf: Mapped[str | None] = mapped_column(String(11), unique=True)  # optional for young children
+    birth_date: Mapped[date] = mapped_column(Date)
+    cns: Mapped[str | None] = mapped_column(String(15))  # Cartão Nacional de Saúde
+    card_number: Mapped[str] = mapped_column(String(30), unique=True)
+    contract_number: Mapped[str] = mapped_column(String(40))
+    contracting_date: Mapped[date] = mapped_column(Date)
+    inclusion_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    exemption: Mapped[str | None] = mapped_column(String(80))  # waiting-period exemption code
+    status: Mapped[str] = mapped_column(String(12), default="ativo")  # ativo | suspenso | cancelado
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20))  # mobile, for the agents' WhatsApp links
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped at sign-out: a copy of an old session cookie stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    holder: Mapped[Member | None] = relationship(remote_side=[id], back_populates="dependants")
+    dependants: Mapped[list[Member]] = relationship(back_populates="holder", order_by="Member.id")
+
+    @property
+    def is_holder(self) -> bool:
+        return self.holder_id is None

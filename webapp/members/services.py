@@ -1,0 +1,190 @@
+"""Member services: sign-in, first access, who sees whom, card data, verification tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..core.documents import cpf_valid, digits
+from ..db import utcnow
+from ..plans import services as plan_services
+from ..plans.models import Product
+from ..plans.waiting import SAO_PAULO
+from .models import Member
+
+hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+MIN_PASSWORD = 8
+VERIFY_SALT = "carteirinha-verificacao"
+VERIFY_MAX_AGE = 10 * 60  # seconds
+
+
+class SignInError(Exception):
+    """Wrong credentials, or the account is locked (``locked``)."""
+
+    def __init__(self, message: str, locked: bool = False):
+        super().__init__(message)
+        self.locked = locked
+
+
+def login_key(login: str) -> str:
+    """The account identifier a login refers to (digits of the CPF or of the card number)."""
+    return digits(login)
+
+
+def find_by_login(session: Session, login: str) -> Member | None:
+    key = login_key(login)
+    if not key:
+        return None
+    if len(key) == 11 and cpf_valid(key):
+        member = session.scalars(select(Member).where(Member.cpf == key)).one_or_none()
+        if member is not None:
+            return member
+    return session.scalars(select(Member).where(Member.card_number == key)).one_or_none()
+
+
+def sign_in(session: Session, login: str, password: str, limiter) -> Member:
+    account = login_key(login)
+    if limiter.locked(account):
+        raise SignInError("Muitas tentativas erradas. Por segurança, o acesso está bloqueado por 15 minutos.",
+                          locked=True)
+    member = find_by_login(session, login)
+    ok = False
+    if member is not None and member.password_hash:
+        try:
+            ok = hasher.verify(member.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        # Same work whether or not the account exists, so timing does not reveal it.
+        try:
+            hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+    if not ok or member is None:
+        limiter.failed(account)
+        raise SignInError("CPF, número da carteirinha ou senha não conferem.")
+    if member.status == "cancelado":
+        raise SignInError("Este plano foi cancelado. Fale com a operadora.")
+    limiter.succeeded(account)
+    if hasher.check_needs_rehash(member.password_hash):
+        member.password_hash = hasher.hash(password)
+    return member
+
+
+_DUMMY_HASH = hasher.hash("senha-que-nao-existe")
+
+
+def first_access(session: Session, cpf: str, birth_date: date, card_number: str, password: str, limiter) -> Member:
+    account = "primeiro:" + digits(cpf)
+    if limiter.locked(account):
+        raise SignInError("Muitas tentativas. Por segurança, tente de novo em 15 minutos.", locked=True)
+    member = session.scalars(select(Member).where(Member.cpf == digits(cpf))).one_or_none()
+    if (member is None or member.birth_date != birth_date or member.card_number != digits(card_number)
+            or member.status == "cancelado"):
+        limiter.failed(account)
+        raise SignInError("Não encontramos um beneficiário com esses dados. Confira o CPF, a data de nascimento "
+                          "e o número da carteirinha.")
+    if member.password_hash:
+        raise SignInError("Você já criou a sua senha. Use “Entrar”.")
+    member.password_hash = hasher.hash(password)
+    member.password_set_at = utcnow()
+    limiter.succeeded(account)
+    return member
+
+
+def visible_family(session: Session, member: Member) -> list[Member]:
+    """Whom *member* may see: a holder sees the whole family, a dependant only themself."""
+    if not member.is_holder:
+        return [member]
+    stmt = select(Member).where(Member.holder_id == member.id, Member.status != "cancelado").order_by(Member.id)
+    return [member, *session.scalars(stmt)]
+
+
+def holder_of(session: Session, member: Member) -> Member:
+    return member if member.is_holder else session.get(Member, member.holder_id)
+
+
+@dataclass
+class CardView:
+    member: Member
+    holder: Member
+    product: Product
+    is_holder: bool
+    latest_waiting_end: datetime | None  # None: no waiting period left or stated
+    running: list  # (label, available_at) of periods still running
+    urgency_phone: dict | None
+    verify_token: str
+
+
+def card_views(session: Session, member: Member, secret: str, now: datetime) -> list[CardView]:
+    family = visible_family(session, member)
+    product = plan_services.get_product(session, session.get(Product, member.product_id).slug)
+    serializer = URLSafeTimedSerializer(secret, salt=VERIFY_SALT)
+    out = []
+    for person in family:
+        holder = holder_of(session, person)
+        running = running_periods(session, product, person, holder, now)
+        out.append(CardView(
+            member=person, holder=holder, product=product, is_holder=person.is_holder,
+            latest_waiting_end=max((at for _, at in running), default=None), running=running,
+            urgency_phone=urgency_phone(product), verify_token=serializer.dumps({"m": person.id}),
+        ))
+    return out
+
+
+def running_periods(session: Session, product, person: Member, holder: Member, now: datetime) -> list:
+    """The waiting-period statements of the product still running for *person* at *now*."""
+    from ..plans.waiting import add_period, inclusion_moment
+
+    effect = plan_services.exemption_effect(product, person.exemption)
+    if effect == "waive_all":
+        return []
+    start = inclusion_moment(holder.inclusion_at if effect == "count_from_holder" else person.inclusion_at)
+    running = []
+    for rule in plan_services.waiting_rules(product):
+        at = add_period(start, rule)
+        if at > now:
+            running.append((rule.label, at))
+    return running
+
+
+def urgency_phone(product) -> dict | None:
+    """The operator's 24 h line, when its document prints one."""
+    for contact in product.operator.contacts or []:
+        text = f"{contact.get('label', '')} {contact.get('hours') or ''} {contact.get('note') or ''}".lower()
+        if contact.get("kind") == "phone" and ("24" in text or "urg" in text):
+            return contact
+    return None
+
+
+class VerificationExpired(Exception):
+    pass
+
+
+def verify_token(session: Session, token: str, secret: str) -> Member:
+    serializer = URLSafeTimedSerializer(secret, salt=VERIFY_SALT)
+    try:
+        data = serializer.loads(token, max_age=VERIFY_MAX_AGE)
+    except SignatureExpired as exc:
+        raise VerificationExpired from exc
+    except BadSignature as exc:
+        raise LookupError("token inválido") from exc
+    member = session.get(Member, data.get("m")) if isinstance(data, dict) else None
+    if member is None:
+        raise LookupError("token inválido")
+    return member
+
+
+def now_in_brazil() -> datetime:
+    return datetime.now(SAO_PAULO)
+
+
+def load_for_session(session: Session, member_id: int) -> Member | None:
+    return session.scalars(select(Member).where(Member.id == member_id)
+                           .options(selectinload(Member.dependants))).one_or_none()

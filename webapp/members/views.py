@@ -1,0 +1,210 @@
+"""Sign-in, first access, sign-out, the member card, card verification and the privacy page."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlparse
+
+from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request, session,
+                   url_for)
+
+from ..core.documents import cpf_valid, digits
+from ..core.ratelimit import LoginLimiter, make_store
+from ..db import get_session
+from . import services
+from .current import FamilyMember, SignedInMember
+
+bp = Blueprint("members", __name__)
+
+SESSION_KEY = "member"
+# Sent when a person signs in or out: drops this site's HTTP cache and Cache Storage (the
+# service worker's copies of member pages) so nobody finds the previous person's card.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def limiter() -> LoginLimiter:
+    store = current_app.extensions.get("attempt_store")
+    if store is None:
+        store = current_app.extensions["attempt_store"] = make_store(current_app.config.get("REDIS_URL"))
+    return LoginLimiter(store, prefix="guia:login")
+
+
+@bp.before_app_request
+def load_signed_in_member() -> None:
+    data = session.get(SESSION_KEY)
+    if not data:
+        return
+    member = services.load_for_session(get_session(), data.get("id"))
+    if member is None or member.session_version != data.get("v") or member.status == "cancelado":
+        session.pop(SESSION_KEY, None)
+        return
+    db = get_session()
+    holder = services.holder_of(db, member)
+    g.member = member
+    g.signed_in_member = SignedInMember(
+        member_id=member.id, name=member.name, product_slug=_product_slug(member.product_id),
+        family=tuple(
+            FamilyMember(member_id=p.id, name=p.name, relationship=p.kinship,
+                         inclusion_at=p.inclusion_at.astimezone(services.SAO_PAULO), exemption=p.exemption,
+                         holder_inclusion_at=holder.inclusion_at.astimezone(services.SAO_PAULO))
+            for p in services.visible_family(db, member)
+        ),
+    )
+
+
+def _product_slug(product_id: int) -> str:
+    from ..plans.models import Product
+
+    return get_session().get(Product, product_id).slug
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return url_for("members.card")
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("members.card")
+    return target
+
+
+def _start_session(member) -> None:
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = {"id": member.id, "v": member.session_version}
+
+
+def _private(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/entrar", methods=["GET", "POST"])
+def sign_in():
+    errors: dict[str, str] = {}
+    login = ""
+    if request.method == "POST":
+        login = (request.form.get("login") or "").strip()[:40]
+        password = request.form.get("senha") or ""
+        if not login:
+            errors["login"] = "Informe o CPF ou o número da carteirinha."
+        if not password:
+            errors["senha"] = "Informe a sua senha."
+        if not errors:
+            db = get_session()
+            try:
+                member = services.sign_in(db, login, password, limiter())
+            except services.SignInError as error:
+                errors["login"] = str(error)
+                status = 429 if error.locked else 400
+                return _private(make_response(_render_sign_in(errors, login), status))
+            db.commit()
+            _start_session(member)
+            response = redirect(_safe_next(request.args.get("next")), code=303)
+            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+            return response
+        return _private(make_response(_render_sign_in(errors, login), 400))
+    return _private(make_response(_render_sign_in(errors, login)))
+
+
+def _render_sign_in(errors, login):
+    demo = None
+    if current_app.config.get("DEMO"):
+        from .demo import DEMO_PASSWORD, demo_logins
+
+        demo = {"password": DEMO_PASSWORD, "logins": demo_logins(get_session())}
+    return render_template("members/sign_in.html", errors=errors, login=login, demo=demo,
+                           signed_out=request.args.get("saiu") == "1", next=request.args.get("next") or "")
+
+
+@bp.route("/primeiro-acesso", methods=["GET", "POST"])
+def first_access():
+    errors: dict[str, str] = {}
+    values = {k: (request.form.get(k) or "").strip()[:40] for k in ("cpf", "nascimento", "carteirinha")}
+    if request.method == "POST":
+        password, confirm = request.form.get("senha") or "", request.form.get("confirmacao") or ""
+        birth = None
+        if not cpf_valid(values["cpf"]):
+            errors["cpf"] = "CPF inválido. Confira os 11 números."
+        try:
+            birth = date.fromisoformat(values["nascimento"])
+        except ValueError:
+            errors["nascimento"] = "Informe a data de nascimento (dia, mês e ano)."
+        if not digits(values["carteirinha"]):
+            errors["carteirinha"] = "Informe o número da carteirinha."
+        if len(password) < services.MIN_PASSWORD:
+            errors["senha"] = f"A senha precisa ter pelo menos {services.MIN_PASSWORD} caracteres."
+        elif password != confirm:
+            errors["confirmacao"] = "A confirmação não é igual à senha."
+        if not errors:
+            db = get_session()
+            try:
+                member = services.first_access(db, values["cpf"], birth, values["carteirinha"], password, limiter())
+            except services.SignInError as error:
+                errors["cpf"] = str(error)
+                return _private(make_response(render_template("members/first_access.html", errors=errors,
+                                                              values=values), 429 if error.locked else 400))
+            db.commit()
+            _start_session(member)
+            response = redirect(url_for("members.card"), code=303)
+            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+            return response
+        return _private(make_response(render_template("members/first_access.html", errors=errors, values=values),
+                                      400))
+    return _private(make_response(render_template("members/first_access.html", errors=errors, values=values)))
+
+
+@bp.post("/sair")
+def sign_out():
+    member = g.get("member")
+    if member is not None:
+        member.session_version += 1  # any copy of the old cookie stops working
+        get_session().commit()
+    session.clear()
+    response = redirect(url_for("members.sign_in", saiu="1"), code=303)
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@bp.get("/carteirinha")
+def card():
+    member = g.get("member")
+    if member is None:
+        return redirect(url_for("members.sign_in", next=url_for("members.card")), code=303)
+    now = services.now_in_brazil()
+    views = services.card_views(get_session(), member, current_app.config["SECRET_KEY"], now)
+    from .qr import qr_svg
+
+    qrs = {v.member.id: qr_svg(url_for("members.verify", token=v.verify_token, _external=True)) for v in views}
+    return _private(make_response(render_template("members/card.html", views=views, qrs=qrs, now=now)))
+
+
+@bp.get("/verificar/<token>")
+def verify(token: str):
+    db = get_session()
+    try:
+        member = services.verify_token(db, token[:400], current_app.config["SECRET_KEY"])
+    except services.VerificationExpired:
+        return _private(make_response(render_template("members/verify_expired.html"), 410))
+    except LookupError:
+        return _private(make_response(render_template(
+            "core/error.html", status=400, title="Código inválido",
+            text="Este código de verificação não é válido. Peça ao beneficiário para abrir a carteirinha de novo."),
+            400))
+    from ..plans.models import Product
+
+    product = services.plan_services.get_product(db, db.get(Product, member.product_id).slug)
+    holder = services.holder_of(db, member)
+    now = services.now_in_brazil()
+    running = services.running_periods(db, product, member, holder, now)
+    return _private(make_response(render_template("members/verify.html", member=member, product=product,
+                                                  running=running, now=now)))
+
+
+@bp.get("/privacidade")
+def privacy():
+    return render_template("members/privacy.html")
+
+
+@bp.app_context_processor
+def _member_context():
+    return {"signed_in": g.get("signed_in_member")}
