@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..network.params import FLAGS, MAX_PAGE, MAX_Q
 from ..network.specialties import SPECIALTIES
 from ..plans.schema import PRODUCT_SLUGS
+from ..plans.services import SECTION_TITLES as PLAN_SECTIONS
 
 MUNICIPIO = {
     "type": "object",
@@ -128,6 +129,100 @@ ERRO = {
 }
 
 
+PLANO = {
+    "type": "object",
+    "required": ["slug", "nome", "operadora", "registro_ans", "tipo_contratacao", "segmentacao", "abrangencia",
+                 "coparticipacao", "secoes", "url"],
+    "properties": {
+        "slug": {"type": "string", "enum": list(PRODUCT_SLUGS)},
+        "nome": {"type": "string"},
+        "operadora": {
+            "type": "object",
+            "required": ["nome", "registro_ans"],
+            "properties": {
+                "nome": {"type": "string"},
+                "registro_ans": {"type": ["string", "null"], "description": "null quando o documento não informa."},
+            },
+            "additionalProperties": False,
+        },
+        "registro_ans": {"type": ["string", "null"], "description": "Registro do plano na ANS; null quando o documento não informa."},
+        "tipo_contratacao": {"type": ["string", "null"],
+                             "enum": ["individual-familiar", "coletivo-adesao", "coletivo-empresarial", None]},
+        "tipo_contratacao_texto": {"type": "string", "description": "Como o documento descreve a contratação."},
+        "segmentacao": {"type": "string"},
+        "abrangencia": {
+            "type": "object",
+            "required": ["tipo", "descricao", "ufs", "municipios"],
+            "properties": {
+                "tipo": {"type": "string", "enum": ["nacional", "estadual", "municipios"]},
+                "descricao": {"type": "string", "description": "Como o documento descreve a área."},
+                "ufs": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+                "municipios": {"type": "array", "items": {"$ref": "#/components/schemas/Municipio"}},
+            },
+            "additionalProperties": False,
+        },
+        "coparticipacao": {
+            "description": "O que o documento diz sobre coparticipação; null quando não trata do assunto.",
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["aplica", "texto"],
+                    "properties": {
+                        "aplica": {"type": ["boolean", "null"],
+                                   "description": "false: sem coparticipação; null: o documento não diz se há."},
+                        "texto": {"type": "string"},
+                        "referencia": {"type": ["string", "null"]},
+                    },
+                    "additionalProperties": False,
+                },
+            ],
+        },
+        "secoes": {
+            "type": "array",
+            "description": "Seções que o documento sustenta, na ordem da página (âncoras de /planos/{slug}).",
+            "items": {"type": "string", "enum": list(PLAN_SECTIONS)},
+        },
+        "url": {"type": "string", "format": "uri"},
+        "carencias_url": {"type": "string", "format": "uri"},
+    },
+    "additionalProperties": False,
+}
+
+ITEM_CARENCIA = {
+    "type": "object",
+    "required": ["procedimento", "categoria", "carencia", "liberado_em"],
+    "properties": {
+        "procedimento": {"type": "string", "description": "Procedimento ou grupo, nas palavras do documento."},
+        "categoria": {"type": ["string", "null"],
+                      "description": "Título da tabela do documento ou categoria(s) a que a carência se aplica; "
+                                     "null quando vale para todos os procedimentos."},
+        "carencia": {
+            "oneOf": [
+                {"type": "object", "required": ["horas"], "properties": {"horas": {"type": "integer", "minimum": 0}},
+                 "additionalProperties": False},
+                {"type": "object", "required": ["dias"], "properties": {"dias": {"type": "integer", "minimum": 0}},
+                 "additionalProperties": False},
+            ],
+        },
+        "liberado_em": {"type": "string", "format": "date-time",
+                        "description": "ISO 8601 com o fuso de America/Sao_Paulo (ex.: 2026-03-11T00:00:00-03:00)."},
+    },
+    "additionalProperties": False,
+}
+
+CARENCIAS = {
+    "type": "object",
+    "required": ["plano", "inclusao", "itens"],
+    "properties": {
+        "plano": {"type": "string", "enum": list(PRODUCT_SLUGS)},
+        "inclusao": {"type": "string", "format": "date"},
+        "itens": {"type": "array", "items": {"$ref": "#/components/schemas/ItemCarencia"}},
+    },
+    "additionalProperties": False,
+}
+
+
 def _param(name: str, description: str, schema: dict) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
@@ -144,6 +239,10 @@ SEARCH_PARAMETERS = [
 ]
 
 
+SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "description": "Slug do plano.",
+                  "schema": {"type": "string", "enum": list(PRODUCT_SLUGS)}}
+
+
 def document(server_url: str) -> dict:
     def error(description: str) -> dict:
         return {"description": description,
@@ -152,10 +251,10 @@ def document(server_url: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Guia Odonto — API pública da rede credenciada",
+            "title": "Guia Odonto — API pública da rede credenciada e dos planos",
             "version": "1.0.0",
             "description": "Busca de dentistas da rede credenciada dos planos, na mesma ordem da página /rede. "
-                           "Sem autenticação e sem dados pessoais.",
+                           "Resumo de cada plano e calculadora de carências. Sem autenticação e sem dados pessoais.",
         },
         "servers": [{"url": server_url}],
         "paths": {
@@ -168,6 +267,39 @@ def document(server_url: str) -> dict:
                         "200": {"description": "Resultados ordenados por distância e id.",
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Busca"}}}},
                         "400": error("Parâmetros inválidos ou ausentes."),
+                    },
+                }
+            },
+            "/api/v1/planos/{slug}": {
+                "get": {
+                    "operationId": "plano",
+                    "summary": "Resumo de um plano: operadora, registros na ANS, contratação, abrangência, seções",
+                    "parameters": [SLUG_PARAMETER],
+                    "responses": {
+                        "200": {"description": "O plano, como o documento da operadora o descreve.",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Plano"}}}},
+                        "404": error("Plano não encontrado."),
+                    },
+                }
+            },
+            "/api/v1/planos/{slug}/carencias": {
+                "get": {
+                    "operationId": "carencias",
+                    "summary": "Quando cada carência do plano termina, para uma data de inclusão",
+                    "description": "Cada item é uma carência como o documento a declara (procedimento ou grupo). "
+                                   "Horas contam tempo decorrido; dias são dias corridos; a inclusão começa às "
+                                   "00:00 (America/Sao_Paulo) da data informada.",
+                    "parameters": [
+                        SLUG_PARAMETER,
+                        {"name": "inclusao", "in": "query", "required": True,
+                         "description": "Data de inclusão no plano (AAAA-MM-DD).",
+                         "schema": {"type": "string", "format": "date"}},
+                    ],
+                    "responses": {
+                        "200": {"description": "As carências do plano e a data em que cada uma termina.",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Carencias"}}}},
+                        "400": error("Data de inclusão ausente ou inválida."),
+                        "404": error("Plano não encontrado."),
                     },
                 }
             },
@@ -186,6 +318,7 @@ def document(server_url: str) -> dict:
         },
         "components": {
             "schemas": {"Municipio": MUNICIPIO, "Resultado": RESULTADO, "Busca": BUSCA, "Local": LOCAL,
-                        "Dentista": DENTISTA, "Erro": ERRO},
+                        "Dentista": DENTISTA, "Erro": ERRO, "Plano": PLANO, "ItemCarencia": ITEM_CARENCIA,
+                        "Carencias": CARENCIAS},
         },
     }

@@ -160,3 +160,6 @@ def openapi_document():
 @bp.errorhandler(404)
 def _not_found(_error_):
     return _error("Recurso não encontrado.", 404)
+
+
+from . import plans  # noqa: E402,F401  (plan catalog routes on this blueprint)

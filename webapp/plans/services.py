@@ -350,8 +350,8 @@ def prior_authorization(product: models.Product) -> PriorAuthorization | None:
 
 
 def is_urgency_procedure(product: models.Product, procedure: models.Procedure) -> bool:
-    """The product lists the procedure under urgency, or the Rol counts it as urgency."""
-    return procedure.urgency or any(
+    """The product lists the procedure under urgency, or the vocabulary counts it as urgency."""
+    return procedure.urgency or procedure.category == "urgencia" or any(
         pp.category == "urgencia" for pp in product.procedures if pp.procedure_id == procedure.id
     )
 
@@ -439,6 +439,7 @@ def coverage_answers(session: Session, product: models.Product, query: str, fami
     *family*: the people whose own dates to show (signed-in member first), or empty.
     """
     result = search_procedures(session, product, query)
+    _covered_by_waiting_table(product, result)
 
     def why_not(match: ProcedureMatch) -> list[models.Exclusion]:
         # Exclusions answer a procedure through the lay word that brought it in.
@@ -462,6 +463,34 @@ def coverage_answers(session: Session, product: models.Product, query: str, fami
         authorization=prior_authorization(product),
         includes_rol=bool(product.document.get("coverage", {}).get("includes_rol")),
     )
+
+
+def _covered_by_waiting_table(product: models.Product, result: SearchResult) -> None:
+    """A procedure the document names in its own waiting-period table is a procedure of the plan
+    (e.g. LEVE cláusula 13.3 lists "Pulpectomia" with 24 horas), even when the catalog's list of
+    covered procedures does not repeat it: answer it as covered, in the table's wording."""
+    from .waiting import applicable_rule
+
+    named = {}
+    for statement in product.waiting_periods:
+        for procedure_id in statement.procedures:
+            named.setdefault(procedure_id, statement)
+    if not named:
+        return
+    rules = waiting_rules(product)
+    still_not_covered = []
+    for match in result.not_covered:
+        statement = named.get(match.procedure.id)
+        if statement is None:
+            still_not_covered.append(match)
+            continue
+        result.covered.append(ProcedureMatch(
+            procedure=match.procedure, wording=statement.label,
+            heading=statement.section or CATEGORY_NAMES[match.procedure.category],
+            category=match.procedure.category, covered=True,
+            rule=applicable_rule(rules, match.procedure.id, {match.procedure.category}),
+        ))
+    result.not_covered = still_not_covered
 
 
 # --------------------------------------------------------------------------- waiting-period calculator
@@ -556,7 +585,15 @@ class PeriodStatus:
 class PersonSchedule:
     person: object
     exemption_text: str | None
+    exemption_effect: str | None  # "waive_all" or "count_from_holder"
     rows: list[ScheduleRow]
+
+    @property
+    def exemption_note(self) -> str | None:
+        if self.exemption_text is None:
+            return None
+        lead = "Sem carência" if self.exemption_effect == "waive_all" else "Carências contadas da inclusão do titular"
+        return f"{lead}: {self.exemption_text}"
 
     @property
     def by_period(self) -> list[PeriodStatus]:
@@ -579,7 +616,7 @@ def family_schedules(product: models.Product, family, session: Session | None = 
     for person in family:
         code = known_exemption(product, person.exemption)
         out.append(PersonSchedule(
-            person=person, exemption_text=exemption_text(product, code),
+            person=person, exemption_text=exemption_text(product, code), exemption_effect=exemption_effect(product, code),
             rows=waiting_schedule(product, person.inclusion_at, exemption=code,
                                   holder_inclusion=person.holder_inclusion_at, session=session),
         ))

@@ -124,8 +124,8 @@ def waiting(slug: str):
     product = _product_or_404(slug)
     member = _member_of(product)
     raw = (request.args.get("inclusao") or "").strip()
-    context = dict(product=product, doc=product.document, raw=raw, inclusion=None, rows=None, schedules=None,
-                   errors={}, member=member, other_plan=_other_plan(product), now=now())
+    context = dict(product=product, doc=product.document, raw=raw, inclusion=None, rows=None, groups=None,
+                   schedules=None, errors={}, member=member, other_plan=_other_plan(product), now=now())
     if not raw and member is not None:
         context["schedules"] = services.family_schedules(product, member.family, session)
     else:
@@ -135,6 +135,7 @@ def waiting(slug: str):
             context["errors"] = {"inclusao": str(exc)}
         else:
             context["rows"] = services.waiting_schedule(product, context["inclusion"], session=session)
+            context["groups"] = services.group_schedule(context["rows"])
     response = make_response(render_template("plans/waiting.html", **context), 400 if context["errors"] else 200)
     return _private(response, member is not None)
 
@@ -180,3 +181,13 @@ def moment_text(moment: datetime) -> str:
 @bp.app_template_global()
 def relationship_name(relationship: str) -> str:
     return services.RELATIONSHIP_NAMES.get(relationship, relationship.replace("-", " "))
+
+
+@bp.app_template_global()
+def copayment_text(copayment: dict | None) -> str:
+    """The document's words on co-payment, led by "Sem coparticipação" when it says none applies."""
+    if not copayment:
+        return "O documento não trata de coparticipação"
+    if copayment.get("applies") is False:
+        return f"Sem coparticipação. {copayment['text']}"
+    return copayment["text"]
