@@ -1,0 +1,117 @@
+"""JSON twins of the plan pages: /api/v1/planos/<slug> and /api/v1/planos/<slug>/carencias,
+valid against the OpenAPI document."""
+
+import re
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from openapi_spec_validator import validate as validate_spec
+
+from tests.support.databases import BACKENDS
+from webapp.plans.catalog import read_catalog
+from webapp.plans.schema import PRODUCT_SLUGS
+
+CATALOG = {p.slug: (f, p) for _, f in read_catalog().files for p in f.products}
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def validator(spec, schema_name):
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def test_the_openapi_document_describes_the_plan_endpoints(spec):
+    validate_spec(spec)
+    assert {"/api/v1/planos/{slug}", "/api/v1/planos/{slug}/carencias"} <= set(spec["paths"])
+    assert {"/api/v1/rede", "/api/v1/rede/dentista/{id}"} <= set(spec["paths"])  # the network's are kept
+    waiting = spec["paths"]["/api/v1/planos/{slug}/carencias"]["get"]
+    assert {"200", "400", "404"} <= set(waiting["responses"])
+    assert any(p["name"] == "inclusao" and p["required"] for p in waiting["parameters"])
+
+
+@pytest.mark.parametrize("slug", PRODUCT_SLUGS)
+def test_plan_summary_follows_the_catalog(client, spec, slug):
+    catalog_file, product = CATALOG[slug]
+    response = client.get(f"/api/v1/planos/{slug}")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    body = response.get_json()
+    validator(spec, "Plano").validate(body)
+    assert body["slug"] == slug and body["nome"] == product.name
+    assert body["operadora"] == {"nome": catalog_file.operator.name, "registro_ans": catalog_file.operator.ans_number}
+    assert body["registro_ans"] == product.ans_registration
+    assert body["tipo_contratacao"] == product.contract_type
+    assert body["segmentacao"] == product.segmentation
+    area = product.coverage_area
+    assert body["abrangencia"]["descricao"] == area.description
+    assert body["abrangencia"]["ufs"] == sorted(area.states)
+    assert [m["codigo_ibge"] for m in body["abrangencia"]["municipios"]] == list(area.municipalities)
+    if product.copayment is None:
+        assert body["coparticipacao"] is None
+    else:
+        assert body["coparticipacao"]["aplica"] is product.copayment.applies
+    # The same sections as the page.
+    page = client.page(f"/planos/{slug}")
+    assert body["secoes"] == [s["id"] for s in page.select("section.go-section") if s["id"] != "visao-geral"]
+    assert body["url"].endswith(f"/planos/{slug}")
+
+
+def test_municipality_group_lists_ibge_codes_names_and_uf(client, spec):
+    body = client.get("/api/v1/planos/sao-cristovao-odontologico").get_json()
+    assert body["abrangencia"]["tipo"] == "municipios"
+    assert {"codigo_ibge": 3518800, "nome": "Guarulhos", "uf": "SP"} in body["abrangencia"]["municipios"]
+    cassems = client.get("/api/v1/planos/cassems-odonto").get_json()
+    assert cassems["coparticipacao"]["aplica"] is False and "exclusoes" not in cassems["secoes"]
+    assert client.get("/api/v1/planos/sintaema-master").get_json()["abrangencia"]["tipo"] == "nacional"
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+def test_waiting_periods_for_an_inclusion_date(client, spec):
+    body = client.get("/api/v1/planos/cassems-odonto/carencias?inclusao=2026-01-10").get_json()
+    validator(spec, "Carencias").validate(body)
+    assert body["plano"] == "cassems-odonto" and body["inclusao"] == "2026-01-10"
+    assert body["itens"] == [
+        {"procedimento": "60 dias para todos os procedimentos odontológicos", "categoria": None,
+         "carencia": {"dias": 60}, "liberado_em": "2026-03-11T00:00:00-03:00"},
+        {"procedimento": body["itens"][1]["procedimento"], "categoria": "Urgência e emergência",
+         "carencia": {"horas": 24}, "liberado_em": "2026-01-11T00:00:00-03:00"},
+    ]
+    assert body["itens"][1]["procedimento"].startswith("Urgência e emergência")
+
+
+@pytest.mark.parametrize("slug", PRODUCT_SLUGS)
+def test_every_statement_with_the_documents_wording_and_a_sao_paulo_offset(client, spec, slug):
+    _, product = CATALOG[slug]
+    body = client.get(f"/api/v1/planos/{slug}/carencias?inclusao=2026-01-10").get_json()
+    validator(spec, "Carencias").validate(body)
+    assert [i["procedimento"] for i in body["itens"]] == [w.label for w in product.waiting_periods.items]
+    for item, statement in zip(body["itens"], product.waiting_periods.items):
+        period = statement.period
+        assert item["carencia"] == ({"horas": period.hours} if period.hours is not None else {"dias": period.days})
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-03:00", item["liberado_em"])
+    if slug == "leve-dental-rj-1-adesao":
+        assert body["itens"][0]["categoria"] == "Diagnóstico"
+
+
+@pytest.mark.parametrize("query", ["", "?inclusao=", "?inclusao=10/01/2026", "?inclusao=2026-02-30",
+                                   "?inclusao=2026-13-01", "?inclusao=1800-01-01", "?inclusao=x" + "9" * 500])
+def test_bad_input_is_a_400_with_erro(client, spec, query):
+    response = client.get(f"/api/v1/planos/cassems-odonto/carencias{query}")
+    assert response.status_code == 400 and response.mimetype == "application/json"
+    body = response.get_json()
+    validator(spec, "Erro").validate(body)
+    assert body["erro"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/planos/nao-existe", "/api/v1/planos/nao-existe/carencias?inclusao=2026-01-10",
+                                 "/api/v1/planos/CASSEMS-ODONTO"])
+def test_unknown_plan_is_a_json_404(client, spec, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    validator(spec, "Erro").validate(response.get_json())
+    assert response.get_json()["erro"] == "Plano não encontrado."
