@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from tests.support.databases import BACKENDS
@@ -300,18 +300,81 @@ def test_the_spatial_index_follows_location_changes(network):
 
 
 @backend_param
-@pytest.mark.parametrize("plan", ["spatial", "driven"])
+@pytest.mark.parametrize("plan", ["layers", "no-layers-spatial", "no-layers-driven"])
 def test_every_plan_gives_the_same_answers(network, monkeypatch, plan):
-    """The planner's choice (expanding box, or reading a selective filter's rows) changes costs only."""
-    if plan == "spatial":
+    """Walking a specialty's layer, or (for a specialty without one) the whole index or the
+    specialty's rows, and reading a name's providers first or not: costs differ, answers not."""
+    if plan != "layers":
+        monkeypatch.setattr(S, "SPECIALTY_LAYERS", ())
+    if plan == "no-layers-spatial":
         monkeypatch.setattr(S, "SELECTIVE_FACTOR", 0.0)
         monkeypatch.setattr(S, "NAME_DRIVEN_CAP", 0)
-    else:
+    elif plan == "no-layers-driven":
         monkeypatch.setattr(S, "SELECTIVE_FACTOR", 1e6)
     assert keys(network, run(network, specialty="endodontia")) == ["NIT-ANA", "SG-MARIA"]
-    assert keys(network, run(network, urgency_24h=True)) == ["RIO-CLIN"]
+    assert keys(network, run(network, specialty="endodontia", at=PAULISTA, limit=1)) == ["NIT-ANA"]
+    assert keys(network, run(network, urgency_24h=True, specialty="clinico-geral")) == ["RIO-CLIN"]
+    assert keys(network, run(network, urgency_24h=True, specialty="ortodontia")) == []
     assert sorted(keys(network, run(network, name_query="zmuda"))) == ["SG-TWIN-A", "SG-TWIN-B"]
     assert keys(network, run(network, name_query="dr", at=PAULISTA, limit=1)) == ["RIO-COPA"]
+
+
+def test_the_migration_has_a_layer_for_every_specialty():
+    import importlib.util
+
+    path = ROOT / "webapp/migrations/versions/0003_search_index.py"
+    spec = importlib.util.spec_from_file_location("migration_0003", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.SPECIALTY_LAYERS == S.SPECIALTY_LAYERS
+    assert migration.URGENCY_LAYER == S.URGENCY_LAYER
+    assert set(SPECIALTIES) <= set(S.SPECIALTY_LAYERS)
+
+
+def index_entries(session) -> set[tuple[int, int]]:
+    """(location id, layer) entries of the spatial index (PostgreSQL: layers 1+ only)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return set(session.execute(text("SELECT location_id, id - location_id * 64 FROM location_rtree")).all())
+    return set(session.execute(text("SELECT location_id, layer FROM location_layer")).all())
+
+
+def expected_entries(session) -> set[tuple[int, int]]:
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    out = set()
+    specialties = {}
+    for pid, slug in session.execute(select(ProviderSpecialty.provider_id, ProviderSpecialty.specialty)):
+        specialties.setdefault(pid, []).append(slug)
+    for loc in session.scalars(select(Location).where(Location.active.is_(True))):
+        if sqlite:
+            out.add((loc.id, 0))
+        if loc.urgency_24h:
+            out.add((loc.id, S.URGENCY_LAYER))
+        out.update((loc.id, 1 + S.SPECIALTY_LAYERS.index(slug)) for slug in specialties.get(loc.provider_id, ()))
+    return out
+
+
+@backend_param
+def test_the_layers_follow_specialty_location_and_provider_changes(network, tmp_path):
+    assert index_entries(network) == expected_entries(network)
+    # José becomes an endodontist, Ana loses endodontia, Pedro's clinic gains urgency.
+    changed = []
+    for r in NETWORK:
+        if r["provider_key"] == "NIT-JOSE":
+            r = {**r, "specialties": "endodontia"}
+        elif r["provider_key"] == "NIT-ANA":
+            r = {**r, "specialties": "clinico-geral"}
+        elif r["provider_key"] == "RIO-COPA":
+            r = {**r, "urgency_24h": "sim"}
+        if r["location_key"] != "NIT-DROP-B":
+            changed.append(r)
+    _import(network, tmp_path, changed, "rede3.csv")
+    assert index_entries(network) == expected_entries(network)
+    assert keys(network, run(network, specialty="endodontia")) == ["NIT-JOSE", "SG-MARIA"]
+    assert keys(network, run(network, specialty="ortodontia")) == []
+    assert keys(network, run(network, urgency_24h=True, at=(-22.9711, -43.1822))) == ["RIO-COPA", "RIO-CLIN"]
+    network.execute(delete(Provider).where(Provider.key == "RIO-COPA"))  # cascades to its locations
+    assert index_entries(network) == expected_entries(network)
+    assert keys(network, run(network, specialty="homeopatia")) == []
 
 
 # --------------------------------------------------------------------------- generated network

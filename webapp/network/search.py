@@ -68,7 +68,7 @@ from functools import lru_cache
 import numpy as np
 from geographiclib.geodesic import Geodesic
 from geopy.distance import ELLIPSOIDS
-from sqlalchemy import Date, Engine, bindparam, select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from ..core.text import fold
@@ -87,9 +87,10 @@ MAX_OFFSET = 100_000
 
 # Bits of location_rtree.flags (SQLite; written by the triggers of migration 0003).
 FLAG_ACTIVE, FLAG_URGENCY, FLAG_WHEELCHAIR, FLAG_CHILDREN = 1, 2, 4, 8
-#: Bit i of location_rtree.specs: the provider has SPECIALTY_BITS[i] (frozen in migration 0003;
-#: a specialty missing here is filtered through provider_specialty).
-SPECIALTY_BITS = (
+#: Spatial layers (migration 0003, which holds a frozen copy): 0 = every active location,
+#: 1 + i = those of providers with SPECIALTY_LAYERS[i], URGENCY_LAYER = 24-hour urgency.  A
+#: specialty missing here (added later) is filtered through provider_specialty instead.
+SPECIALTY_LAYERS = (
     "clinico-geral", "acupuntura", "cirurgia-e-traumatologia-bucomaxilofacial", "dentistica",
     "disfuncao-temporomandibular-e-dor-orofacial", "endodontia", "estomatologia", "harmonizacao-orofacial",
     "homeopatia", "implantodontia", "odontogeriatria", "odontologia-do-esporte", "odontologia-do-trabalho",
@@ -98,6 +99,7 @@ SPECIALTY_BITS = (
     "periodontia", "protese-bucomaxilofacial", "protese-dentaria", "radiologia-odontologica-e-imaginologia",
     "saude-coletiva",
 )
+URGENCY_LAYER = len(SPECIALTY_LAYERS) + 1
 
 #: Mean earth radius (km) of the spherical pre-filter distance.
 EARTH_RADIUS_KM = 6371.0088
@@ -464,15 +466,29 @@ class _Queries:
         if self.dialect not in ("sqlite", "postgresql"):
             raise NotImplementedError(f"banco não suportado: {self.dialect}")
         self.pg = self.dialect == "postgresql"
-        self.params: dict = {"product_id": f.product_id, "today": f.today}
-        if f.specialty:
-            self.params["specialty"] = f.specialty
+        # Validated values are written into the SQL (ints, ISO dates, known slugs and UFs): the
+        # plan then fits them (PostgreSQL's prepared statements would otherwise settle on a
+        # generic plan, e.g. one for an average specialty).  User text stays a parameter.
+        self.product = str(int(f.product_id))
+        self.today = f"DATE '{f.today.isoformat()}'" if self.pg else f"'{f.today.isoformat()}'"
+        self.specialty = f"'{f.specialty}'" if f.specialty else None
+        assert f.specialty is None or f.specialty.replace("-", "").isalpha()
         if f.area.kind == "states":
-            self.params["area"] = sorted(f.area.states)
+            assert all(len(uf) == 2 and uf.isalpha() and uf.isupper() for uf in f.area.states)
+            self.area_list = "(" + ", ".join(f"'{uf}'" for uf in sorted(f.area.states)) + ")"
         elif f.area.kind == "municipalities":
-            self.params["area"] = sorted(f.area.municipalities)
+            self.area_list = "(" + ", ".join(str(int(c)) for c in sorted(f.area.municipalities)) + ")"
+        self.params: dict = {}
         if f.name:
             self.params["name_pattern"] = _name_pattern(f.name)
+        # The spatial layer walked: the most selective filter that has one.
+        if f.urgency_24h:
+            self.layer = URGENCY_LAYER
+        elif f.specialty in SPECIALTY_LAYERS:
+            self.layer = 1 + SPECIALTY_LAYERS.index(f.specialty)
+        else:
+            self.layer = 0
+        self.layer_has_specialty = 1 <= self.layer <= len(SPECIALTY_LAYERS)
 
     # ---- fragments
 
@@ -481,25 +497,22 @@ class _Queries:
             return column if value else f"NOT {column}"
         return f"{column} = {1 if value else 0}"
 
-    def _in(self, column: str, param: str) -> str:
-        return f"{column} = ANY(:{param})" if self.pg else f"{column} IN :{param}"
-
     def _area(self, uf: str, municipality: str) -> list[str]:
         kind = self.f.area.kind
         if kind == "states":
-            return [self._in(uf, "area")]
+            return [f"{uf} IN {self.area_list}"]
         if kind == "municipalities":
-            return [self._in(municipality, "area")]
+            return [f"{municipality} IN {self.area_list}"]
         return []
 
     def _membership_and_specialty(self, provider_id: str, with_specialty: bool = True) -> list[str]:
         out = []
         if self.f.specialty and with_specialty:  # first: usually the more selective
             out.append("EXISTS (SELECT 1 FROM provider_specialty AS s"
-                       f" WHERE s.provider_id = {provider_id} AND s.specialty = :specialty)")
-        out.append("EXISTS (SELECT 1 FROM network_membership AS m WHERE m.product_id = :product_id"
-                   f" AND m.provider_id = {provider_id} AND m.since <= :today"
-                   " AND (m.until IS NULL OR m.until > :today))")
+                       f" WHERE s.provider_id = {provider_id} AND s.specialty = {self.specialty})")
+        out.append(f"EXISTS (SELECT 1 FROM network_membership AS m WHERE m.product_id = {self.product}"
+                   f" AND m.provider_id = {provider_id} AND m.since <= {self.today}"
+                   f" AND (m.until IS NULL OR m.until > {self.today}))")
         return out
 
     def _name(self) -> list[str]:
@@ -510,10 +523,11 @@ class _Queries:
         weird = "p.name ~ '[^ -~À-Þà-ÿ]'" if self.pg else "p.name GLOB '*[^ -~À-Þà-ÿ]*'"
         return [f"(lower(p.name) LIKE :name_pattern OR {weird})"]
 
-    def _location_filters(self, *, with_specialty: bool = True, urgency: bool | None = None) -> list[str]:
+    def _location_filters(self, *, with_specialty: bool = True) -> list[str]:
+        """Every filter, on ``location AS l`` (and ``provider AS p`` for the name)."""
         f = self.f
         out = [self._bool("l.active")]
-        if f.urgency_24h if urgency is None else urgency:
+        if f.urgency_24h:
             out.append(self._bool("l.urgency_24h"))
         if f.wheelchair:
             out.append(self._bool("l.wheelchair_access"))
@@ -524,30 +538,47 @@ class _Queries:
         out += self._name()
         return out
 
-    def _select(self, prefix: str) -> str:
-        cols = f"{prefix}.id, {prefix}.provider_id, {prefix}.latitude, {prefix}.longitude"
+    def _select(self, prefix: str, id_column: str = "id") -> str:
+        cols = f"{prefix}.{id_column}, {prefix}.provider_id, {prefix}.latitude, {prefix}.longitude"
         return cols + (", p.name" if self.f.name else "")
 
     def _join_provider(self, prefix: str) -> str:
         return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if self.f.name else ""
 
     def spatial_sql(self) -> str:
-        if self.pg:
+        """Candidates in the box ``:s :w :n :e`` (see :meth:`box_params`) of the layer."""
+        f = self.f
+        if self.pg and self.layer == 0:
             where = ["point(l.longitude, l.latitude) <@ box(point(:w, :s), point(:e, :n))"]
             where += self._location_filters()
             return f"SELECT {self._select('l')} FROM location AS l{self._join_provider('l')} WHERE " + " AND ".join(where)
-        f = self.f
-        mask = FLAG_ACTIVE | (FLAG_URGENCY if f.urgency_24h else 0) | (FLAG_WHEELCHAIR if f.wheelchair else 0) \
-            | (FLAG_CHILDREN if f.children else 0)
-        where = ["r.max_lat >= :s", "r.min_lat <= :n", "r.max_lon >= :w", "r.min_lon <= :e",
-                 f"(r.flags & {mask}) = {mask}"]
-        bitmask = f.specialty in SPECIALTY_BITS
-        if bitmask:
-            where.append(f"(r.specs & {1 << SPECIALTY_BITS.index(f.specialty)}) != 0")
-        where += self._area("r.uf", "r.municipality_ibge")
-        where += self._membership_and_specialty("r.provider_id", with_specialty=not bitmask)
+        if self.pg:  # location_layer holds active locations only
+            where = ["point(ll.longitude + 360 * ll.layer, ll.latitude) <@ box(point(:w, :s), point(:e, :n))"]
+            for flag, column in ((f.urgency_24h, "ll.urgency_24h"), (f.wheelchair, "ll.wheelchair_access"),
+                                 (f.children, "ll.sees_children")):
+                if flag:
+                    where.append(column)
+            prefix = "ll"
+            table = "location_layer AS ll"
+        else:
+            band = self.layer * 1000
+            mask = FLAG_ACTIVE | (FLAG_URGENCY if f.urgency_24h else 0) | (FLAG_WHEELCHAIR if f.wheelchair else 0) \
+                | (FLAG_CHILDREN if f.children else 0)
+            where = [f"r.min_band <= {band}", f"r.max_band >= {band}", "r.max_lat >= :s", "r.min_lat <= :n",
+                     "r.max_lon >= :w", "r.min_lon <= :e", f"(r.flags & {mask}) = {mask}"]
+            prefix = "r"
+            table = "location_rtree AS r"
+        where += self._area(f"{prefix}.uf", f"{prefix}.municipality_ibge")
+        where += self._membership_and_specialty(f"{prefix}.provider_id", with_specialty=not self.layer_has_specialty)
         where += self._name()
-        return f"SELECT {self._select('r')} FROM location_rtree AS r{self._join_provider('r')} WHERE " + " AND ".join(where)
+        return (f"SELECT {self._select(prefix, 'location_id')} FROM {table}{self._join_provider(prefix)} WHERE "
+                + " AND ".join(where))
+
+    def box_params(self, box: tuple[float, float, float, float]) -> dict:
+        s, w, n, e = box
+        if self.pg and self.layer:  # layer L lives in the strip of longitudes shifted by 360 L
+            w, e = w + 360 * self.layer, e + 360 * self.layer
+        return {"s": s, "w": w, "n": n, "e": e}
 
     def misplaced_sql(self) -> str:
         where = [self._bool("l.coordinates_match", False)] + self._location_filters()
@@ -556,29 +587,19 @@ class _Queries:
     def specialty_driven_sql(self) -> str:
         join = "CROSS JOIN" if not self.pg else "JOIN"  # SQLite: force provider_specialty outermost
         on = "" if not self.pg else " ON l.provider_id = s.provider_id"
-        where = ["s.specialty = :specialty"] + ([] if self.pg else ["l.provider_id = s.provider_id"])
+        where = [f"s.specialty = {self.specialty}"] + ([] if self.pg else ["l.provider_id = s.provider_id"])
         where += self._location_filters(with_specialty=False)
         return (f"SELECT {self._select('l')} FROM provider_specialty AS s {join} location AS l{on}"
                 f"{self._join_provider('l')} WHERE " + " AND ".join(where))
 
-    def urgency_driven_sql(self) -> str:
-        where = self._location_filters(urgency=True)
-        return f"SELECT {self._select('l')} FROM location AS l{self._join_provider('l')} WHERE " + " AND ".join(where)
-
-    def providers_driven_sql(self) -> str:
-        where = [self._in("l.provider_id", "provider_ids")] + self._location_filters()
+    def providers_driven_sql(self, ids: list[int]) -> str:
+        where = [f"l.provider_id IN ({', '.join(str(int(i)) for i in ids)})"] + self._location_filters()
         return f"SELECT {self._select('l')} FROM location AS l{self._join_provider('l')} WHERE " + " AND ".join(where)
 
     # ---- execution
 
     def _execute(self, sql: str, **extra):
-        params = {**self.params, **extra}
-        stmt = text(sql).bindparams(bindparam("today", type_=Date()))
-        if not self.pg:
-            for name in ("area", "provider_ids"):
-                if name in params:
-                    stmt = stmt.bindparams(bindparam(name, expanding=True))
-        return self.session.execute(stmt, params)
+        return self.session.execute(text(sql), {**self.params, **extra})
 
     def _fetch(self, sql: str, **extra) -> list[tuple[int, float, float]]:
         rows = self._execute(sql, **extra)
@@ -587,36 +608,36 @@ class _Queries:
             return [(r[0], r[2], r[3]) for r in rows if name in fold(r[4])]
         return [(r[0], r[2], r[3]) for r in rows]
 
-    # ---- estimates (only choose a plan)
+    # ---- estimates (they only choose a plan and a first radius)
+
+    def _count(self, key: tuple, sql: str) -> int:
+        return _estimate(self.session, key, lambda: int(self.session.execute(text(sql)).scalar_one()))
 
     def _locations(self) -> int:
-        return _estimate(self.session, ("locations",), lambda: self.session.execute(
-            text("SELECT coalesce(max(id), 0) FROM location")).scalar_one())
+        return max(self._count(("locations",), "SELECT coalesce(max(id), 0) FROM location"), 1)
 
-    def _bounded_count(self, key: tuple, sql: str, cap: int, **params) -> int:
-        def compute():
-            return self.session.execute(text(f"SELECT count(*) FROM ({sql} LIMIT {cap}) AS t"), params).scalar_one()
-        value = _estimate(self.session, key + (cap,), compute)
-        return value
+    def _layer_share(self) -> float:
+        """Rough share of the locations in the walked layer."""
+        if self.layer == 0:
+            return 1.0
+        if self.layer == URGENCY_LAYER:
+            n = self._count(("urgency",), "SELECT count(*) FROM location WHERE " + self._bool("urgency_24h"))
+            return max(n, 1) / self._locations()
+        providers = max(self._count(("providers",), "SELECT coalesce(max(id), 0) FROM provider"), 1)
+        n = self._count(("specialty", self.f.specialty),
+                        f"SELECT count(*) FROM provider_specialty WHERE specialty = {self.specialty}")
+        return min(max(n, 1) / providers, 1.0)
 
     def plan(self, needed: int) -> str:
-        """``spatial``, ``specialty``, ``urgency`` or ``name``: where candidates come from."""
+        """``spatial``, ``specialty`` or ``name``: where candidates come from."""
         f = self.f
-        threshold = int(SELECTIVE_FACTOR * math.sqrt(needed * max(self._locations(), 1)))
-        options = []
-        if f.specialty:
-            n = self._bounded_count(("specialty", f.specialty),
-                                    "SELECT 1 FROM provider_specialty WHERE specialty = :sp",
-                                    threshold + 1, sp=f.specialty)
+        if f.specialty and not self.layer_has_specialty and not f.urgency_24h:
+            # A specialty without a layer (added after migration 0003): read it whole if rare.
+            threshold = int(SELECTIVE_FACTOR * math.sqrt(needed * self._locations()))
+            n = self._count(("specialty-capped", f.specialty, threshold), "SELECT count(*) FROM (SELECT 1 FROM"
+                            f" provider_specialty WHERE specialty = {self.specialty} LIMIT {threshold + 1}) AS t")
             if n <= threshold:
-                options.append((n, "specialty"))
-        if f.urgency_24h:
-            n = self._bounded_count(("urgency",), "SELECT 1 FROM location WHERE " + self._bool("urgency_24h"),
-                                    threshold + 1)
-            if n <= threshold:
-                options.append((n, "urgency"))
-        if options:
-            return min(options)[1]
+                return "specialty"
         if f.name and len(max(f.name.split(), key=len)) >= 3:
             return "name"
         return "spatial"
@@ -630,15 +651,11 @@ class _Queries:
             cands.add(self._fetch(self.specialty_driven_sql()))
             cands.complete = True
             return cands
-        if plan == "urgency":
-            cands.add(self._fetch(self.urgency_driven_sql()))
-            cands.complete = True
-            return cands
         if plan == "name":
             ids = self._name_matching_providers()
             if ids is not None:
                 if ids:
-                    cands.add(self._fetch(self.providers_driven_sql(), provider_ids=ids))
+                    cands.add(self._fetch(self.providers_driven_sql(ids)))
                 cands.complete = True
                 return cands
         self._expanding_box(cands, lat, lon, needed)
@@ -647,36 +664,34 @@ class _Queries:
     def _name_matching_providers(self) -> list[int] | None:
         """Ids of providers whose folded name contains the query; None when too many may."""
         sql = f"SELECT p.id, p.name FROM provider AS p WHERE {self._name()[0]} LIMIT {NAME_DRIVEN_CAP + 1}"
-        rows = self.session.execute(text(sql), {"name_pattern": self.params["name_pattern"]}).all()
+        rows = self._execute(sql).all()
         if len(rows) > NAME_DRIVEN_CAP:
             return None
         return sorted(pid for pid, name in rows if self.f.name in fold(name))
 
     def _first_radius(self, lat: float, lon: float, needed: int) -> float:
         """A guess of the radius holding ``needed`` matches: networks follow population, so the
-        local population density times the network's locations per inhabitant (about half of
+        local population density times the layer's locations per inhabitant (about half of
         them in a given product)."""
         where = locate.municipality_at(lat, lon).municipality
         if where is None:
             return FIRST_RADIUS_KM
-        per_km2 = 0.5 * self._locations() / _brazil_population() * _population_density(where.ibge_code)
-        return min(max(math.sqrt(needed / (math.pi * max(per_km2, 1e-6))), MIN_RADIUS_KM), MAX_FIRST_RADIUS_KM)
+        per_km2 = (0.5 * self._layer_share() * self._locations() / _brazil_population()
+                   * _population_density(where.ibge_code))
+        return min(max(math.sqrt(needed / (math.pi * max(per_km2, 1e-9))), MIN_RADIUS_KM), MAX_FIRST_RADIUS_KM)
 
     def _expanding_box(self, cands: _Candidates, lat: float, lon: float, needed: int) -> None:
         area_box = search_bbox(self.f.area)
         spatial = self.spatial_sql()
-        misplaced_pending = self.f.area.kind != "national"
+        if self.f.area.kind != "national":
+            # The area's locations whose coordinates lie elsewhere (outside its box, maybe).
+            cands.add(self._fetch(self.misplaced_sql()))
         r = self._first_radius(lat, lon, needed)
         while True:
             box = circle_box(lat, lon, r)
             clipped = _clip(box, area_box)
-            if misplaced_pending:
-                # Once per search: the area's locations whose coordinates are elsewhere.
-                cands.add(self._fetch(self.misplaced_sql()))
-                misplaced_pending = False
             if clipped is not None:
-                s, w, n, e = clipped
-                cands.add(self._fetch(spatial, s=s, w=w, n=n, e=e))
+                cands.add(self._fetch(spatial, **self.box_params(clipped)))
             if _contains(box, area_box):
                 cands.complete = True
                 return
