@@ -210,3 +210,19 @@ def test_urgency_shortcut(client, families):
     assert client.get("/urgencia").headers["Location"] == "/planos"
     sign_in(client, HOLDER_CPF)
     assert client.get("/urgencia").headers["Location"] == "/planos/cassems-odonto#urgencia"
+
+
+def test_signed_in_member_sees_their_own_waiting_dates_on_their_plan(client, families):
+    sign_in(client, make_cpf(61))  # the LEVE holder; spouse joined 45 days ago, child 10 days ago
+    page = client.page("/planos/leve-dental-rj-1-adesao/coberturas?q=canal")
+    text = page.get_text(" ")
+    assert "Luiz Henrique Barbosa" in text and "Patrícia Barbosa" in text and "Davi Barbosa" in text
+    assert "liberado a partir de" in text  # 180 days for root canals: still running for the spouse
+    page = client.page("/planos/leve-dental-rj-1-adesao/carencias")
+    assert "Patrícia Barbosa" in page.get_text(" ")
+
+
+def test_dependant_sees_only_their_own_waiting_dates(client, families):
+    sign_in(client, make_cpf(62))
+    text = client.page("/planos/leve-dental-rj-1-adesao/coberturas?q=canal").get_text(" ")
+    assert "Patrícia Barbosa" in text and "Luiz Henrique Barbosa" not in text and "Davi Barbosa" not in text
