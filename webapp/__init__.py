@@ -46,7 +46,9 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     _init_security_headers(app)
 
     from .core import formatting, views as core_views
+    from .agents import views as agent_views
     from .api import views as api_views
+    from .history import views as history_views
     from .members import pwa as pwa_views
     from .members import views as member_views
     from .network import views as network_views
@@ -59,6 +61,9 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     app.register_blueprint(api_views.bp)
     app.register_blueprint(member_views.bp)
     app.register_blueprint(pwa_views.bp)
+    app.register_blueprint(history_views.bp)
+    app.register_blueprint(agent_views.bp)
+    app.register_blueprint(agent_views.links_bp)
     core_views.register_error_handlers(app)
 
     from . import cli

@@ -3,6 +3,8 @@
     db upgrade | db check        migrations (Alembic owns the schema)
     catalog load | catalog check the plan catalog from webapp/plans/catalog/*.yaml
     assets build                 hashed static files (htmx comes from npm)
+    history import | import-authorizations | demo   usage statements and authorizations
+    agents create | deactivate | demo   support agents' accounts (no sign-up on the site)
     setup [--demo]               everything a fresh machine needs, in order
 """
 
@@ -16,6 +18,7 @@ from flask.cli import AppGroup
 
 from .core import assets as assets_module
 from .core import migrate
+from .history.commands import create_demo_history, history_cli
 from .plans.catalog import CATALOG_DIR, CatalogError, read_catalog
 from .plans.loader import load_catalog
 
@@ -112,12 +115,76 @@ def _create_demo_families() -> None:
     finally:
         session.close()
     click.echo(f"Famílias de demonstração: {created} beneficiários criados.")
+    create_demo_history()
+    _create_demo_agents()
 
 
 @members_cli.command("demo")
 def members_demo() -> None:
     """Cria uma família de demonstração por plano (idempotente)."""
     _create_demo_families()
+
+
+agents_cli = AppGroup("agents", help="Contas da equipe de atendimento (não há cadastro pelo site).")
+
+
+def _create_demo_agents() -> None:
+    from .agents.demo import DEMO_PASSWORD, create_demo_agents
+
+    session = current_app.extensions["db"].session_factory()
+    try:
+        created = create_demo_agents(session)
+        session.commit()
+    finally:
+        session.close()
+    click.echo(f"Atendentes de demonstração: {created} criados (senha {DEMO_PASSWORD}).")
+
+
+@agents_cli.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="Nome completo do atendente.")
+@click.option("--supervisor", is_flag=True, help="Pode ver o registro de acessos (/atendimento/auditoria).")
+def agents_create(username: str, name: str, supervisor: bool) -> None:
+    """Cria a conta USERNAME; a senha é pedida no terminal (nunca na linha de comando)."""
+    from .agents.services import MIN_PASSWORD, AgentError, create_agent
+
+    password = click.prompt(f"Senha (mínimo {MIN_PASSWORD} caracteres)", hide_input=True,
+                            confirmation_prompt="Repita a senha")
+    session = current_app.extensions["db"].session_factory()
+    try:
+        agent = create_agent(session, username, name, password, supervisor=supervisor)
+        session.commit()
+    except AgentError as error:
+        session.rollback()
+        raise click.ClickException(str(error)) from None
+    finally:
+        session.close()
+    role = "supervisão" if agent.is_supervisor else "atendimento"
+    click.echo(f"Atendente “{agent.username}” ({agent.name}, {role}) criado.")
+
+
+@agents_cli.command("deactivate")
+@click.argument("username")
+def agents_deactivate(username: str) -> None:
+    """Desativa a conta USERNAME e encerra as sessões abertas dela (o registro de acessos fica)."""
+    from .agents.services import AgentError, deactivate_agent
+
+    session = current_app.extensions["db"].session_factory()
+    try:
+        agent = deactivate_agent(session, username)
+        session.commit()
+    except AgentError as error:
+        session.rollback()
+        raise click.ClickException(str(error)) from None
+    finally:
+        session.close()
+    click.echo(f"Atendente “{agent.username}” desativado.")
+
+
+@agents_cli.command("demo")
+def agents_demo() -> None:
+    """Cria os atendentes de demonstração (idempotente)."""
+    _create_demo_agents()
 
 
 @click.command("setup")
@@ -183,5 +250,5 @@ def network_import(csv_file: Path, full: bool, rejects_path: Path | None, today)
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_cli, catalog_cli, assets_cli, network_cli, members_cli, setup):
+    for command in (db_cli, catalog_cli, assets_cli, network_cli, members_cli, history_cli, agents_cli, setup):
         app.cli.add_command(command)

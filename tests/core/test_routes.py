@@ -27,6 +27,19 @@ PUBLIC_ROUTES = {
     ("/sw.js", "pwa.service_worker"),
     ("/offline", "pwa.offline"),
     ("/urgencia", "pwa.urgency"),
+    ("/extrato", "history.statement"),
+    ("/extrato.csv", "history.statement_csv"),
+    ("/autorizacoes", "history.authorizations"),
+    ("/atendimento/entrar", "agents.sign_in"),
+    ("/atendimento/sair", "agents.sign_out"),
+    ("/atendimento", "agents.lookup"),
+    ("/atendimento/consultas/<int:lookup_id>", "agents.member"),
+    ("/atendimento/consultas/<int:lookup_id>/extrato", "agents.statement"),
+    ("/atendimento/consultas/<int:lookup_id>/enviar-link", "agents.share"),
+    ("/atendimento/consultas/<int:lookup_id>/links/<code>", "agents.shared"),
+    ("/atendimento/auditoria", "agents.audit"),
+    ("/atendimento/auditoria.csv", "agents.audit_csv"),
+    ("/s/<code>", "links.follow"),
 }
 
 

@@ -1,0 +1,130 @@
+"""Agent accounts: created by the CLI only, signed in with the members' rules (argon2id, lock-out,
+CSRF, a session that really ends), a shift-long session, demo agents in demo mode."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from webapp.agents import services, views
+from webapp.agents.demo import DEMO_PASSWORD
+from webapp.agents.models import Agent
+
+from .conftest import AGENT, SUPERVISOR, agent_named, agent_session, csrf, sign_in
+
+
+def test_cli_creates_an_agent_asking_for_the_password_twice(runner, session):
+    result = runner.invoke(args=["agents", "create", "Joana.Lima", "--name", "Joana  Lima", "--supervisor"],
+                           input="uma-senha-longa\numa-senha-longa\n")
+    assert result.exit_code == 0, result.output
+    assert "uma-senha-longa" not in result.output  # never echoed
+    agent = session.scalars(select(Agent).where(Agent.username == "joana.lima")).one()
+    assert agent.name == "Joana Lima" and agent.is_supervisor and agent.active
+    assert agent.password_hash.startswith("$argon2id$")
+    again = runner.invoke(args=["agents", "create", "joana.lima", "--name", "Outra"],
+                          input="uma-senha-longa\numa-senha-longa\n")
+    assert again.exit_code != 0 and "Já existe" in again.output
+
+
+def test_cli_refuses_short_passwords_and_bad_usernames(runner):
+    short = runner.invoke(args=["agents", "create", "ana", "--name", "Ana"], input="curta\ncurta\n")
+    assert short.exit_code != 0 and "12 caracteres" in short.output
+    bad = runner.invoke(args=["agents", "create", "a b", "--name", "Ana"], input="x" * 12 + "\n" + "x" * 12 + "\n")
+    assert bad.exit_code != 0 and "usuário inválido" in bad.output
+
+
+def test_cli_demo_is_idempotent_and_deactivate_ends_sessions(runner, session, client):
+    first = runner.invoke(args=["agents", "demo"])
+    assert first.exit_code == 0 and "2 criados" in first.output
+    assert "0 criados" in runner.invoke(args=["agents", "demo"]).output
+    agent = agent_named(session, AGENT)
+    agent_session(client, agent)
+    assert client.get("/atendimento").status_code == 200
+    result = runner.invoke(args=["agents", "deactivate", AGENT])
+    assert result.exit_code == 0, result.output
+    assert client.get("/atendimento").status_code == 303  # the open session ended
+    assert sign_in(client).status_code == 400
+    assert runner.invoke(args=["agents", "deactivate", "ninguem"]).exit_code != 0
+
+
+def test_sign_in_starts_an_agent_session(client, families):
+    response = sign_in(client, username=" Atendente ")
+    assert response.status_code == 303 and response.headers["Location"] == "/atendimento"
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    with client.session_transaction() as sess:
+        assert set(sess) >= {"agent"} and "member" not in sess
+    page = client.get("/atendimento")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    assert "Carla Nunes" in client.page("/atendimento").select_one(".go-agent-bar").get_text()
+
+
+def test_sign_in_follows_only_agent_paths(client, families):
+    ok = sign_in(client, next_url="/atendimento/auditoria")
+    assert ok.headers["Location"] == "/atendimento/auditoria"
+    client.post("/atendimento/sair", data={"csrf_token": csrf(client, "/atendimento")})
+    for evil in ("https://evil.example/", "//evil.example/atendimento", "/carteirinha"):
+        assert sign_in(client, next_url=evil).headers["Location"] == "/atendimento"
+        client.post("/atendimento/sair", data={"csrf_token": csrf(client, "/atendimento")})
+
+
+def test_wrong_password_unknown_user_and_lock_out(client, families):
+    wrong = sign_in(client, password="errada")
+    assert wrong.status_code == 400 and "não conferem" in wrong.get_data(as_text=True)
+    unknown = sign_in(client, username="ninguem", password="errada")
+    assert unknown.status_code == 400 and "não conferem" in unknown.get_data(as_text=True)
+    for _ in range(9):
+        sign_in(client, password="errada")
+    locked = sign_in(client)  # the right password, but locked now
+    assert locked.status_code == 429 and "bloqueado" in locked.get_data(as_text=True)
+    assert sign_in(client, username=SUPERVISOR).status_code == 303  # another account is not locked
+
+
+def test_empty_fields_and_csrf(client, families):
+    response = client.post("/atendimento/entrar", data={"usuario": "", "senha": "",
+                                                        "csrf_token": csrf(client, "/atendimento/entrar")})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Informe o seu usuário" in text and "Informe a sua senha" in text
+    assert client.post("/atendimento/entrar", data={"usuario": AGENT, "senha": DEMO_PASSWORD}).status_code == 400
+    agent_session(client, agent_named(families, AGENT))
+    assert client.post("/atendimento/sair").status_code == 400
+    assert client.post("/atendimento", data={"identificador": "1", "motivo": "ligacao"}).status_code == 400
+
+
+def test_sign_out_ends_the_session_even_for_a_copied_cookie(client, families, app):
+    sign_in(client)
+    cookie = client.get_cookie("guia_sessao").value
+    response = client.post("/atendimento/sair", data={"csrf_token": csrf(client, "/atendimento")})
+    assert response.status_code == 303 and response.headers["Location"] == "/atendimento/entrar?saiu=1"
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert "Você saiu" in client.page("/atendimento/entrar?saiu=1").get_text()
+    other = app.test_client()
+    other.set_cookie("guia_sessao", cookie)
+    assert other.get("/atendimento").status_code == 303
+
+
+def test_a_session_lasts_one_shift(client, families, monkeypatch):
+    agent = agent_named(families, AGENT)
+    agent_session(client, agent)
+    assert client.get("/atendimento").status_code == 200
+    later = views.now() + timedelta(hours=services.SESSION_HOURS, minutes=1)
+    monkeypatch.setattr(views, "now", lambda: later)
+    response = client.get("/atendimento")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/atendimento/entrar")
+
+
+def test_signed_in_agent_visiting_sign_in_goes_to_the_look_up(agent_client):
+    assert agent_client.get("/atendimento/entrar").headers["Location"] == "/atendimento"
+
+
+def test_demo_agents_only_in_demo_mode(client, families, app):
+    assert "Demonstração" not in client.page("/atendimento/entrar").get_text()
+    app.config["DEMO"] = True
+    text = client.page("/atendimento/entrar").get_text()
+    assert "Demonstração" in text and DEMO_PASSWORD in text and SUPERVISOR in text
+
+
+@pytest.mark.parametrize("username", ["ab", "-abc", "Abc def", "x" * 41])
+def test_usernames_are_checked(session, username):
+    with pytest.raises(services.AgentError):
+        services.create_agent(session, username, "Nome", "x" * 12)

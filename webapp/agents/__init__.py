@@ -1,0 +1,1 @@
+"""Support agents: accounts, member look-up with an audit log, and short links sent by WhatsApp."""

@@ -1,0 +1,37 @@
+"""Demo agents, created with the demo families (``flask --app webapp agents demo`` or ``setup``
+in demo mode); their credentials appear on /atendimento/entrar only in demo mode."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Agent
+from .services import hasher
+
+DEMO_PASSWORD = "demo-atendimento"
+# (username, name, supervisor)
+DEMO_AGENTS = [
+    ("atendente", "Carla Nunes", False),
+    ("supervisora", "Rita Moraes", True),
+]
+
+
+@lru_cache(maxsize=1)
+def demo_password_hash() -> str:
+    return hasher.hash(DEMO_PASSWORD)
+
+
+def create_demo_agents(session: Session) -> int:
+    """The demo agents that do not exist yet (idempotent); returns how many were created."""
+    created = 0
+    for username, name, supervisor in DEMO_AGENTS:
+        if session.scalars(select(Agent.id).where(Agent.username == username)).first() is not None:
+            continue
+        session.add(Agent(username=username, name=name, password_hash=demo_password_hash(),
+                          is_supervisor=supervisor, active=True, session_version=0))
+        created += 1
+    session.flush()
+    return created

@@ -1,0 +1,395 @@
+"""Agent services: accounts, sign-in, member look-up, the audit log and short links.
+
+Plain functions over a SQLAlchemy session; nothing here knows about Flask's request.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from urllib.parse import quote
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..core.documents import digits
+from ..geo import municipalities
+from ..members import services as member_services
+from ..members.models import Member
+from ..plans.models import Product
+from ..plans.waiting import SAO_PAULO
+from .models import AccessLog, Agent, ShortLink
+
+hasher = member_services.hasher  # the members' argon2id hasher: same parameters
+MIN_PASSWORD = 12  # staff passwords open personal data: longer than the members' minimum
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+SESSION_HOURS = 12  # an agent's session lasts one shift at most, then a new sign-in
+LOOKUP_MINUTES = 30  # how long one look-up ("consulta") keeps the member's screen open
+
+# Why an agent opens a member's data; one must be picked before the member is shown.
+REASONS = {
+    "ligacao": "Ligação do beneficiário",
+    "whatsapp": "Conversa pelo WhatsApp",
+    "email": "E-mail do beneficiário",
+    "ouvidoria": "Ouvidoria",
+    "presencial": "Atendimento presencial",
+    "retorno": "Retorno de um protocolo aberto",
+}
+
+# What a row of the audit log records.
+ACTIONS = {
+    "consulta": "Consulta: carteirinha, família, plano e carências",
+    "extrato": "Extrato de utilização e autorizações",
+    "link": "Link enviado",
+    "nao-encontrado": "Busca sem resultado",
+}
+
+MAX_PROTOCOL = 30
+
+
+class AgentError(Exception):
+    """A pt-BR message for the agent (or the CLI)."""
+
+
+class SignInError(AgentError):
+    def __init__(self, message: str, locked: bool = False):
+        super().__init__(message)
+        self.locked = locked
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def create_agent(session: Session, username: str, name: str, password: str, supervisor: bool = False) -> Agent:
+    username = normalise_username(username)
+    name = " ".join((name or "").split())
+    if not USERNAME.match(username):
+        raise AgentError("Nome de usuário inválido: de 3 a 40 letras minúsculas, números, ponto, hífen ou "
+                         "sublinhado, começando por letra ou número.")
+    if not name or len(name) > 200:
+        raise AgentError("Informe o nome completo do atendente (até 200 caracteres).")
+    if len(password) < MIN_PASSWORD:
+        raise AgentError(f"A senha precisa ter pelo menos {MIN_PASSWORD} caracteres.")
+    if session.scalars(select(Agent.id).where(Agent.username == username)).first() is not None:
+        raise AgentError(f"Já existe um atendente com o usuário “{username}”.")
+    agent = Agent(username=username, name=name, password_hash=hasher.hash(password), is_supervisor=supervisor,
+                  active=True, session_version=0)
+    session.add(agent)
+    session.flush()
+    return agent
+
+
+def deactivate_agent(session: Session, username: str) -> Agent:
+    agent = session.scalars(select(Agent).where(Agent.username == normalise_username(username))).one_or_none()
+    if agent is None:
+        raise AgentError(f"Não existe atendente com o usuário “{normalise_username(username)}”.")
+    agent.active = False
+    agent.session_version += 1  # signed out everywhere, now
+    return agent
+
+
+_DUMMY_HASH = hasher.hash("atendente-que-nao-existe")
+
+
+def sign_in(session: Session, username: str, password: str, limiter) -> Agent:
+    account = normalise_username(username)
+    if limiter.locked(account):
+        raise SignInError("Muitas tentativas erradas. Por segurança, o acesso está bloqueado por 15 minutos.",
+                          locked=True)
+    agent = session.scalars(select(Agent).where(Agent.username == account)).one_or_none()
+    ok = False
+    try:
+        # Same work whether or not the account exists, so timing does not reveal it.
+        ok = hasher.verify(agent.password_hash if agent is not None else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or agent is None:
+        limiter.failed(account)
+        raise SignInError("Usuário ou senha não conferem.")
+    if not agent.active:
+        raise SignInError("Este acesso foi desativado. Fale com a supervisão.")
+    limiter.succeeded(account)
+    if hasher.check_needs_rehash(agent.password_hash):
+        agent.password_hash = hasher.hash(password)
+    return agent
+
+
+def load_for_session(session: Session, agent_id, version, signed_in_at, now: datetime) -> Agent | None:
+    """The agent of a session cookie, or None when it no longer holds (signed out, deactivated,
+    older than ``SESSION_HOURS``)."""
+    if not isinstance(agent_id, int) or not isinstance(signed_in_at, (int, float)):
+        return None
+    if now.timestamp() - signed_in_at > SESSION_HOURS * 3600 or signed_in_at > now.timestamp() + 60:
+        return None
+    agent = session.get(Agent, agent_id)
+    if agent is None or not agent.active or agent.session_version != version:
+        return None
+    return agent
+
+
+# --- look-up and the audit log --------------------------------------------------------------
+
+
+def find_member(session: Session, identifier: str) -> Member | None:
+    """The member whose CPF or card number is exactly *identifier* (punctuation ignored).
+
+    Never a partial match: there is no way to list the member base from here."""
+    key = digits(identifier or "")
+    if len(key) < 6:
+        return None
+    return member_services.find_by_login(session, key)
+
+
+def record(session: Session, agent: Agent, action: str, reason: str, ip: str, now: datetime, *,
+           member: Member | None = None, lookup: AccessLog | None = None, protocol: str | None = None,
+           detail: str | None = None, short_link: ShortLink | None = None) -> AccessLog:
+    """Append one row to the audit log."""
+    if action not in ACTIONS or reason not in REASONS:
+        raise ValueError("ação ou motivo desconhecido")
+    entry = AccessLog(at=now, agent_id=agent.id, member_id=member.id if member is not None else None,
+                      reason=reason, protocol=protocol, action=action, detail=(detail or None) and detail[:300],
+                      ip=(ip or "desconhecido")[:45], lookup_id=lookup.id if lookup is not None else None,
+                      short_link_id=short_link.id if short_link is not None else None)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def clean_protocol(raw: str | None) -> str | None:
+    text = " ".join((raw or "").split())
+    return text or None
+
+
+class LookupClosed(AgentError):
+    """The look-up is older than ``LOOKUP_MINUTES``: the agent looks the member up again."""
+
+
+def open_lookup(session: Session, agent: Agent, lookup_id: int, now: datetime) -> AccessLog:
+    """The agent's own look-up *lookup_id* while it is open; LookupError for anybody else's."""
+    entry = session.get(AccessLog, lookup_id)
+    if entry is None or entry.agent_id != agent.id or entry.action != "consulta" or entry.member_id is None:
+        raise LookupError("consulta inexistente")
+    if now - entry.at > timedelta(minutes=LOOKUP_MINUTES):
+        raise LookupClosed("Esta consulta foi encerrada. Para ver os dados de novo, faça outra consulta "
+                           "(ela também fica registrada).")
+    return entry
+
+
+def opened_in_lookup(session: Session, lookup: AccessLog, action: str) -> AccessLog | None:
+    """The row that recorded opening *action* during *lookup*, if it was opened."""
+    return session.scalars(select(AccessLog).where(AccessLog.lookup_id == lookup.id, AccessLog.action == action)
+                           .order_by(AccessLog.id.desc())).first()
+
+
+@dataclass
+class MemberOverview:
+    member: Member  # the person looked up
+    holder: Member
+    product: Product
+    cards: list  # members.services.CardView, the whole family, holder first
+    phone: str | None  # the phone on file for WhatsApp (the member's, else the holder's)
+    phone_is_holders: bool
+    suggested_municipality: municipalities.Municipality | None
+
+
+def member_overview(session: Session, member: Member, secret: str, now: datetime) -> MemberOverview:
+    holder = member_services.holder_of(session, member)
+    cards = member_services.card_views(session, holder, secret, now)
+    product = cards[0].product
+    phone = member.phone or holder.phone
+    return MemberOverview(member=member, holder=holder, product=product, cards=cards, phone=phone,
+                          phone_is_holders=member.phone is None and holder.phone is not None,
+                          suggested_municipality=municipality_for_phone(phone))
+
+
+def municipality_for_phone(phone: str | None) -> municipalities.Municipality | None:
+    """The most populous municipality of the phone's area code (DDD): a starting point for a
+    search the agent confirms with the member — the app keeps no address."""
+    number = digits(phone or "")
+    if len(number) not in (10, 11):
+        return None
+    ddd = int(number[:2])
+    candidates = [m for m in municipalities.all_municipalities() if m.ddd == ddd]
+    return max(candidates, key=lambda m: (m.population, -m.ibge_code), default=None)
+
+
+# --- the audit page -------------------------------------------------------------------------
+
+
+@dataclass
+class AuditFilter:
+    agent_id: int | None = None
+    member_id: int | None = None
+    since: date | None = None  # local dates (America/Sao_Paulo), inclusive
+    until: date | None = None
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=SAO_PAULO)
+
+
+def audit_query(filters: AuditFilter):
+    stmt = select(AccessLog)
+    if filters.agent_id is not None:
+        stmt = stmt.where(AccessLog.agent_id == filters.agent_id)
+    if filters.member_id is not None:
+        stmt = stmt.where(AccessLog.member_id == filters.member_id)
+    if filters.since is not None:
+        stmt = stmt.where(AccessLog.at >= _local_midnight(filters.since))
+    if filters.until is not None:
+        stmt = stmt.where(AccessLog.at < _local_midnight(filters.until + timedelta(days=1)))
+    return stmt
+
+
+def audit_count(session: Session, filters: AuditFilter) -> int:
+    return session.scalar(select(func.count()).select_from(audit_query(filters).subquery()))
+
+
+def audit_rows(session: Session, filters: AuditFilter, limit: int | None = None, offset: int = 0) -> list[AccessLog]:
+    stmt = audit_query(filters).order_by(AccessLog.at.desc(), AccessLog.id.desc()).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def names_for(session: Session, rows: list[AccessLog]) -> tuple[dict[int, Agent], dict[int, Member]]:
+    agent_ids = {r.agent_id for r in rows}
+    member_ids = {r.member_id for r in rows if r.member_id is not None}
+    agents = {a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_(agent_ids)))} if agent_ids else {}
+    members = ({m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids)))}
+               if member_ids else {})
+    return agents, members
+
+
+def list_agents(session: Session) -> list[Agent]:
+    return list(session.scalars(select(Agent).order_by(Agent.username)))
+
+
+def member_by_card(session: Session, card_number: str) -> Member | None:
+    key = digits(card_number or "")
+    if not key:
+        return None
+    return session.scalars(select(Member).where(Member.card_number == key)).one_or_none()
+
+
+# --- short links ----------------------------------------------------------------------------
+
+# Codes: CODE_LENGTH characters drawn with `secrets` from the base58 alphabet (digits and
+# letters without 0, O, I and l, which are confused when read aloud or typed; no "-" or "_",
+# which WhatsApp may take for formatting). 58**16 ≈ 1.6e28 codes, about 93.7 bits.
+CODE_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+CODE_LENGTH = 16
+LINK_DAYS = (1, 7, 15, 30, 60, 90)  # validity the agent may pick
+DEFAULT_LINK_DAYS = 30
+KINDS = {
+    "busca": "Busca de dentistas",
+    "dentista": "Página de um dentista",
+    "plano": "Seção da página do plano",
+    "posso-fazer": "Posso fazer? (um tratamento)",
+}
+# User agents of link-preview fetchers (the preview is not a visit by the member).
+PREVIEW_AGENTS = ("whatsapp", "facebookexternalhit", "facebot", "twitterbot", "telegrambot", "slackbot",
+                  "discordbot", "linkedinbot", "skypeuripreview", "googlebot", "bingbot")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def is_well_formed(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
+
+
+def create_short_link(session: Session, agent: Agent, kind: str, target: str, title: str, days: int,
+                      now: datetime) -> ShortLink:
+    if kind not in KINDS or days not in LINK_DAYS:
+        raise ValueError("tipo ou validade de link desconhecido")
+    if not target.startswith("/") or target.startswith("//"):
+        raise ValueError("o destino precisa ser um caminho deste site")
+    for _ in range(5):  # a collision is astronomically unlikely; the unique index is the guard
+        code = new_code()
+        if session.scalars(select(ShortLink.id).where(ShortLink.code == code)).first() is None:
+            break
+    link = ShortLink(code=code, kind=kind, target=target, title=title[:300], created_by=agent.id, created_at=now,
+                     expires_at=now + timedelta(days=days), visits=0)
+    session.add(link)
+    session.flush()
+    return link
+
+
+class LinkExpired(Exception):
+    def __init__(self, link: ShortLink):
+        super().__init__(link.code)
+        self.link = link
+
+
+def resolve(session: Session, code: str, now: datetime) -> ShortLink:
+    """The live link of *code*; LookupError when unknown, LinkExpired when past its validity."""
+    if not is_well_formed(code):
+        raise LookupError(code)
+    link = session.scalars(select(ShortLink).where(ShortLink.code == code)).one_or_none()
+    if link is None:
+        raise LookupError(code)
+    if link.expires_at <= now:
+        raise LinkExpired(link)
+    return link
+
+
+def count_visit(session: Session, link: ShortLink, now: datetime) -> None:
+    """One more visit, as a single atomic UPDATE (two people opening it at once both count)."""
+    from sqlalchemy import update
+
+    session.execute(update(ShortLink).where(ShortLink.id == link.id)
+                    .values(visits=ShortLink.visits + 1, last_visit_at=now))
+
+
+def is_preview_fetch(user_agent: str | None) -> bool:
+    text = (user_agent or "").lower()
+    return any(bot in text for bot in PREVIEW_AGENTS)
+
+
+def whatsapp_number(phone: str | None) -> str | None:
+    """55 + DDD + number for wa.me, from a Brazilian phone on file; None when it is not one."""
+    number = digits(phone or "")
+    if number.startswith("55") and len(number) in (12, 13):
+        number = number[2:]
+    if len(number) not in (10, 11) or int(number[:2]) not in _area_codes():
+        return None
+    return "55" + number
+
+
+@lru_cache(maxsize=1)
+def _area_codes() -> frozenset[int]:
+    return frozenset(m.ddd for m in municipalities.all_municipalities())
+
+
+def whatsapp_url(phone: str | None, text: str) -> str | None:
+    number = whatsapp_number(phone)
+    if number is None:
+        return None
+    return f"https://wa.me/{number}?text={quote(text, safe='')}"
+
+
+def whatsapp_message(title: str, url: str, expires_at: datetime) -> str:
+    until = expires_at.astimezone(SAO_PAULO).strftime("%d/%m/%Y")
+    return (f"Olá! Aqui é do atendimento do Guia Odonto. Como combinamos, segue o link — {title}:\n"
+            f"{url}\n(válido até {until})")
+
+
+def qr_svg(url: str) -> str:
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, omitsize=True,
+                                    svgclass="go-qr", title="Código QR do link curto", dark="#000", light="#fff")
+    return out.getvalue().decode()

@@ -1,0 +1,186 @@
+"""The share builder: what an agent fills in → the public URL a short link opens, and its title.
+
+``parse`` validates the form (messages in pt-BR, keyed by field id); ``build`` turns a valid
+request into (target path, title) with the URL builder it is given (``flask.url_for`` in the
+views), so the public URL contract stays in one place: ``url_for`` of the public routes. What a
+link opens is always a public page; nothing about the member goes into it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from ..geo import locate, municipalities
+from ..geo.municipalities import Municipality
+from ..network import params as search_params
+from ..network import services as network_services
+from ..network.specialties import SPECIALTIES
+from ..plans import services as plan_services
+from ..plans.models import Product
+from .services import DEFAULT_LINK_DAYS, KINDS, LINK_DAYS
+
+FLAG_LABELS = {"urgencia": "urgência 24 h", "acessivel": "acessível para cadeirantes", "criancas": "atende crianças"}
+_PROVIDER_IN_URL = re.compile(r"/dentista/(\d{1,9})(?:\D|$)")
+
+
+@dataclass
+class LinkRequest:
+    kind: str
+    days: int = DEFAULT_LINK_DAYS
+    product: Product | None = None
+    municipality: Municipality | None = None
+    lat: float | None = None
+    lon: float | None = None
+    point_municipality: Municipality | None = None
+    specialty: str | None = None
+    q: str | None = None
+    flags: tuple[str, ...] = ()
+    provider: object | None = None  # network.models.Provider
+    section: str | None = None
+    procedure: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _text(form, name: str) -> str:
+    return " ".join((form.get(name) or "").split())
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def parse(form, kind: str, session: Session, products: dict[str, Product], today: date) -> LinkRequest:
+    """Validate the builder's form for a link of *kind* (one of ``KINDS``)."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    req = LinkRequest(kind=kind)
+    errors = req.errors
+
+    days = _text(form, "validade") or str(DEFAULT_LINK_DAYS)
+    if not days.isdigit() or int(days) not in LINK_DAYS:
+        errors["validade"] = "Escolha a validade do link na lista."
+    else:
+        req.days = int(days)
+
+    if kind != "dentista":
+        slug = _text(form, "plano")
+        req.product = products.get(slug)
+        if req.product is None:
+            errors["plano"] = "Escolha o plano na lista."
+
+    if kind == "busca":
+        _parse_search(form, req)
+    elif kind == "dentista":
+        _parse_provider(form, req, session, today)
+    elif kind == "plano":
+        section = _text(form, "secao")
+        if section not in plan_services.SECTION_TITLES:
+            errors["secao"] = "Escolha a seção da página do plano."
+        elif req.product is not None and section not in plan_services.product_sections(req.product):
+            errors["secao"] = (f"A página deste plano não tem a seção “{plan_services.SECTION_TITLES[section]}”: "
+                               "o documento do plano não trata disso.")
+        else:
+            req.section = section
+    else:  # posso-fazer
+        procedure = _text(form, "procedimento")
+        if not procedure:
+            errors["procedimento"] = "Digite o tratamento, por exemplo “canal” ou “limpeza”."
+        elif len(procedure) > plan_services.MAX_QUERY:
+            errors["procedimento"] = f"Use no máximo {plan_services.MAX_QUERY} caracteres."
+        else:
+            req.procedure = procedure
+    return req
+
+
+def _parse_search(form, req: LinkRequest) -> None:
+    errors = req.errors
+    lat_text, lon_text = _text(form, "lat"), _text(form, "lon")
+    if lat_text or lon_text:
+        lat, lon = _float(lat_text), _float(lon_text)
+        if lat is None or lon is None or not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+            errors["lat"] = "Ponto inválido: informe latitude e longitude em graus, por exemplo -22,9035 e -43,1094."
+        else:
+            found = locate.municipality_at(lat, lon)
+            if found.outside_brazil or found.municipality is None:
+                errors["lat"] = "Esse ponto fica fora do Brasil. Confira a latitude e a longitude."
+            else:
+                req.lat, req.lon, req.point_municipality = round(lat, 5), round(lon, 5), found.municipality
+    else:
+        typed = _text(form, "cidade")
+        if not typed:
+            errors["cidade"] = "Digite a cidade (e a UF), ou informe um ponto."
+        elif len(typed) > search_params.MAX_Q:
+            errors["cidade"] = f"Use no máximo {search_params.MAX_Q} caracteres."
+        else:
+            found = municipalities.search(typed)
+            if not found:
+                errors["cidade"] = f"Não encontramos a cidade “{typed}”. Confira a grafia ou digite também a UF."
+            elif len(found) > 1:
+                names = ", ".join(m.label for m in found[:6])
+                errors["cidade"] = f"Há mais de uma cidade com esse nome ({names}). Digite também a UF."
+            else:
+                req.municipality = found[0]
+
+    specialty = _text(form, "especialidade")
+    if specialty and specialty not in SPECIALTIES:
+        errors["especialidade"] = "Escolha a especialidade na lista."
+    req.specialty = specialty or None
+
+    q = _text(form, "q")
+    if len(q) > search_params.MAX_Q:
+        errors["q"] = f"Use no máximo {search_params.MAX_Q} caracteres."
+    req.q = q or None
+    req.flags = tuple(flag for flag in search_params.FLAGS if form.get(flag) in ("1", "on"))
+
+
+def _parse_provider(form, req: LinkRequest, session: Session, today: date) -> None:
+    typed = _text(form, "dentista")
+    match = _PROVIDER_IN_URL.search(typed) or re.fullmatch(r"(\d{1,9})", typed)
+    if not typed or match is None:
+        req.errors["dentista"] = ("Cole o link da página do dentista (…/rede/dentista/123-nome) "
+                                  "ou digite o número dele.")
+        return
+    view = network_services.get_provider(session, int(match.group(1)), today)
+    if view is None:
+        req.errors["dentista"] = f"Não existe dentista com o número {match.group(1)}."
+        return
+    req.provider = view.provider
+
+
+def build(req: LinkRequest, url_for: Callable[..., str]) -> tuple[str, str]:
+    """(target path, title) of a valid request."""
+    if req.errors:
+        raise ValueError("pedido de link com erros")
+    if req.kind == "busca":
+        params = search_params.SearchParams(
+            plano=req.product.slug, municipio=req.municipality, lat=req.lat, lon=req.lon,
+            especialidade=req.specialty, q=req.q, **{flag: True for flag in req.flags})
+        target = url_for("network.search", **params.query())
+        place = req.municipality.label if req.municipality else f"um ponto em {req.point_municipality.label}"
+        title = "Dentistas"
+        if req.specialty:
+            title += f" de {SPECIALTIES[req.specialty]}"
+        title += f" perto de {place} — {req.product.name}"
+        extras = [FLAG_LABELS[f] for f in req.flags] + ([f"nome com “{req.q}”"] if req.q else [])
+        if extras:
+            title += " (" + ", ".join(extras) + ")"
+        return target, title
+    if req.kind == "dentista":
+        provider = req.provider
+        target = url_for("network.provider", provider_id=provider.id,
+                         slug=network_services.provider_slug(provider))
+        names = ", ".join(SPECIALTIES.get(s, s) for s in provider.specialties[:3])
+        return target, f"{provider.name} — {names}" if names else provider.name
+    if req.kind == "plano":
+        target = url_for("plans.detail", slug=req.product.slug) + "#" + req.section
+        return target, f"{req.product.name}: {plan_services.SECTION_TITLES[req.section]}"
+    target = url_for("plans.coverage", slug=req.product.slug, q=req.procedure)
+    return target, f"Posso fazer “{req.procedure}” pelo {req.product.name}?"

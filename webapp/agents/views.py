@@ -1,0 +1,470 @@
+"""Agent pages under /atendimento, and the public short links under /s/.
+
+Agents are a role of their own: their session lives under ``session["agent"]``, a member
+session never reaches an agent page and an agent session never reaches a member page (both
+refused with 403). Every look at a member's data goes through a POST that appends to the audit
+log first; the GET pages that show it are authorised by that log row (reads do not write).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+from flask import (Blueprint, Response, abort, current_app, g, make_response, redirect, render_template,
+                   request, session, url_for)
+
+from ..core.ratelimit import LoginLimiter, make_store
+from ..db import get_session
+from ..members.models import Member
+from ..plans import services as plan_services
+from ..plans.waiting import SAO_PAULO
+from . import services, share as share_module
+from .models import ShortLink
+
+bp = Blueprint("agents", __name__, url_prefix="/atendimento")
+links_bp = Blueprint("links", __name__)
+
+SESSION_KEY = "agent"
+MEMBER_SESSION_KEY = "member"  # webapp.members.views.SESSION_KEY
+CLEAR_SITE_DATA = '"cache", "storage"'
+# Member pages: the members' blueprint (but the clinic's card check and the privacy notice,
+# which are public) and the usage history.
+MEMBER_AREAS = ("members.", "history.")
+PUBLIC_MEMBER_ENDPOINTS = frozenset({"members.verify", "members.privacy"})
+AUDIT_PAGE_SIZE = 50
+MAX_OPEN_LOOKUPS = 10
+
+
+def now() -> datetime:
+    """The current moment (tests replace it)."""
+    return datetime.now(UTC)
+
+
+def _store():
+    store = current_app.extensions.get("attempt_store")
+    if store is None:
+        store = current_app.extensions["attempt_store"] = make_store(current_app.config.get("REDIS_URL"))
+    return store
+
+
+def sign_in_limiter() -> LoginLimiter:
+    return LoginLimiter(_store(), prefix="guia:agent-login")
+
+
+def lookup_limiter() -> LoginLimiter:
+    # Look-ups that find nobody: twenty in 15 minutes pause the agent's look-ups for 15 minutes.
+    return LoginLimiter(_store(), prefix="guia:agent-lookup", max_failures=20)
+
+
+def is_member_endpoint(endpoint: str | None) -> bool:
+    return bool(endpoint) and endpoint.startswith(MEMBER_AREAS) and endpoint not in PUBLIC_MEMBER_ENDPOINTS
+
+
+def _private(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def forbidden(kind: str):
+    return _private(make_response(render_template("agents/forbidden.html", kind=kind), 403))
+
+
+@bp.before_app_request
+def load_agent_and_keep_roles_apart():
+    data = session.get(SESSION_KEY)
+    if data:
+        agent = None
+        if isinstance(data, dict):
+            agent = services.load_for_session(get_session(), data.get("id"), data.get("v"), data.get("t"), now())
+        if agent is None:
+            session.pop(SESSION_KEY, None)
+        else:
+            g.agent = agent
+    if g.get("agent") is not None and is_member_endpoint(request.endpoint):
+        return forbidden("agent-on-member")
+    return None
+
+
+@bp.before_request
+def agents_only():
+    if session.get(MEMBER_SESSION_KEY):
+        return forbidden("member-on-agent")
+    if request.endpoint == "agents.sign_in":
+        return None
+    if g.get("agent") is None:
+        target = request.full_path.rstrip("?") if request.method == "GET" else url_for("agents.lookup")
+        return redirect(url_for("agents.sign_in", next=target), code=303)
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    return _private(response)
+
+
+@bp.app_context_processor
+def _agent_context():
+    return {"signed_in_agent": g.get("agent")}
+
+
+# --- sign-in and sign-out -------------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    prefix = bp.url_prefix
+    if (target and (target == prefix or target.startswith((prefix + "/", prefix + "?")))
+            and "//" not in target and "\\" not in target):
+        return target
+    return url_for("agents.lookup")
+
+
+@bp.route("/entrar", methods=["GET", "POST"])
+def sign_in():
+    if g.get("agent") is not None:
+        return redirect(url_for("agents.lookup"), code=303)
+    errors: dict[str, str] = {}
+    username = ""
+    status = 200
+    if request.method == "POST":
+        username = (request.form.get("usuario") or "").strip()[:40]
+        password = request.form.get("senha") or ""
+        if not username:
+            errors["usuario"] = "Informe o seu usuário."
+        if not password:
+            errors["senha"] = "Informe a sua senha."
+        status = 400
+        if not errors:
+            db = get_session()
+            try:
+                agent = services.sign_in(db, username, password, sign_in_limiter())
+            except services.SignInError as error:
+                errors["usuario"] = str(error)
+                status = 429 if error.locked else 400
+            else:
+                db.commit()
+                session.clear()
+                session.permanent = True
+                session[SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(now().timestamp())}
+                response = redirect(_safe_next(request.args.get("next")), code=303)
+                response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+                return response
+    demo = None
+    if current_app.config.get("DEMO"):
+        from .demo import DEMO_AGENTS, DEMO_PASSWORD
+
+        demo = {"password": DEMO_PASSWORD, "agents": DEMO_AGENTS}
+    return make_response(render_template(
+        "agents/sign_in.html", errors=errors, username=username, demo=demo, next=request.args.get("next") or "",
+        signed_out=request.args.get("saiu") == "1", minutes=services.LOOKUP_MINUTES), status)
+
+
+@bp.post("/sair")
+def sign_out():
+    agent = g.get("agent")
+    agent.session_version += 1  # any copy of the old cookie stops working
+    get_session().commit()
+    session.clear()
+    response = redirect(url_for("agents.sign_in", saiu="1"), code=303)
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+# --- look-up --------------------------------------------------------------------------------
+
+
+def _open_lookups(db):
+    from sqlalchemy import select
+
+    from .models import AccessLog
+
+    since = now() - timedelta(minutes=services.LOOKUP_MINUTES)
+    rows = list(db.scalars(select(AccessLog).where(
+        AccessLog.agent_id == g.agent.id, AccessLog.action == "consulta", AccessLog.at > since)
+        .order_by(AccessLog.id.desc()).limit(MAX_OPEN_LOOKUPS)))
+    members = {m.id: m for m in db.scalars(select(Member).where(Member.id.in_({r.member_id for r in rows})))}
+    return [(r, members[r.member_id]) for r in rows]
+
+
+@bp.route("", methods=["GET", "POST"])
+def lookup():
+    db = get_session()
+    values = {k: " ".join((request.form.get(k) or "").split()) for k in ("identificador", "motivo", "protocolo")}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not values["identificador"]:
+            errors["identificador"] = "Informe o CPF ou o número da carteirinha."
+        elif len(values["identificador"]) > 40:
+            errors["identificador"] = "CPF ou número da carteirinha longo demais."
+        if values["motivo"] not in services.REASONS:
+            errors["motivo"] = "Escolha o motivo da consulta."
+        if len(values["protocolo"]) > services.MAX_PROTOCOL:
+            errors["protocolo"] = f"O protocolo pode ter no máximo {services.MAX_PROTOCOL} caracteres."
+        status = 400
+        if not errors:
+            limiter = lookup_limiter()
+            account = str(g.agent.id)
+            if limiter.locked(account):
+                errors["identificador"] = ("Muitas consultas sem resultado seguidas. Por segurança, as consultas "
+                                           "estão pausadas por 15 minutos.")
+                status = 429
+            else:
+                member = services.find_member(db, values["identificador"])
+                protocol = services.clean_protocol(values["protocolo"])
+                if member is None:
+                    services.record(db, g.agent, "nao-encontrado", values["motivo"], request.remote_addr, now(),
+                                    protocol=protocol)
+                    db.commit()
+                    limiter.failed(account)
+                    errors["identificador"] = ("Nenhum beneficiário com esse CPF ou número de carteirinha. "
+                                               "A busca é exata: confira os números com o beneficiário.")
+                    status = 404
+                else:
+                    entry = services.record(db, g.agent, "consulta", values["motivo"], request.remote_addr, now(),
+                                            member=member, protocol=protocol)
+                    db.commit()
+                    return redirect(url_for("agents.member", lookup_id=entry.id), code=303)
+    return make_response(render_template(
+        "agents/lookup.html", values=values, errors=errors, reasons=services.REASONS,
+        open_lookups=_open_lookups(db), minutes=services.LOOKUP_MINUTES), status)
+
+
+def _lookup_or_stop(lookup_id: int):
+    """The agent's open look-up and its member, or a 404 / 410 response to return."""
+    db = get_session()
+    try:
+        entry = services.open_lookup(db, g.agent, lookup_id, now())
+    except services.LookupClosed as closed:
+        return None, None, make_response(render_template("agents/lookup_closed.html", text=str(closed)), 410)
+    except LookupError:
+        abort(404)
+    return entry, db.get(Member, entry.member_id), None
+
+
+@bp.get("/consultas/<int:lookup_id>")
+def member(lookup_id: int):
+    entry, person, stop = _lookup_or_stop(lookup_id)
+    if stop is not None:
+        return stop
+    db = get_session()
+    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], now().astimezone(SAO_PAULO))
+    return render_template("agents/member.html", entry=entry, o=overview, reasons=services.REASONS,
+                           closes_at=entry.at + timedelta(minutes=services.LOOKUP_MINUTES),
+                           kinds=services.KINDS, now=now())
+
+
+@bp.route("/consultas/<int:lookup_id>/extrato", methods=["GET", "POST"])
+def statement(lookup_id: int):
+    """The family's usage statement and authorizations, read-only: opened by a POST that is
+    recorded in the audit log; the GET shows it while the look-up is open."""
+    entry, person, stop = _lookup_or_stop(lookup_id)
+    if stop is not None:
+        return stop
+    db = get_session()
+    if request.method == "POST":
+        services.record(db, g.agent, "extrato", entry.reason, request.remote_addr, now(), member=person,
+                        lookup=entry, protocol=entry.protocol)
+        db.commit()
+        return redirect(url_for("agents.statement", lookup_id=lookup_id), code=303)
+    if services.opened_in_lookup(db, entry, "extrato") is None:
+        return redirect(url_for("agents.member", lookup_id=lookup_id, _anchor="extrato"), code=303)
+    from ..history import services as history_services
+    from ..history.params import StatementParams
+    from ..members.services import holder_of, visible_family
+    from ..network.importer import today_in_brazil
+
+    people = visible_family(db, holder_of(db, person))
+    return render_template(
+        "agents/statement.html", entry=entry, member=person,
+        statement=history_services.statement(db, people, StatementParams()),
+        authorizations=history_services.authorizations(db, people, today_in_brazil()))
+
+
+# --- the share builder ----------------------------------------------------------------------
+
+
+@bp.route("/consultas/<int:lookup_id>/enviar-link", methods=["GET", "POST"])
+def share(lookup_id: int):
+    entry, person, stop = _lookup_or_stop(lookup_id)
+    if stop is not None:
+        return stop
+    db = get_session()
+    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], now().astimezone(SAO_PAULO))
+    kind = request.values.get("tipo") or "busca"
+    if kind not in services.KINDS:
+        if request.method == "POST":
+            abort(400)
+        kind = "busca"
+    products = plan_services.list_products(db, with_document=True)
+    by_slug = {p.slug: p for p in products}
+    status, errors = 200, {}
+    if request.method == "POST":
+        from ..network.importer import today_in_brazil
+
+        req = share_module.parse(request.form, kind, db, by_slug, today_in_brazil())
+        if not req.errors:
+            target, title = share_module.build(req, url_for)
+            link = services.create_short_link(db, g.agent, kind, target, title, req.days, now())
+            services.record(db, g.agent, "link", entry.reason, request.remote_addr, now(), member=person,
+                            lookup=entry, protocol=entry.protocol, detail=f"{link.code} — {title}", short_link=link)
+            db.commit()
+            return redirect(url_for("agents.shared", lookup_id=lookup_id, code=link.code), code=303)
+        errors, status = req.errors, 400
+        values = {k: " ".join((request.form.get(k) or "").split()) for k in request.form}
+    else:
+        suggested = overview.suggested_municipality
+        values = {"plano": overview.product.slug, "cidade": suggested.label if suggested else "",
+                  "validade": str(services.DEFAULT_LINK_DAYS)}
+    sections = {p.slug: plan_services.product_sections(p) for p in products}
+    return make_response(render_template(
+        "agents/share.html", entry=entry, o=overview, kind=kind, kinds=services.KINDS, values=values,
+        errors=errors, products=products, sections=sections, section_titles=plan_services.SECTION_TITLES,
+        link_days=services.LINK_DAYS, specialties=share_module.SPECIALTIES, flag_labels=share_module.FLAG_LABELS,
+    ), status)
+
+
+@bp.get("/consultas/<int:lookup_id>/links/<code>")
+def shared(lookup_id: int, code: str):
+    entry, person, stop = _lookup_or_stop(lookup_id)
+    if stop is not None:
+        return stop
+    from sqlalchemy import select
+
+    from .models import AccessLog
+
+    db = get_session()
+    link = db.scalars(select(ShortLink).where(ShortLink.code == code[:services.CODE_LENGTH])).one_or_none()
+    made_here = link is not None and db.scalars(select(AccessLog.id).where(
+        AccessLog.lookup_id == entry.id, AccessLog.action == "link", AccessLog.short_link_id == link.id)).first()
+    if not made_here:
+        abort(404)
+    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], now().astimezone(SAO_PAULO))
+    short_url = url_for("links.follow", code=link.code, _external=True)
+    message = services.whatsapp_message(link.title, short_url, link.expires_at)
+    return render_template(
+        "agents/shared.html", entry=entry, o=overview, link=link, short_url=short_url, message=message,
+        whatsapp=services.whatsapp_url(overview.phone, message), qr=services.qr_svg(short_url),
+        public_url=request.host_url.rstrip("/") + link.target, kinds=services.KINDS)
+
+
+# --- the audit log --------------------------------------------------------------------------
+
+
+def _audit_filters(db):
+    args = request.args
+    errors: dict[str, str] = {}
+    filters = services.AuditFilter()
+    values = {k: (args.get(k) or "").strip()[:40] for k in ("agente", "carteirinha", "de", "ate", "pagina")}
+    if values["agente"]:
+        if values["agente"].isdigit():
+            filters.agent_id = int(values["agente"])
+        else:
+            errors["agente"] = "Escolha o atendente na lista."
+    if values["carteirinha"]:
+        found = services.member_by_card(db, values["carteirinha"])
+        if found is None:
+            errors["carteirinha"] = "Nenhum beneficiário com esse número de carteirinha."
+        else:
+            filters.member_id = found.id
+    for key, attr in (("de", "since"), ("ate", "until")):
+        if values[key]:
+            try:
+                setattr(filters, attr, date.fromisoformat(values[key]))
+            except ValueError:
+                errors[key] = "Data inválida: use dia, mês e ano (AAAA-MM-DD)."
+    if filters.since and filters.until and filters.since > filters.until:
+        errors["ate"] = "A data final é anterior à inicial."
+    page = 1
+    if values["pagina"]:
+        if values["pagina"].isdigit() and 1 <= int(values["pagina"]) <= 10_000:
+            page = int(values["pagina"])
+        else:
+            errors["pagina"] = "Página inválida."
+    return filters, values, errors, page
+
+
+def _supervisor_only():
+    if not g.agent.is_supervisor:
+        return forbidden("not-supervisor")
+    return None
+
+
+@bp.get("/auditoria")
+def audit():
+    refused = _supervisor_only()
+    if refused is not None:
+        return refused
+    db = get_session()
+    filters, values, errors, page = _audit_filters(db)
+    rows, total = [], 0
+    if not errors:
+        total = services.audit_count(db, filters)
+        rows = services.audit_rows(db, filters, limit=AUDIT_PAGE_SIZE, offset=(page - 1) * AUDIT_PAGE_SIZE)
+    agents, members = services.names_for(db, rows)
+    query = {k: v for k, v in values.items() if v and k != "pagina"}
+    return make_response(render_template(
+        "agents/audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // AUDIT_PAGE_SIZE)),
+        agents=agents, members=members, all_agents=services.list_agents(db), values=values, errors=errors,
+        query=query, reasons=services.REASONS, actions=services.ACTIONS), 400 if errors else 200)
+
+
+CSV_HEADER = ["quando", "atendente", "nome_do_atendente", "beneficiario", "carteirinha", "motivo", "protocolo",
+              "o_que_foi_aberto", "detalhe", "ip", "consulta"]
+
+
+def csv_cell(value) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/auditoria.csv")
+def audit_csv():
+    refused = _supervisor_only()
+    if refused is not None:
+        return refused
+    db = get_session()
+    filters, values, errors, _page = _audit_filters(db)
+    if errors:
+        return audit()
+    rows = services.audit_rows(db, filters)
+    agents, members = services.names_for(db, rows)
+    out = io.StringIO()
+    out.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for r in rows:
+        agent, person = agents[r.agent_id], members.get(r.member_id)
+        writer.writerow([csv_cell(v) for v in (
+            r.at.astimezone(SAO_PAULO).isoformat(timespec="seconds"), agent.username, agent.name,
+            person.name if person else "", person.card_number if person else "", services.REASONS[r.reason],
+            r.protocol, services.ACTIONS[r.action], r.detail, r.ip, r.lookup_id or r.id)])
+    stamp = now().astimezone(SAO_PAULO).strftime("%Y%m%d-%H%M")
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="auditoria-atendimento-{stamp}.csv"'})
+
+
+# --- public short links ---------------------------------------------------------------------
+
+
+@links_bp.get("/s/<code>")
+def follow(code: str):
+    db = get_session()
+    try:
+        link = services.resolve(db, code, now())
+    except services.LinkExpired as gone:
+        response = make_response(render_template("agents/link_missing.html", status=410,
+                                                 expired_at=gone.link.expires_at), 410)
+    except LookupError:
+        response = make_response(render_template("agents/link_missing.html", status=404, expired_at=None), 404)
+    else:
+        if request.method == "GET" and not services.is_preview_fetch(request.headers.get("User-Agent")):
+            services.count_visit(db, link, now())
+            db.commit()
+        response = redirect(link.target, code=302)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,144 @@
+"""The statement (/extrato, and its CSV) and the authorizations (/autorizacoes) of the signed-in
+member's family.
+
+Pages are built from the session, never from an id in the URL: ``pessoa`` only picks among the
+people the signed-in member may see (a holder: the family; a dependant: themself); any other
+id is refused.  Signed out → the sign-in page, coming back here.  Private, never cached.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, g, make_response, redirect, request, url_for
+
+from ..core.formatting import data
+from ..core.rendering import render_page, wants_fragment
+from ..db import get_session
+from ..members.services import visible_family
+from ..plans import services as plan_services
+from ..plans.models import Product
+from . import odontogram, params as params_module, services, teeth
+from .importer import guide_validity
+
+bp = Blueprint("history", __name__)
+
+STATEMENT_TARGET = "extrato"
+
+
+def today() -> date:
+    from ..network.importer import today_in_brazil
+
+    return today_in_brazil()
+
+
+def _private(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _sign_in_first():
+    here = request.full_path.rstrip("?")
+    return redirect(url_for("members.sign_in", next=here), code=303)
+
+
+@bp.app_template_filter("dinheiro")
+def dinheiro(cents: int | None) -> str:
+    return services.money(cents)
+
+
+@bp.get("/extrato")
+def statement():
+    member = g.get("member")
+    if member is None:
+        return _sign_in_first()
+    db = get_session()
+    people = visible_family(db, member)
+    params = params_module.parse(request.args, [p.id for p in people])
+    if params.errors:
+        # htmx does not swap a 4xx answer: the fragment it asked for carries the errors with a 200.
+        return _statement_errors(db, people, params, 200 if wants_fragment(STATEMENT_TARGET) else 400)
+    context = _statement_context(people, params)
+    found = services.statement(db, people, params)
+    person = next(p for p in people if p.id == (params.pessoa or member.id))
+    marks = services.tooth_marks(db, person)
+
+    def tooth_href(number: int) -> str:
+        return url_for("history.statement", pessoa=person.id, dente=number, _anchor="procedimentos")
+
+    context.update(
+        statement=found, years=sorted(set(found.years) | ({params.ano} if params.ano else set()), reverse=True),
+        chart={"person": person, "marks": marks, "href": tooth_href,
+               "sides": odontogram.render_sides(marks, tooth_href, params.dente),
+               "legend": [(state, teeth.STATE_NAMES[state], odontogram.legend_swatch(state))
+                          for state in teeth.STATE_ORDER]},
+        csv_url=url_for("history.statement_csv", **params.query()),
+        filter_labels=_filter_labels(params, people),
+    )
+    response = render_page("history/statement.html", fragments={STATEMENT_TARGET: "statement"}, **context)
+    if wants_fragment(STATEMENT_TARGET):
+        # The form sends its empty fields too; the address bar gets only the filters in use.
+        response.headers["HX-Push-Url"] = url_for("history.statement", **params.query())
+    return _private(response)
+
+
+def _statement_context(people, params) -> dict:
+    return dict(people=people, params=params, statement=None, chart=None, categories=plan_services.CATEGORY_NAMES,
+                tooth_label=teeth.tooth_label, target=STATEMENT_TARGET)
+
+
+def _statement_errors(db, people, params, status: int):
+    context = _statement_context(people, params)
+    return _private(render_page("history/statement.html", fragments={STATEMENT_TARGET: "statement"},
+                                status=status, years=services.years(db, people), **context))
+
+
+def _filter_labels(params, people) -> list[str]:
+    """The filters in use, in words (shown with the count, and on paper)."""
+    labels = []
+    if params.pessoa is not None:
+        labels.append(next(p.name for p in people if p.id == params.pessoa))
+    if params.ano is not None:
+        labels.append(str(params.ano))
+    if params.de is not None or params.ate is not None:
+        labels.append(" ".join(part for part in (
+            f"de {data(params.de)}" if params.de else "", f"até {data(params.ate)}" if params.ate else "") if part))
+    if params.categoria is not None:
+        labels.append(plan_services.CATEGORY_NAMES[params.categoria])
+    if params.dente is not None:
+        labels.append(teeth.tooth_label(params.dente))
+    return labels
+
+
+@bp.get("/extrato.csv")
+def statement_csv():
+    member = g.get("member")
+    if member is None:
+        return _sign_in_first()
+    db = get_session()
+    people = visible_family(db, member)
+    params = params_module.parse(request.args, [p.id for p in people])
+    if params.errors:
+        return _statement_errors(db, people, params, 400)
+    body = services.statement_csv(services.events(db, people, params))
+    response = make_response(body)
+    response.mimetype = "text/csv"
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="extrato-{today().isoformat()}.csv"'
+    return _private(response)
+
+
+@bp.get("/autorizacoes")
+def authorizations():
+    member = g.get("member")
+    if member is None:
+        return _sign_in_first()
+    db = get_session()
+    people = visible_family(db, member)
+    params = params_module.parse({"pessoa": request.args.get("pessoa", "")}, [p.id for p in people])
+    product = plan_services.get_product(db, db.get(Product, member.product_id).slug)
+    views = [] if params.errors else services.authorizations(db, people, today(), person=params.pessoa)
+    return _private(render_page(
+        "history/authorizations.html", status=400 if params.errors else 200, people=people, params=params,
+        authorizations=views, product=product, validity=guide_validity(product.document),
+        prior=plan_services.prior_authorization(product), today=today()))
