@@ -300,39 +300,23 @@ def test_the_spatial_index_follows_location_changes(network):
 
 
 @backend_param
-@pytest.mark.parametrize("plan", ["layers", "no-layers-spatial", "no-layers-driven", "product-driven"])
+@pytest.mark.parametrize("plan", ["layers", "no-layers-spatial", "no-layers-driven"])
 def test_every_plan_gives_the_same_answers(network, monkeypatch, plan):
     """Walking a specialty's layer, or (for a specialty without one) the whole index or the
-    specialty's rows, reading a name's providers or a small product's memberships first or
-    not: costs differ, answers not."""
-    if plan.startswith("no-layers"):
+    specialty's rows, and reading a name's providers first or not: costs differ, answers not."""
+    if plan != "layers":
         monkeypatch.setattr(S, "SPECIALTY_LAYERS", ())
     if plan == "no-layers-spatial":
         monkeypatch.setattr(S, "SELECTIVE_FACTOR", 0.0)
         monkeypatch.setattr(S, "NAME_DRIVEN_CAP", 0)
     elif plan == "no-layers-driven":
         monkeypatch.setattr(S, "SELECTIVE_FACTOR", 1e6)
-    if plan == "product-driven":
-        monkeypatch.setattr(S, "PRODUCT_SPARSE_SHARE", 1e9)
-        monkeypatch.setattr(S, "NAME_DRIVEN_CAP", 0)
-    else:
-        monkeypatch.setattr(S, "PRODUCT_SPARSE_SHARE", 0.0)
     assert keys(network, run(network, specialty="endodontia")) == ["NIT-ANA", "SG-MARIA"]
     assert keys(network, run(network, specialty="endodontia", at=PAULISTA, limit=1)) == ["NIT-ANA"]
     assert keys(network, run(network, urgency_24h=True, specialty="clinico-geral")) == ["RIO-CLIN"]
     assert keys(network, run(network, urgency_24h=True, specialty="ortodontia")) == []
     assert sorted(keys(network, run(network, name_query="zmuda"))) == ["SG-TWIN-A", "SG-TWIN-B"]
     assert keys(network, run(network, name_query="dr", at=PAULISTA, limit=1)) == ["RIO-COPA"]
-    assert keys(network, run(network, name_query="sorriso carioca")) == ["RIO-CLIN"]
-    area = CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES)
-    assert keys(network, run(network, slug=SAO_CRISTOVAO, area=area, at=PAULISTA)) == ["SP-PAUL", "GRU-ONE", "SP-AWAY"]
-    assert keys(network, run(network, slug=RJ_PRODUCT, area=CoverageArea.of_states({"RJ"}), at=PAULISTA,
-                             wheelchair=True)) == ["RIO-CLIN", "NIT-ANA", "SG-MARIA"]
-
-
-def test_the_name_pre_filter_pattern():
-    assert S._name_pattern("jose da silva") == "%j_s_%d_%s_lv_%"
-    assert S._name_pattern("strasse") == "%str_ss_%"
 
 
 def test_the_migration_has_a_layer_for_every_specialty():
@@ -350,7 +334,7 @@ def test_the_migration_has_a_layer_for_every_specialty():
 def index_entries(session) -> set[tuple[int, int]]:
     """(location id, layer) entries of the spatial index (PostgreSQL: layers 1+ only)."""
     if session.get_bind().dialect.name == "sqlite":
-        return set(session.execute(text("SELECT id / 64, id % 64 FROM location_rtree")).all())
+        return set(session.execute(text("SELECT location_id, id - location_id * 64 FROM location_rtree")).all())
     return set(session.execute(text("SELECT location_id, layer FROM location_layer")).all())
 
 
