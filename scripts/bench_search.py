@@ -44,6 +44,7 @@ from webapp.core import migrate  # noqa: E402
 from webapp.db import make_engine  # noqa: E402
 from webapp.geo import municipalities  # noqa: E402
 from webapp.geo.coverage import CoverageArea  # noqa: E402
+from webapp.geo.distance import distances_km  # noqa: E402
 from webapp.network import search as S  # noqa: E402
 from webapp.network.importer import import_network  # noqa: E402
 from webapp.plans.catalog import read_catalog  # noqa: E402
@@ -205,7 +206,13 @@ def query_sets(session, n: int, seed: int) -> list[QuerySet]:
         slug = product_for(m)
         qs.queries.append(Query({"product_id": products[slug].id, "area": areas[slug]}, from_municipality=m.ibge_code))
     sets.append(qs)
-    qs = QuerySet("São Cristóvão from SP state")
+    qs = QuerySet("São Cristóvão from São Paulo city")
+    sao_paulo = municipalities.get(3550308)
+    for _ in range(n):
+        lat, lon = sao_paulo.lat + rng.gauss(0, 0.08), sao_paulo.lon + rng.gauss(0, 0.08)
+        qs.queries.append(Query({"product_id": products[SAO_CRISTOVAO].id, "area": sc_area, "lat": lat, "lon": lon}))
+    sets.append(qs)
+    qs = QuerySet("São Cristóvão from SP state (stress)")
     for m in rng.choices(sp_m, sp_weights, k=n):
         lat, lon = near(rng, m)
         qs.queries.append(Query({"product_id": products[SAO_CRISTOVAO].id, "area": sc_area, "lat": lat, "lon": lon}))
@@ -277,7 +284,8 @@ def signature(page) -> tuple:
 
 
 def brute_force(session, q: Query) -> tuple:
-    """All matching rows straight from SQL (no spatial index), ranked by geodesic distance."""
+    """All matching rows straight from SQL (no spatial index), in result order (distance as
+    shown, then name, then id) -- computed independently of the search's pruning."""
     kw = dict(q.kwargs)
     if q.from_municipality is not None:
         m = municipalities.get(q.from_municipality)
@@ -288,48 +296,59 @@ def brute_force(session, q: Query) -> tuple:
                    kw.get("urgency_24h"), kw.get("wheelchair"), kw.get("children"))
     qq = S._Queries(session, f)
     sql = f"SELECT {qq._select('l')} FROM location AS l{qq._join_provider('l')} WHERE " + " AND ".join(qq._location_filters())
-    rows = qq._fetch(sql)
-    ranked = sorted((S.geodesic_km(lat, lon, la, lo), id_) for id_, la, lo in rows) if len(rows) < 3000 else None
-    if ranked is None:  # too many for a pure-Python geodesic sort: prune with the spherical bound first
-        c = S._Candidates()
-        c.add(rows)
-        ranked_part, _ = c.rank(lat, lon, offset + limit)
-        return tuple((id_, d) for d, id_ in ranked_part[offset:]), len(rows) > offset + limit
-    return tuple((id_, d) for d, id_ in ranked[offset:offset + limit]), len(ranked) > offset + limit
+    rows = list(qq._fetch(sql))
+    if not rows:
+        return (), False
+    ids = np.array([r[0] for r in rows])
+    km = distances_km(lat, lon, np.array([r[1] for r in rows]), np.array([r[2] for r in rows]))
+    wanted = offset + limit
+    if len(rows) > wanted:
+        # The rows that can be on the page: those shown at most one bucket (0.1 km) beyond the
+        # wanted-th; S.result_order then decides among them.
+        near = np.flatnonzero(km <= np.partition(km, wanted - 1)[wanted - 1] + 0.2)
+    else:
+        near = np.arange(len(rows))
+    names = dict(session.execute(text("SELECT l.id, p.name FROM location AS l JOIN provider AS p"
+                                      " ON p.id = l.provider_id WHERE l.id IN (%s)"
+                                      % ",".join(str(int(i)) for i in ids[near]))).all())
+    ordered = sorted(((float(km[i]), int(ids[i])) for i in near),
+                     key=lambda p: S.result_order(p[0], names[p[1]], p[1]))
+    return tuple((id_, d) for d, id_ in ordered[offset:wanted]), len(rows) > wanted
 
 
 # --------------------------------------------------------------------------- plans
 
 
-def print_plans(engines: dict, session_product: dict) -> None:
+def print_plans(engines: dict, product_ids: dict) -> None:
     sp = municipalities.get(3550308)
+    six = CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES)
     cases = [
-        ("spatial box (national, no filter)", {"area": CoverageArea.national()}, "spatial"),
-        ("spatial box (6 municipalities, specialty)", {"area": CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES),
-                                                       "specialty": "endodontia"}, "spatial"),
-        ("misplaced locations of an area", {"area": CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES)}, "misplaced"),
-        ("rare specialty, read from its index", {"area": CoverageArea.national(), "specialty": RARE_SPECIALTY},
-         "specialty"),
+        ("layer 0 (every location), national product, no filter", {"area": CoverageArea.national()}, "spatial"),
+        (f"layer of a rare specialty ({RARE_SPECIALTY}), national product",
+         {"area": CoverageArea.national(), "specialty": RARE_SPECIALTY}, "spatial"),
+        ("layer of endodontia, 6-municipality area", {"area": six, "specialty": "endodontia"}, "spatial"),
+        ("misplaced locations of the 6-municipality area (once per search)", {"area": six}, "misplaced"),
     ]
     for label, engine in engines.items():
-        print(f"\n--- query plans: {label}")
+        print(f"\n--- query plans: {label} (circle of 3 km around São Paulo's seat, {S.CIRCLE_STRIPS} bands)")
         with Session(engine) as session:
-            product_id = session_product[label]
             for title, kw, kind in cases:
-                f = S._filters(product_id, kw["area"], TODAY, kw.get("specialty"), None, False, False, False)
+                f = S._filters(product_ids[label], kw["area"], TODAY, kw.get("specialty"), None, False, False, False)
                 qq = S._Queries(session, f)
-                sql = {"spatial": qq.spatial_sql, "misplaced": qq.misplaced_sql,
-                       "specialty": qq.specialty_driven_sql}[kind]()
                 extra = {}
                 if kind == "spatial":
-                    s, w, n, e = S.circle_box(sp.lat, sp.lon, 3.0)
-                    extra = {"s": s, "w": w, "n": n, "e": e}
-                prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) " if qq.pg else "EXPLAIN QUERY PLAN "
+                    boxes, _ = S.circle_cover(sp.lat, sp.lon, 3.0, S.search_bbox(kw["area"]))
+                    sql = qq.spatial_sql(len(boxes), 168)
+                    extra = {**qq.box_params(boxes), **qq.circle_params(sp.lat, sp.lon, 3.0, None)}
+                else:
+                    sql = qq.misplaced_sql()
+                prefix = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " if qq.pg else "EXPLAIN QUERY PLAN "
                 print(f"  [{title}]")
-                for row in qq._execute(prefix + sql, **extra):
-                    line = row[0] if qq.pg else row[-1]
-                    indent = "" if qq.pg else "  " * (row[1] and 1)
-                    print(f"    {indent}{line}")
+                lines = [row[0] if qq.pg else row[-1] for row in qq._execute(prefix + sql, **extra)]
+                shown = lines if len(lines) <= 24 else lines[:20] + [f"... ({len(lines) - 20} more lines:"
+                                                                     " the same for each band)"]
+                for line in shown:
+                    print(f"    {line}")
 
 
 # --------------------------------------------------------------------------- main

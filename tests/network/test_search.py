@@ -131,8 +131,10 @@ def run(session, slug=NATIONAL, area=None, at=ICARAI, **kwargs):
 
 
 def assert_ordered(page, at):
-    pairs = [(r.distance_km, r.location_id) for r in page.results]
-    assert pairs == sorted(pairs)
+    keys = [S.result_order(r.distance_km, r.provider_name, r.location_id) for r in page.results]
+    assert keys == sorted(keys)
+    shown = [round(r.distance_km, 1) for r in page.results]
+    assert shown == sorted(shown)
     for r in page.results:
         assert r.distance_km == distance_km(at[0], at[1], r.latitude, r.longitude)
 
@@ -166,6 +168,29 @@ def test_equal_distances_are_ordered_by_location_id(network):
     assert keys(network, page) == ["SG-TWIN-A", "SG-TWIN-B"]
     a, b = page.results
     assert a.distance_km == b.distance_km == 0.0 and a.location_id < b.location_id and page.has_more
+
+
+@backend_param
+def test_the_same_shown_distance_is_ordered_by_name(session, tmp_path):
+    """Results are in order of the distance as shown (km, one decimal), then of name, ignoring
+    accents and case -- also across a page break, on the page after it, and over the API."""
+    origin = (-22.9035, -43.1094)
+    # 0.1 km bucket "0,3 km": Zélia is nearer than Álvaro and Bruna, yet comes after them.
+    rows = [
+        provider("NEAR-ZELIA", "Zélia Nunes", place(NITEROI, origin[0] + 0.0025, origin[1])),  # ~0.28 km
+        provider("NEAR-BRUNA", "bruna costa", place(NITEROI, origin[0] + 0.0029, origin[1])),  # ~0.32 km
+        provider("NEAR-ALVARO", "Álvaro Dias", place(NITEROI, origin[0] + 0.0031, origin[1])),  # ~0.34 km
+        provider("FAR-ANA", "Ana Longe", place(NITEROI, origin[0] + 0.0100, origin[1])),  # ~1.1 km
+    ]
+    _import(session, tmp_path, rows)
+    everything = run(session, at=origin, limit=4)
+    assert keys(session, everything) == ["NEAR-ALVARO", "NEAR-BRUNA", "NEAR-ZELIA", "FAR-ANA"]
+    assert [round(r.distance_km, 1) for r in everything.results] == [0.3, 0.3, 0.3, 1.1]
+    assert everything.results[2].distance_km < everything.results[0].distance_km  # nearer, but Z
+    first, second = run(session, at=origin, limit=2), run(session, at=origin, limit=2, offset=2)
+    assert keys(session, first) + keys(session, second) == keys(session, everything)
+    assert first.has_more and not second.has_more
+    assert keys(session, run(session, at=origin, limit=1)) == ["NEAR-ALVARO"]
 
 
 @backend_param
@@ -300,23 +325,39 @@ def test_the_spatial_index_follows_location_changes(network):
 
 
 @backend_param
-@pytest.mark.parametrize("plan", ["layers", "no-layers-spatial", "no-layers-driven"])
+@pytest.mark.parametrize("plan", ["layers", "no-layers-spatial", "no-layers-driven", "product-driven"])
 def test_every_plan_gives_the_same_answers(network, monkeypatch, plan):
     """Walking a specialty's layer, or (for a specialty without one) the whole index or the
-    specialty's rows, and reading a name's providers first or not: costs differ, answers not."""
-    if plan != "layers":
+    specialty's rows, reading a name's providers or a small product's memberships first or
+    not: costs differ, answers not."""
+    if plan.startswith("no-layers"):
         monkeypatch.setattr(S, "SPECIALTY_LAYERS", ())
     if plan == "no-layers-spatial":
         monkeypatch.setattr(S, "SELECTIVE_FACTOR", 0.0)
         monkeypatch.setattr(S, "NAME_DRIVEN_CAP", 0)
     elif plan == "no-layers-driven":
         monkeypatch.setattr(S, "SELECTIVE_FACTOR", 1e6)
+    if plan == "product-driven":
+        monkeypatch.setattr(S, "PRODUCT_SPARSE_SHARE", 1e9)
+        monkeypatch.setattr(S, "NAME_DRIVEN_CAP", 0)
+    else:
+        monkeypatch.setattr(S, "PRODUCT_SPARSE_SHARE", 0.0)
     assert keys(network, run(network, specialty="endodontia")) == ["NIT-ANA", "SG-MARIA"]
     assert keys(network, run(network, specialty="endodontia", at=PAULISTA, limit=1)) == ["NIT-ANA"]
     assert keys(network, run(network, urgency_24h=True, specialty="clinico-geral")) == ["RIO-CLIN"]
     assert keys(network, run(network, urgency_24h=True, specialty="ortodontia")) == []
     assert sorted(keys(network, run(network, name_query="zmuda"))) == ["SG-TWIN-A", "SG-TWIN-B"]
     assert keys(network, run(network, name_query="dr", at=PAULISTA, limit=1)) == ["RIO-COPA"]
+    assert keys(network, run(network, name_query="sorriso carioca")) == ["RIO-CLIN"]
+    area = CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES)
+    assert keys(network, run(network, slug=SAO_CRISTOVAO, area=area, at=PAULISTA)) == ["SP-PAUL", "GRU-ONE", "SP-AWAY"]
+    assert keys(network, run(network, slug=RJ_PRODUCT, area=CoverageArea.of_states({"RJ"}), at=PAULISTA,
+                             wheelchair=True)) == ["RIO-CLIN", "NIT-ANA", "SG-MARIA"]
+
+
+def test_the_name_pre_filter_pattern():
+    assert S._name_pattern("jose da silva") == "%j_s_%d_%s_lv_%"
+    assert S._name_pattern("strasse") == "%str_ss_%"
 
 
 def test_the_migration_has_a_layer_for_every_specialty():
@@ -334,7 +375,7 @@ def test_the_migration_has_a_layer_for_every_specialty():
 def index_entries(session) -> set[tuple[int, int]]:
     """(location id, layer) entries of the spatial index (PostgreSQL: layers 1+ only)."""
     if session.get_bind().dialect.name == "sqlite":
-        return set(session.execute(text("SELECT location_id, id - location_id * 64 FROM location_rtree")).all())
+        return set(session.execute(text("SELECT id / 64, id % 64 FROM location_rtree")).all())
     return set(session.execute(text("SELECT location_id, layer FROM location_layer")).all())
 
 
@@ -382,7 +423,8 @@ def test_the_layers_follow_specialty_location_and_provider_changes(network, tmp_
 
 def brute_force(session, pid, area, lat, lon, today, specialty=None, name_query=None, urgency_24h=False,
                 wheelchair=False, children=False):
-    """Every matching location (plain ORM query, no index logic), sorted by (geodesic km, id)."""
+    """Every matching location (plain ORM query, no index logic) as (geodesic km, id), in
+    result order (shown km, name, id)."""
     m = NetworkMembership
     stmt = (select(Location.id, Location.latitude, Location.longitude, Location.uf, Location.municipality_ibge,
                    Provider.name)
@@ -405,8 +447,8 @@ def brute_force(session, pid, area, lat, lon, today, specialty=None, name_query=
             continue
         if name_query and fold(name_query) not in fold(name):
             continue
-        out.append((distance_km(lat, lon, la, lo), id_))
-    return sorted(out)
+        out.append((distance_km(lat, lon, la, lo), id_, name))
+    return [(d, id_) for d, id_, name in sorted(out, key=lambda t: S.result_order(t[0], t[2], t[1]))]
 
 
 @pytest.fixture(scope="module")

@@ -264,7 +264,7 @@ def document(server_url: str) -> dict:
                     "summary": "Dentistas mais próximos, dentro da área do plano",
                     "parameters": SEARCH_PARAMETERS,
                     "responses": {
-                        "200": {"description": "Resultados ordenados por distância e id.",
+                        "200": {"description": "Resultados ordenados por distância (km com uma casa decimal) e, na mesma distância, por nome.",
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Busca"}}}},
                         "400": error("Parâmetros inválidos ou ausentes."),
                     },

@@ -296,8 +296,18 @@ def municipality_svg(ibge_code: int, points: Iterable[MapPoint] = (), width: int
         title += " (limites do município indisponíveis; mostrada a sede)"
     if pts:
         title += f", com {_plural(len(pts), 'ponto marcado', 'pontos marcados')}"
+    context, target = _municipality_layers(m.ibge_code, proj)
+    return _svg(proj, title, context=context, target=target, seats=seats, points=pts)
+
+
+@lru_cache(maxsize=256)
+def _municipality_layers(ibge_code: int, proj: _Projection) -> tuple[str, str]:
+    """The neighbours' and the municipality's paths in a view.  Cached: they are most of a
+    results map's cost (clipping and simplifying polygons), and the view of a municipality
+    search is usually the municipality's own (its results lie inside it)."""
+    geom = municipalities.geometry(ibge_code)
     target = _path_d([geom], proj, clip=True) if geom is not None else ""
-    return _svg(proj, title, context=_context_layer(proj, {m.ibge_code}), target=target, seats=seats, points=pts)
+    return _context_layer(proj, {ibge_code}), target
 
 
 def points_svg(points: Iterable[MapPoint], width: int = 320) -> str:

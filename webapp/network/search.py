@@ -14,51 +14,53 @@ the coverage area (national: all; states: ``location.uf``; municipalities:
 ``location.municipality_ibge``), and that pass the filters: ``specialty`` (a slug, through
 ``provider_specialty``), ``urgency_24h`` / ``wheelchair`` / ``children`` (the location flags),
 ``name_query`` (accent-, case- and punctuation-insensitive substring of the provider name, as
-:func:`webapp.core.text.fold` folds them).  Order: geodesic distance (geopy's WGS-84 geodesic,
-the same number as :func:`webapp.geo.distance.distance_km`), then location id.  The answer is
-exact and the same on SQLite and PostgreSQL: the databases only supply candidates; the
-ranking is done here, in Python, on exact geodesic distances.
+:func:`webapp.core.text.fold` folds them).  Order: geodesic distance (WGS-84, the same number as
+:func:`webapp.geo.distance.distance_km`) in km with one decimal, as shown, then the provider's
+name (:func:`result_order`).  The answer is
+exact and the same on SQLite and PostgreSQL: the databases only supply candidates, ranked here
+on exact geodesic distances; every way of reading candidates below gives the same answer.
 
-How (one algorithm on both databases; indexes from migration 0003):
+How (one algorithm on both databases; the indexes come from migrations 0003 and 0008):
 
-* Expanding box.  A lat/lon box around the origin whose half-sizes contain the geodesic circle
-  of radius ``r`` (latitude: ``r / 110.5`` deg, below the shortest degree of meridian;
-  longitude: ``r / (111.3 cos phi)`` deg at the box's highest ``|lat|``), clipped to the area's
-  bounding box, is queried through the spatial index (SQLite: R*Tree ``location_rtree`` whose
-  auxiliary columns carry the filtered fields, so the wide ``location`` rows are not read;
-  PostgreSQL: GiST on ``point(longitude, latitude)`` with INCLUDEd columns), with every filter
-  applied in SQL (memberships and specialties through covering indexes).  When at least
-  ``offset + limit + 1`` candidates lie within ``r`` the first ``offset + limit`` of them are the
-  answer (anything outside the box is farther than ``r``); otherwise ``r`` grows (to the
-  distance of the ``offset + limit + 1``-th candidate when there are that many, else by a
-  density guess, at least doubling) until it is enough or the box covers the area's box.
-  Clipping to the area is what keeps selective areas cheap (a group of municipalities searched
-  from far away never walks the rest of the country).
+* Layers.  The spatial index holds every active location (layer 0), and again those of each
+  specialty and those open 24 hours for urgencies (one layer each), so the search walks only
+  locations of its most selective filter: a rare specialty costs what a common one does.
+* Expanding circle.  Around the origin, a circle of radius ``r`` (km, geodesic) is covered by
+  bands of latitude (:func:`circle_cover`; SQLite: R*Tree, PostgreSQL: GiST on ``point``),
+  clipped to the box of the coverage area, and each index entry is first tested against an
+  ellipse in degrees that holds the circle (cheap, on the index's coordinates), then against
+  every filter (memberships and specialties through covering indexes).  When at least
+  ``offset + limit + 1`` matches lie within ``r`` they hold the page (anything not read is
+  farther than ``r``); otherwise ``r`` grows -- to the distance that surely holds enough when
+  enough were found, else by the density seen so far -- and only the new ring is read, until
+  it is enough or the circle covers the area's box.  A query reads at most ~8 rows per row
+  wanted: a ring too full (the first guess of ``r`` is made from the population density, and
+  can be wrong) is halved instead.  From outside the area (a group of municipalities searched
+  from 300 km away), ``r`` starts at about the distance to the area, so the far side of the
+  country is never walked; clipping to the area's box keeps selective areas cheap.
 * Locations whose coordinates fall outside their municipality (``coordinates_match`` false)
-  may lie outside the area's box: they are fetched apart (a small partial index) and always
-  kept as candidates.  The area's box is the union of its municipality polygons' boxes (the
-  host polygon's for the 7 municipalities without polygon) plus a 0.05 deg margin, covering the
-  importer's slack for points near a border.
-* Selective filters.  When a specialty (or the 24-hour urgency flag) is rare enough that
-  walking the space until enough of them turn up would cost more than reading all of them,
-  the candidates are read from that filter's index instead (one query, no box).  A name query
-  with a word of 3+ letters first lists the providers whose name can match (SQL pre-filter,
-  then :func:`fold` in Python, up to ``NAME_DRIVEN_CAP`` names); a name too common for that
-  goes through the expanding box.  The choice only changes the cost, never the answer.
-* Distances.  A spherical (haversine, R = 6371.0088 km) distance prunes and pre-sorts; the
+  may lie outside the area's box: they are read apart (a small partial index) and always kept.
+  The area's box is the union of its municipality polygons' boxes (the host polygon's for the
+  7 municipalities without one) plus 0.05 deg, covering the importer's slack near borders.
+* Other ways in, when cheaper: a name query with 3+ letters first lists the providers whose
+  name can match (SQL pre-filter, then :func:`fold`, up to ``NAME_DRIVEN_CAP`` names); a small
+  network in a large area (a product with few memberships) is read from its memberships; a
+  specialty without a layer (added after migration 0003) is read whole when rare.
+* Distances.  A spherical (haversine, R = 6371.0088 km) distance prunes and pre-sorts: the
   geodesic/spherical ratio is within [0.9944, 1.0045] on WGS-84, so the exact geodesic
-  (geographiclib, which geopy uses, with geopy's ellipsoid) is computed only for the rows that
-  can reach the page, lazily, in (distance, id) order.
+  (:func:`webapp.geo.distance.distances_km`, one vectorised call) is computed only where
+  the order or the count within ``r`` is undecided, and for the rows that can reach the page.
 
-Costs (400k providers, see ``scripts/bench_search.py``): a few ms per search; a name search
-whose word is rare reads the provider names once (tens of ms); ``count_matches`` reads every
-matching row (see its docstring).
+Costs (400k providers, 2 cores, scripts/bench_search.py): ~2 ms per search on SQLite, ~3 ms on
+PostgreSQL; searches from far outside a dense area take more steps.  A name search whose word
+is rare reads the provider names once (tens of ms); ``count_matches`` reads every match.
 """
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import math
+import re
 import time
 import weakref
 from dataclasses import dataclass
@@ -66,30 +68,28 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import numpy as np
-from geographiclib.geodesic import Geodesic
-from geopy.distance import ELLIPSOIDS
-from sqlalchemy import Engine, select, text
+import shapely
+from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from ..core.text import fold
 from ..geo import _validate, locate, municipalities
 from ..geo.coverage import CoverageArea
+from ..geo.distance import distances_km
 from .models import Location, Provider
 from .specialties import SPECIALTIES
 
 __all__ = [
-    "SearchPage", "SearchResult", "count_matches", "search", "search_from_municipality",
-    "MAX_LIMIT",
+    "MAX_LIMIT", "MAX_OFFSET", "SearchPage", "SearchResult", "count_matches", "search",
+    "search_from_municipality",
 ]
 
 MAX_LIMIT = 200
 MAX_OFFSET = 100_000
 
-# Bits of location_rtree.flags (SQLite; written by the triggers of migration 0003).
-FLAG_ACTIVE, FLAG_URGENCY, FLAG_WHEELCHAIR, FLAG_CHILDREN = 1, 2, 4, 8
-#: Spatial layers (migration 0003, which holds a frozen copy): 0 = every active location,
-#: 1 + i = those of providers with SPECIALTY_LAYERS[i], URGENCY_LAYER = 24-hour urgency.  A
-#: specialty missing here (added later) is filtered through provider_specialty instead.
+#: Spatial layers (migration 0003 holds a frozen copy): 0 = every active location, 1 + i =
+#: those of providers with SPECIALTY_LAYERS[i], URGENCY_LAYER = 24-hour urgency.  A specialty
+#: missing here (added later) is filtered through provider_specialty instead.
 SPECIALTY_LAYERS = (
     "clinico-geral", "acupuntura", "cirurgia-e-traumatologia-bucomaxilofacial", "dentistica",
     "disfuncao-temporomandibular-e-dor-orofacial", "endodontia", "estomatologia", "harmonizacao-orofacial",
@@ -105,31 +105,61 @@ URGENCY_LAYER = len(SPECIALTY_LAYERS) + 1
 EARTH_RADIUS_KM = 6371.0088
 #: Bounds of geodesic(WGS-84) / spherical distance, with a margin (true range 0.99445..1.00449).
 RATIO_LOW, RATIO_HIGH = 0.994, 1.005
-#: Below the shortest degree of latitude (110.574 km) and of longitude at the equator (111.3195 km):
-#: a smaller divisor gives a larger box, so the box always contains the circle.
+#: Below the shortest degree of latitude (110.574 km) and of longitude at the equator
+#: (111.3195 km): a smaller divisor gives a larger region, so it always holds the circle.
 KM_PER_DEG_LAT = 110.5
 KM_PER_DEG_LON_EQUATOR = 111.3
 #: Margin (deg) added to the area's box: the importer accepts points up to ~0.01 deg from the
 #: stated municipality's simplified polygon, and gaps between polygons of up to ~1 km.
 AREA_MARGIN_DEG = 0.05
-FIRST_RADIUS_KM = 3.0  # when the origin is outside Brazil
-MIN_RADIUS_KM, MAX_FIRST_RADIUS_KM = 0.3, 200.0
-MAX_GROWTH = 8.0
-#: A selective filter with at most SELECTIVE_FACTOR * sqrt(needed * locations) rows is read whole.
+#: The first radius: from the population density (see _Queries._first_depth), times
+#: FIRST_RADIUS_FACTOR (locations cluster in town centres, where people search from; at 400k
+#: providers the median first circle then holds ~2x the rows needed), within these bounds;
+#: FIRST_RADIUS_KM when the origin is outside Brazil (at sea, off a coastal city).
+FIRST_RADIUS_FACTOR = 0.5
+MIN_RADIUS_KM, MAX_FIRST_RADIUS_KM, FIRST_RADIUS_KM = 0.3, 200.0, 1.0
+#: Growth of the radius (of its part inside the area, from outside it) when too few matches
+#: were found: by the density seen so far, within these bounds; EMPTY_GROWTH when the last
+#: query found nothing new.
+MIN_GROWTH, MAX_GROWTH, EMPTY_GROWTH = 1.25, 4.0, 2.0
+#: A query of the expanding circle reads at most max(ROWS_PER_QUERY_FACTOR * needed,
+#: MIN_ROWS_PER_QUERY) rows (~2-5 us each): beyond, a thinner ring is tried first.
+ROWS_PER_QUERY_FACTOR, MIN_ROWS_PER_QUERY = 8, 160
+#: Bands of latitude covering the search circle (see circle_cover): from outside the area only
+#: the edge of the circle matters, and narrower bands follow it closer.
+CIRCLE_STRIPS, CIRCLE_STRIPS_OUTSIDE = 6, 16
+#: Added to the radius in the SQL ellipse test: SQLite's R*Tree keeps float32 coordinates,
+#: within 2^-10 deg (~0.11 km) of the point up to the last layer's 9,540 deg of "longitude".
+CIRCLE_SLACK_KM = 0.2
+#: A specialty without a layer with at most SELECTIVE_FACTOR * sqrt(needed * locations) rows
+#: is read whole.
 SELECTIVE_FACTOR = 1.0
-#: A name pre-filter matching more providers than this is "common": use the expanding box.
-NAME_DRIVEN_CAP = 2000
+#: A name pre-filter matching more providers than this is "common": use the expanding circle.
+NAME_DRIVEN_CAP = 5000
+#: A product with at most PRODUCT_DRIVEN_MAX memberships and fewer than PRODUCT_SPARSE_SHARE
+#: of the area's locations (estimated from its population) is read whole from its memberships.
+PRODUCT_DRIVEN_MAX, PRODUCT_SPARSE_SHARE = 20_000, 0.1
 ESTIMATE_TTL_SECONDS = 300.0
 
-_ELLIPSOID = ELLIPSOIDS["WGS-84"]  # (a km, b km, f): geopy's default, in km like geopy
-_GEODESIC = Geodesic(_ELLIPSOID[0], _ELLIPSOID[2])
-_DISTANCE = Geodesic.DISTANCE
-
-
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """geopy's ``geodesic((lat1, lon1), (lat2, lon2)).km`` for valid coordinates, without its
-    overhead (geopy calls this same geographiclib routine with its ellipsoid in km)."""
-    return _GEODESIC._GenInverse(lat1, lon1, lat2, lon2, _DISTANCE)[1]
+    """:func:`webapp.geo.distance.distance_km` for valid coordinates (not checked again)."""
+    return float(distances_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
+
+
+def shown_km(distance_km: float) -> float:
+    """The distance as the pages and the API show it: km with one decimal."""
+    return round(distance_km, 1)
+
+
+def bucket_edge_km(distance_km: float) -> float:
+    """A distance beyond which nothing is shown with the same one-decimal value."""
+    return round(distance_km, 1) + 0.05 + 1e-9
+
+
+def result_order(distance_km: float, provider_name: str, location_id: int) -> tuple:
+    """How results are ordered: by distance as shown (km, one decimal), then by the provider's
+    name as a reader compares it (ignoring accents and case), then by location id."""
+    return (shown_km(distance_km), fold(provider_name), provider_name, location_id)
 
 
 # --------------------------------------------------------------------------- results
@@ -214,7 +244,7 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> SearchPage:
-    """The page ``[offset, offset + limit)`` of matching locations by (geodesic distance, id).
+    """The page ``[offset, offset + limit)`` of matching locations in :func:`result_order`.
 
     Raises ``ValueError`` (pt-BR message) for invalid coordinates, an unknown specialty or an
     out-of-range ``limit``/``offset``.
@@ -229,9 +259,8 @@ def search(
     q = _Queries(session, f)
     wanted = offset + limit
     cands = q.candidates(lat, lon, wanted + 1)
-    ranked, has_more = cands.rank(lat, lon, wanted)
-    page = ranked[offset:]
-    return SearchPage(results=tuple(q.rows(page)), has_more=has_more, offset=offset, limit=limit)
+    ranked, has_more = cands.rank(wanted)
+    return SearchPage(results=tuple(q.page(ranked, offset, wanted)), has_more=has_more, offset=offset, limit=limit)
 
 
 def search_from_municipality(
@@ -258,11 +287,10 @@ def count_matches(
 ) -> int:
     """How many locations :func:`search` can return with these filters (the API's ``total``).
 
-    Cost: one query that visits every matching location (the area's locations through the
-    municipality index, or the whole ``location`` table for a national product, with a
-    membership probe per row), so it grows with the size of the network: ~0.1-0.3 s for a
-    national product at 400k providers.  Cache it per (product, filters, day) if it is shown
-    on every page.  With ``name_query`` the names of the matching providers are folded in Python.
+    Cost: one query visiting every location of the area (the whole ``location`` table for a
+    national product) with a membership probe each, so it grows with the network: ~0.1-0.5 s
+    for a national product at 400k providers.  Cache it per (product, filters, day) if it is
+    shown on every page.  With ``name_query`` the matching providers' names are folded in Python.
     """
     f = _filters(product_id, area, today, specialty, name_query, urgency_24h, wheelchair, children)
     return _Queries(session, f).count()
@@ -274,13 +302,11 @@ def count_matches(
 @lru_cache(maxsize=64)
 def _host_bounds(ibge_code: int) -> tuple[float, float, float, float] | None:
     """Shapely bounds of the polygon hosting a municipality without polygon (its seat's)."""
-    from shapely import Point
-
     from ..geo import _data
 
     m = municipalities.get(ibge_code)
     assert m is not None
-    seat = Point(m.lon, m.lat)
+    seat = shapely.Point(m.lon, m.lat)
     for geom in _data.state_municipality_geometries(m.uf).values():
         if geom.contains(seat):
             return geom.bounds
@@ -321,17 +347,10 @@ def search_bbox(area: CoverageArea) -> tuple[float, float, float, float]:
             max(b[3] for b in boxes) + d, max(b[2] for b in boxes) + d)
 
 
-def circle_box(lat: float, lon: float, r_km: float) -> tuple[float, float, float, float]:
-    """A box ``(min_lat, min_lon, max_lat, max_lon)`` containing every point within ``r_km``
-    (geodesic) of ``(lat, lon)``."""
-    dlat = r_km / KM_PER_DEG_LAT
-    phi = abs(lat) + dlat
-    if phi >= 89.9:
-        return (max(lat - dlat, -90.0), -180.0, min(lat + dlat, 90.0), 180.0)
-    dlon = r_km / (KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(phi)))
-    if dlon >= 180 or lon - dlon < -180 or lon + dlon > 180:
-        return (max(lat - dlat, -90.0), -180.0, min(lat + dlat, 90.0), 180.0)
-    return (lat - dlat, lon - dlon, lat + dlat, lon + dlon)
+def lon_km_per_deg(lat: float, r_km: float) -> float:
+    """A lower bound of the length (km) of a degree of longitude within ``r_km`` of latitude ``lat``."""
+    phi = abs(lat) + r_km / KM_PER_DEG_LAT
+    return 0.0 if phi >= 89.9 else KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(phi))
 
 
 @lru_cache(maxsize=8192)
@@ -349,13 +368,104 @@ def _brazil_population() -> int:
     return sum(max(m.population, 1000) for m in municipalities.all_municipalities())
 
 
+def _area_codes(area: CoverageArea) -> list[int]:
+    if area.kind == "national":
+        return [m.ibge_code for m in municipalities.all_municipalities()]
+    if area.kind == "states":
+        return [m.ibge_code for uf in sorted(area.states) for m in municipalities.in_state(uf)]
+    return sorted(area.municipalities)
+
+
+@lru_cache(maxsize=256)
+def _area_shape(area: CoverageArea):
+    """(union of the area's polygons or None for national, inhabitants per km²)."""
+    if area.kind == "national":
+        return None, _brazil_population() / 8.5e6
+    if area.kind == "states":
+        geoms = [municipalities.state_geometry(uf) for uf in sorted(area.states)]
+    else:
+        geoms = [municipalities.geometry(c) or municipalities.state_geometry(municipalities.get(c).uf)
+                 for c in sorted(area.municipalities)]
+    shape = shapely.unary_union([g for g in geoms if g is not None])
+    mid_lat = (shape.bounds[1] + shape.bounds[3]) / 2
+    km2 = shape.area * KM_PER_DEG_LON_EQUATOR ** 2 * math.cos(math.radians(mid_lat))
+    people = sum(max(municipalities.get(c).population, 1000) for c in _area_codes(area))
+    shapely.prepare(shape)
+    return shape, people / max(km2, 1.0)
+
+
+def distance_to_area_km(area: CoverageArea, lat: float, lon: float) -> float:
+    """Roughly how far (km) the point is from the area's polygons; 0 inside or near them.
+
+    Only where the search starts (never a bound it relies on): a planar distance in degrees
+    scaled by the shorter degree, less 3 km for simplified borders and the importer's slack."""
+    shape = _area_shape(area)[0]
+    if shape is None:
+        return 0.0
+    degrees = shape.distance(shapely.Point(lon, lat))
+    if degrees == 0:
+        return 0.0
+    return max(0.0, degrees * KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(abs(lat) + degrees)) - 3.0)
+
+
+@lru_cache(maxsize=256)
+def _area_population_share(area: CoverageArea) -> float:
+    """The area's share of Brazil's population (a proxy of its share of any network)."""
+    if area.kind == "national":
+        return 1.0
+    people = sum(max(m.population, 1000) for m in map(municipalities.get, _area_codes(area)) if m)
+    return people / _brazil_population()
+
+
+def circle_cover(lat: float, lon: float, r_km: float, area_box, strips: int = CIRCLE_STRIPS,
+                 inner_km: float | None = None) -> tuple[list, bool]:
+    """Boxes covering the part of the area's box within ``r_km`` (geodesic) of the point --
+    leaving out, if given, what lies within ``inner_km`` (already read) -- and whether that
+    is the whole area's box.
+
+    Geodesic distance <= r implies ``(dlat * KM_PER_DEG_LAT)^2 + (dlon * k)^2 <= r^2`` with k
+    :func:`lon_km_per_deg` (the ellipsoid's metric is at least this flat one on any path
+    shorter than r, where a straight line is the shortest path).  The ellipse is cut in
+    ``strips`` bands of latitude, each covered by the rectangle as wide as the ellipse within
+    it, less the middle part that lies inside the inner ellipse all along the band; then
+    clipped to the area's box.  Compared with one square box this reads ~20% fewer index
+    entries around a point inside the area, and far fewer when the circle grows in small
+    steps or only the edge of a distant area is in reach."""
+    k = lon_km_per_deg(lat, r_km)
+    b = r_km / KM_PER_DEG_LAT
+    s, w, n, e = area_box
+    if k <= 0 or r_km / k >= 180:  # every longitude (never in Brazil)
+        if lat - b <= s and lat + b >= n:
+            return [], True
+        box = _clip((lat - b, -180.0, lat + b, 180.0), area_box)
+        return ([box] if box else []), False
+    a = r_km / k
+    corners = ((s, w), (s, e), (n, w), (n, e))
+    if all(((clat - lat) / b) ** 2 + ((clon - lon) / a) ** 2 <= 1.0 for clat, clon in corners):
+        return [], True
+    a_in = b_in = 0.0
+    if inner_km:
+        k_in = lon_km_per_deg(lat, inner_km)
+        a_in, b_in = (inner_km / k_in if k_in > 0 else 0.0), inner_km / KM_PER_DEG_LAT
+    boxes = []
+    for i in range(strips):
+        y1 = -b + 2 * b * i / strips
+        y2 = -b + 2 * b * (i + 1) / strips
+        near = 0.0 if y1 <= 0 <= y2 else min(abs(y1), abs(y2))
+        far = max(abs(y1), abs(y2))
+        half = a * math.sqrt(max(0.0, 1 - (near / b) ** 2))
+        hole = a_in * math.sqrt(1 - (far / b_in) ** 2) if far < b_in else 0.0
+        parts = [(lon - half, lon + half)] if hole <= 0 else [(lon - half, lon - hole), (lon + hole, lon + half)]
+        for west, east in parts:
+            box = _clip((lat + y1, west, lat + y2, east), area_box)
+            if box is not None:
+                boxes.append(box)
+    return boxes, False
+
+
 def _clip(box, bound):
     s, w, n, e = max(box[0], bound[0]), max(box[1], bound[1]), min(box[2], bound[2]), min(box[3], bound[3])
     return None if s > n or w > e else (s, w, n, e)
-
-
-def _contains(outer, inner) -> bool:
-    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
 
 
 def spherical_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -370,13 +480,15 @@ def spherical_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
 
 
 class _Candidates:
-    """Matching locations found so far: id -> (lat, lon)."""
+    """Matching locations found so far, and what is known of their distances to the origin."""
 
-    def __init__(self) -> None:
+    def __init__(self, lat: float, lon: float) -> None:
+        self.lat, self.lon = lat, lon
         self.ids: list[int] = []
         self.lats: list[float] = []
         self.lons: list[float] = []
         self.seen: set[int] = set()
+        self._exact = np.empty(0)  # geodesic km per candidate, NaN until computed
         self.complete = False  # every matching location is here
 
     def add(self, rows) -> None:
@@ -391,36 +503,75 @@ class _Candidates:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def bounds(self, lat: float, lon: float) -> tuple[np.ndarray, np.ndarray]:
-        s = spherical_km(lat, lon, np.asarray(self.lats, dtype=float), np.asarray(self.lons, dtype=float))
-        return s * RATIO_LOW - 1e-9, s * RATIO_HIGH + 1e-9
+    def exact(self, idx: np.ndarray) -> np.ndarray:
+        """Geodesic km of the candidates ``idx`` (computed once, in one vectorised call)."""
+        n = len(self.ids)
+        if len(self._exact) < n:
+            self._exact = np.concatenate([self._exact, np.full(n - len(self._exact), np.nan)])
+        missing = idx[np.isnan(self._exact[idx])]
+        if len(missing):
+            lats = np.asarray(self.lats, dtype=float)[missing]
+            lons = np.asarray(self.lons, dtype=float)[missing]
+            self._exact[missing] = distances_km(self.lat, self.lon, lats, lons)
+        return self._exact[idx]
 
-    def rank(self, lat: float, lon: float, wanted: int) -> tuple[list[tuple[float, int]], bool]:
-        """The first ``wanted`` (geodesic km, id) in order, and whether more exist.
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of each candidate's geodesic distance (exact when known)."""
+        s = spherical_km(self.lat, self.lon, np.asarray(self.lats, dtype=float), np.asarray(self.lons, dtype=float))
+        lo, hi = s * RATIO_LOW - 1e-9, s * RATIO_HIGH + 1e-9
+        known = np.flatnonzero(~np.isnan(self._exact))
+        lo[known] = hi[known] = self._exact[known]
+        return lo, hi
 
-        Exact provided the candidates hold the true first ``wanted + 1`` (or everything)."""
+    def holds(self, r: float, needed: int) -> bool:
+        """Whether at least ``needed`` candidates are within ``r`` km (geodesic computed only
+        for those the bounds leave undecided)."""
+        lo, hi = self.bounds()
+        within = int(np.count_nonzero(hi <= r))
+        if within >= needed:
+            return True
+        undecided = np.flatnonzero((lo <= r) & (hi > r))
+        if within + len(undecided) < needed:
+            return False
+        return within + int(np.count_nonzero(self.exact(undecided) <= r)) >= needed
+
+    def kth_upper(self, needed: int) -> float:
+        """A radius surely holding ``needed`` candidates (``len(self) >= needed``)."""
+        return float(np.partition(self.bounds()[1], needed - 1)[needed - 1])
+
+    def kth_exact(self, k: int) -> float:
+        """The ``k``-th smallest geodesic distance (``len(self) >= k``)."""
+        lo, _ = self.bounds()
+        keep = np.flatnonzero(lo <= self.kth_upper(k))
+        return float(np.partition(self.exact(keep), k - 1)[k - 1])
+
+    def rank(self, wanted: int) -> tuple[list[tuple[float, int]], bool]:
+        """``(geodesic km, id)`` of every candidate that can be among the first ``wanted`` in
+        :func:`result_order` -- whole buckets of equal shown distance, whose order by name is
+        left to the caller, who has the names -- sorted by (shown distance, id); and whether
+        more than ``wanted`` exist.
+
+        Exact provided the candidates hold every match up to the bucket edge of the
+        ``wanted``-th (see :func:`bucket_edge_km`), or everything."""
         n = len(self.ids)
         has_more = n > wanted
         if n == 0:
             return [], False
-        lo, hi = self.bounds(lat, lon)
+        lo, hi = self.bounds()
         if n > wanted:
-            # Nothing whose lower bound exceeds the wanted-th smallest upper bound can be in.
+            # The wanted-th is at most `cut` away; nothing farther than the edge of cut's bucket
+            # can share its shown distance.
             cut = np.partition(hi, wanted - 1)[wanted - 1]
-            keep = np.flatnonzero(lo <= cut)
+            keep = np.flatnonzero(lo <= bucket_edge_km(float(cut)))
         else:
-            keep = range(n)
-        ids, lats, lons = self.ids, self.lats, self.lons
-        heap = [(float(lo[i]), 0, ids[i], i) for i in keep]
-        heapq.heapify(heap)
-        out: list[tuple[float, int]] = []
-        while heap and len(out) < wanted:
-            key, exact, id_, i = heapq.heappop(heap)
-            if exact:
-                out.append((key, id_))
-            else:
-                heapq.heappush(heap, (geodesic_km(lat, lon, lats[i], lons[i]), 1, id_, i))
-        return out, has_more
+            keep = np.arange(n)
+        distances = self.exact(keep)
+        ids = np.asarray(self.ids, dtype=np.int64)[keep]
+        pairs = sorted(zip(distances.tolist(), ids.tolist()), key=lambda p: (round(p[0], 1), p[1]))
+        if n > wanted:
+            edge = bucket_edge_km(pairs[wanted - 1][0])
+            pairs = [p for p in pairs if p[0] <= edge]
+        return pairs, has_more
 
 
 # --------------------------------------------------------------------------- estimates
@@ -450,12 +601,34 @@ def clear_estimates() -> None:
 # --------------------------------------------------------------------------- SQL
 
 
+_NAMED_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")  # ":name" (SQLite style) -> "%(name)s" (psycopg)
+
+
+@lru_cache(maxsize=1)
+def _page_statement():
+    """The display fields of the page's locations (built once: building a select costs ~0.2 ms)."""
+    L = Location.__table__.c
+    P = Provider.__table__.c
+    return (select(L.id, L.provider_id, P.name, P.kind, P.specialties, L.street, L.number, L.complement,
+                   L.neighbourhood, L.cep, L.municipality_ibge, L.uf, L.latitude, L.longitude,  # SearchResult's order
+                   L.precision, L.coordinates_match, L.phones, L.whatsapp, L.opening_hours,
+                   L.wheelchair_access, L.sees_children, L.urgency_24h, L.updated_at)
+            .join_from(Location.__table__, Provider.__table__, L.provider_id == P.id)
+            .where(L.id.in_(bindparam("ids", expanding=True))))
+
+
 def _name_pattern(folded: str) -> str:
-    """LIKE pattern (for ``lower(name)``) that every name whose fold contains ``folded``'s
-    longest word matches, provided the name has only ASCII and 1:1-folding Latin-1 letters:
-    vowels, c, n and y may come from accented letters, so they become ``_``."""
-    word = max(folded.split(), key=len)
-    return "%" + "".join("_" if ch in "aeiouycn" else ch for ch in word) + "%"
+    """LIKE pattern (for ``lower(name)``) that every name whose fold contains ``folded`` matches,
+    provided the name has only ASCII and the Latin-1 letters that fold to one letter: each
+    letter of the name then gives one letter of the fold, vowels, c, n and y possibly from an
+    accented one (so ``_``), and a space of the fold comes from a run of other characters
+    (so ``%``).  ``"jose da silva"`` -> ``"%j_s_%d_%s_lv_%"``."""
+    words = ("".join("_" if ch in "aeiouycn" else ch for ch in word) for word in folded.split())
+    return "%" + "%".join(words) + "%"
+
+
+class _Rows(list):
+    count = 0  # rows the query returned, before the name filter
 
 
 class _Queries:
@@ -489,6 +662,7 @@ class _Queries:
         else:
             self.layer = 0
         self.layer_has_specialty = 1 <= self.layer <= len(SPECIALTY_LAYERS)
+        self._sql: dict = {}
 
     # ---- fragments
 
@@ -505,14 +679,19 @@ class _Queries:
             return [f"{municipality} IN {self.area_list}"]
         return []
 
-    def _membership_and_specialty(self, provider_id: str, with_specialty: bool = True) -> list[str]:
+    def _open_membership(self, m: str) -> str:
+        return (f"{m}.product_id = {self.product} AND {m}.since <= {self.today}"
+                f" AND ({m}.until IS NULL OR {m}.until > {self.today})")
+
+    def _membership_and_specialty(self, provider_id: str, with_specialty: bool = True,
+                                  with_membership: bool = True) -> list[str]:
         out = []
         if self.f.specialty and with_specialty:  # first: usually the more selective
             out.append("EXISTS (SELECT 1 FROM provider_specialty AS s"
                        f" WHERE s.provider_id = {provider_id} AND s.specialty = {self.specialty})")
-        out.append(f"EXISTS (SELECT 1 FROM network_membership AS m WHERE m.product_id = {self.product}"
-                   f" AND m.provider_id = {provider_id} AND m.since <= {self.today}"
-                   f" AND (m.until IS NULL OR m.until > {self.today}))")
+        if with_membership:
+            out.append(f"EXISTS (SELECT 1 FROM network_membership AS m WHERE {self._open_membership('m')}"
+                       f" AND m.provider_id = {provider_id})")
         return out
 
     def _name(self) -> list[str]:
@@ -523,7 +702,7 @@ class _Queries:
         weird = "p.name ~ '[^ -~À-Þà-ÿ]'" if self.pg else "p.name GLOB '*[^ -~À-Þà-ÿ]*'"
         return [f"(lower(p.name) LIKE :name_pattern OR {weird})"]
 
-    def _location_filters(self, *, with_specialty: bool = True) -> list[str]:
+    def _location_filters(self, *, with_specialty: bool = True, with_membership: bool = True) -> list[str]:
         """Every filter, on ``location AS l`` (and ``provider AS p`` for the name)."""
         f = self.f
         out = [self._bool("l.active")]
@@ -534,7 +713,7 @@ class _Queries:
         if f.children:
             out.append(self._bool("l.sees_children"))
         out += self._area("l.uf", "l.municipality_ibge")
-        out += self._membership_and_specialty("l.provider_id", with_specialty)
+        out += self._membership_and_specialty("l.provider_id", with_specialty, with_membership)
         out += self._name()
         return out
 
@@ -545,40 +724,85 @@ class _Queries:
     def _join_provider(self, prefix: str) -> str:
         return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if self.f.name else ""
 
-    def spatial_sql(self) -> str:
-        """Candidates in the box ``:s :w :n :e`` (see :meth:`box_params`) of the layer."""
+    # ---- the expanding circle
+
+    def spatial_sql(self, boxes: int, limit: int | None = None) -> str:
+        """Candidates of the layer in the boxes of :meth:`box_params`, keeping only what lies in
+        this step's ellipse and not in the previous step's (:meth:`circle_params`) -- tests on
+        the index's own coordinates, made before any filter that reads more.  SQLite: one UNION
+        ALL branch per box (``:s0 :w0 :n0 :e0``, ``:s1``...); PostgreSQL: one LATERAL subquery
+        run for each box of the arrays ``:bs :bw :bn :be`` (a single text, planned once, where
+        UNION ALL branches cost ~0.5 ms of planning each)."""
+        key = ("spatial", 1 if self.pg else boxes, limit)
+        if key not in self._sql:
+            if self.pg:
+                sql = ("SELECT x.* FROM unnest(CAST(:bs AS float8[]), CAST(:bw AS float8[]), CAST(:bn AS float8[]),"
+                       f" CAST(:be AS float8[])) AS b(s, w, n, e) CROSS JOIN LATERAL ({self._pg_spatial()}) AS x")
+            else:
+                sql = " UNION ALL ".join(self._sqlite_spatial(str(i)) for i in range(boxes))
+            self._sql[key] = sql + (f" LIMIT {int(limit)}" if limit is not None else "")
+        return self._sql[key]
+
+    def _sqlite_spatial(self, i: str) -> str:
+        # The R*Tree's own float32 coordinates first (within 1e-3 deg of the point, see
+        # CIRCLE_SLACK_KM), then the location row by rowid for everything else.
+        where = [f"r.max_x >= :w{i}", f"r.min_x <= :e{i}", f"r.max_lat >= :s{i}", f"r.min_lat <= :n{i}",
+                 *self._ring("r.min_lat", "r.min_x", ":x0"), f"r.id % 64 = {self.layer}", "l.id = r.id / 64"]
+        where += self._location_filters(with_specialty=not self.layer_has_specialty)
+        return (f"SELECT {self._select('l')} FROM location_rtree AS r CROSS JOIN location AS l"
+                f"{self._join_provider('l')} WHERE " + " AND ".join(where))
+
+    def _pg_spatial(self) -> str:
         f = self.f
-        if self.pg and self.layer == 0:
-            where = ["point(l.longitude, l.latitude) <@ box(point(:w, :s), point(:e, :n))"]
+        if self.layer == 0:  # the GiST index of location, index-only
+            where = ["point(l.longitude, l.latitude) <@ box(point(b.w, b.s), point(b.e, b.n))",
+                     *self._ring("l.latitude", "l.longitude", ":lon0")]
             where += self._location_filters()
             return f"SELECT {self._select('l')} FROM location AS l{self._join_provider('l')} WHERE " + " AND ".join(where)
-        if self.pg:  # location_layer holds active locations only
-            where = ["point(ll.longitude + 360 * ll.layer, ll.latitude) <@ box(point(:w, :s), point(:e, :n))"]
-            for flag, column in ((f.urgency_24h, "ll.urgency_24h"), (f.wheelchair, "ll.wheelchair_access"),
-                                 (f.children, "ll.sees_children")):
-                if flag:
-                    where.append(column)
-            prefix = "ll"
-            table = "location_layer AS ll"
-        else:
-            band = self.layer * 1000
-            mask = FLAG_ACTIVE | (FLAG_URGENCY if f.urgency_24h else 0) | (FLAG_WHEELCHAIR if f.wheelchair else 0) \
-                | (FLAG_CHILDREN if f.children else 0)
-            where = [f"r.min_band <= {band}", f"r.max_band >= {band}", "r.max_lat >= :s", "r.min_lat <= :n",
-                     "r.max_lon >= :w", "r.min_lon <= :e", f"(r.flags & {mask}) = {mask}"]
-            prefix = "r"
-            table = "location_rtree AS r"
-        where += self._area(f"{prefix}.uf", f"{prefix}.municipality_ibge")
-        where += self._membership_and_specialty(f"{prefix}.provider_id", with_specialty=not self.layer_has_specialty)
+        # location_layer (active locations only), index-only
+        where = ["point(ll.longitude + 360 * ll.layer, ll.latitude) <@ box(point(b.w, b.s), point(b.e, b.n))",
+                 *self._ring("ll.latitude", "ll.longitude", ":lon0"), f"ll.layer = {self.layer}"]
+        for flag, column in ((f.urgency_24h, "ll.urgency_24h"), (f.wheelchair, "ll.wheelchair_access"),
+                             (f.children, "ll.sees_children")):
+            if flag:
+                where.append(column)
+        where += self._area("ll.uf", "ll.municipality_ibge")
+        where += self._membership_and_specialty("ll.provider_id", with_specialty=not self.layer_has_specialty)
         where += self._name()
-        return (f"SELECT {self._select(prefix, 'location_id')} FROM {table}{self._join_provider(prefix)} WHERE "
-                + " AND ".join(where))
+        return (f"SELECT {self._select('ll', 'location_id')} FROM location_layer AS ll{self._join_provider('ll')}"
+                " WHERE " + " AND ".join(where))
 
-    def box_params(self, box: tuple[float, float, float, float]) -> dict:
-        s, w, n, e = box
-        if self.pg and self.layer:  # layer L lives in the strip of longitudes shifted by 360 L
-            w, e = w + 360 * self.layer, e + 360 * self.layer
-        return {"s": s, "w": w, "n": n, "e": e}
+    @staticmethod
+    def _ring(lat: str, lon: str, lon0: str) -> list[str]:
+        """In this step's ellipse, not in the previous step's (whose rows were read then)."""
+        dlat, dlon = f"({lat} - :lat0)", f"({lon} - {lon0})"
+        return [f"{dlat} * {dlat} * :klat2 + {dlon} * {dlon} * :klon2 <= :r2",
+                f"{dlat} * {dlat} * :klat2 + {dlon} * {dlon} * :klon2_old > :r2_old"]
+
+    def box_params(self, boxes: list[tuple[float, float, float, float]]) -> dict:
+        shift = 360 * self.layer  # layer L lives in the strip of longitudes shifted by 360 L
+        if self.pg:
+            return {"bs": [b[0] for b in boxes], "bw": [b[1] + shift for b in boxes],
+                    "bn": [b[2] for b in boxes], "be": [b[3] + shift for b in boxes]}
+        params = {}
+        for i, (s, w, n, e) in enumerate(boxes):
+            params.update({f"s{i}": s, f"w{i}": w + shift, f"n{i}": n, f"e{i}": e + shift})
+        return params
+
+    def circle_params(self, lat: float, lon: float, r_km: float | None, previous_km: float | None) -> dict:
+        """The ellipses (see :func:`circle_cover`) of radius ``r_km`` (None: no limit) and of the
+        previous step's radius (None: no previous step), each widened by CIRCLE_SLACK_KM."""
+        def ellipse(radius):
+            if radius is None:
+                return 0.0, 1e300
+            k = lon_km_per_deg(lat, radius)
+            return k * k, (radius + CIRCLE_SLACK_KM) ** 2
+        klon2, r2 = ellipse(r_km)
+        klon2_old, r2_old = ellipse(previous_km) if previous_km is not None else (0.0, -1.0)
+        return {"lat0": lat, "lon0": lon, "x0": lon + 360 * self.layer, "klat2": KM_PER_DEG_LAT ** 2,
+                "klon2": klon2, "r2": r2, "klon2_old": klon2_old, "r2_old": r2_old}
+
+    # ---- other ways in
 
     def misplaced_sql(self) -> str:
         where = [self._bool("l.coordinates_match", False)] + self._location_filters()
@@ -592,6 +816,15 @@ class _Queries:
         return (f"SELECT {self._select('l')} FROM provider_specialty AS s {join} location AS l{on}"
                 f"{self._join_provider('l')} WHERE " + " AND ".join(where))
 
+    def product_driven_sql(self) -> str:
+        """Every match, read from the product's memberships (a small network)."""
+        join = "CROSS JOIN" if not self.pg else "JOIN"  # SQLite: force network_membership outermost
+        on = "" if not self.pg else " ON l.provider_id = pm.provider_id"
+        where = [self._open_membership("pm")] + ([] if self.pg else ["l.provider_id = pm.provider_id"])
+        where += self._location_filters(with_membership=False)
+        return (f"SELECT {self._select('l')} FROM network_membership AS pm {join} location AS l{on}"
+                f"{self._join_provider('l')} WHERE " + " AND ".join(where))
+
     def providers_driven_sql(self, ids: list[int]) -> str:
         where = [f"l.provider_id IN ({', '.join(str(int(i)) for i in ids)})"] + self._location_filters()
         return f"SELECT {self._select('l')} FROM location AS l{self._join_provider('l')} WHERE " + " AND ".join(where)
@@ -601,12 +834,26 @@ class _Queries:
     def _execute(self, sql: str, **extra):
         return self.session.execute(text(sql), {**self.params, **extra})
 
-    def _fetch(self, sql: str, **extra) -> list[tuple[int, float, float]]:
-        rows = self._execute(sql, **extra)
+    def _fetch(self, sql: str, **extra) -> _Rows:
+        """Candidate rows ``(id, lat, lon)``.  The hot path: run on the DB-API cursor of the
+        session's connection (same transaction), skipping SQLAlchemy's per-row overhead."""
+        params = {**self.params, **extra}
+        dbapi = self.session.connection().connection.dbapi_connection
+        if self.pg:
+            sql = _NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
         name = self.f.name
         if name:
-            return [(r[0], r[2], r[3]) for r in rows if name in fold(r[4])]
-        return [(r[0], r[2], r[3]) for r in rows]
+            out = _Rows((r[0], r[2], r[3]) for r in rows if name in fold(r[4]))
+        else:
+            out = _Rows((r[0], r[2], r[3]) for r in rows)
+        out.count = len(rows)
+        return out
 
     # ---- estimates (they only choose a plan and a first radius)
 
@@ -615,6 +862,10 @@ class _Queries:
 
     def _locations(self) -> int:
         return max(self._count(("locations",), "SELECT coalesce(max(id), 0) FROM location"), 1)
+
+    def _members(self) -> int:
+        return self._count(("members", self.f.product_id),
+                           f"SELECT count(*) FROM network_membership WHERE product_id = {self.product}")
 
     def _layer_share(self) -> float:
         """Rough share of the locations in the walked layer."""
@@ -628,37 +879,39 @@ class _Queries:
                         f"SELECT count(*) FROM provider_specialty WHERE specialty = {self.specialty}")
         return min(max(n, 1) / providers, 1.0)
 
-    def plan(self, needed: int) -> str:
-        """``spatial``, ``specialty`` or ``name``: where candidates come from."""
-        f = self.f
-        if f.specialty and not self.layer_has_specialty and not f.urgency_24h:
-            # A specialty without a layer (added after migration 0003): read it whole if rare.
-            threshold = int(SELECTIVE_FACTOR * math.sqrt(needed * self._locations()))
-            n = self._count(("specialty-capped", f.specialty, threshold), "SELECT count(*) FROM (SELECT 1 FROM"
-                            f" provider_specialty WHERE specialty = {self.specialty} LIMIT {threshold + 1}) AS t")
-            if n <= threshold:
-                return "specialty"
-        if f.name and len(max(f.name.split(), key=len)) >= 3:
-            return "name"
-        return "spatial"
-
     # ---- candidates
 
     def candidates(self, lat: float, lon: float, needed: int) -> _Candidates:
-        plan = self.plan(needed)
-        cands = _Candidates()
-        if plan == "specialty":
-            cands.add(self._fetch(self.specialty_driven_sql()))
-            cands.complete = True
-            return cands
-        if plan == "name":
+        """Every match that can be on the page (or every match, ``complete``), read the way the
+        estimates suggest is cheapest; each way gives the same answer."""
+        f = self.f
+        cands = _Candidates(lat, lon)
+        if f.name and len(f.name.replace(" ", "")) >= 3:
+            # A name: list the providers it can match, unless the name is too common for that.
             ids = self._name_matching_providers()
             if ids is not None:
                 if ids:
                     cands.add(self._fetch(self.providers_driven_sql(ids)))
                 cands.complete = True
                 return cands
-        self._expanding_box(cands, lat, lon, needed)
+        if f.specialty and not self.layer_has_specialty and not f.urgency_24h:
+            # A specialty without a layer (added after migration 0003): read it whole if rare.
+            threshold = int(SELECTIVE_FACTOR * math.sqrt(needed * self._locations()))
+            n = self._count(("specialty-capped", f.specialty, threshold), "SELECT count(*) FROM (SELECT 1 FROM"
+                            f" provider_specialty WHERE specialty = {self.specialty} LIMIT {threshold + 1}) AS t")
+            if n <= threshold:
+                cands.add(self._fetch(self.specialty_driven_sql()))
+                cands.complete = True
+                return cands
+        members = self._members()
+        if members <= PRODUCT_DRIVEN_MAX and members < PRODUCT_SPARSE_SHARE * self._locations() * \
+                _area_population_share(f.area):
+            # A small network spread over a large area: the circle would walk a lot of other
+            # operators' locations before finding enough of this one's.
+            cands.add(self._fetch(self.product_driven_sql()))
+            cands.complete = True
+            return cands
+        self._expanding_circle(cands, lat, lon, needed)
         return cands
 
     def _name_matching_providers(self) -> list[int] | None:
@@ -669,71 +922,114 @@ class _Queries:
             return None
         return sorted(pid for pid, name in rows if self.f.name in fold(name))
 
-    def _first_radius(self, lat: float, lon: float, needed: int) -> float:
+    def _first_depth(self, lat: float, lon: float, needed: int, outside: bool) -> float:
         """A guess of the radius holding ``needed`` matches: networks follow population, so the
-        local population density times the layer's locations per inhabitant (about half of
-        them in a given product)."""
-        where = locate.municipality_at(lat, lon).municipality
-        if where is None:
-            return FIRST_RADIUS_KM
-        per_km2 = (0.5 * self._layer_share() * self._locations() / _brazil_population()
-                   * _population_density(where.ibge_code))
-        return min(max(math.sqrt(needed / (math.pi * max(per_km2, 1e-9))), MIN_RADIUS_KM), MAX_FIRST_RADIUS_KM)
+        population density (the origin's municipality's; the area's, from outside it) times
+        the layer's locations per inhabitant (about half of them in a given product)."""
+        if outside:
+            density = _area_shape(self.f.area)[1]
+        else:
+            where = locate.municipality_at(lat, lon).municipality
+            if where is None:
+                return FIRST_RADIUS_KM
+            density = _population_density(where.ibge_code)
+        per_km2 = 0.5 * self._layer_share() * self._locations() / _brazil_population() * density
+        r = FIRST_RADIUS_FACTOR * math.sqrt(needed / (math.pi * max(per_km2, 1e-9)))
+        return min(max(r, MIN_RADIUS_KM), MAX_FIRST_RADIUS_KM)
 
-    def _expanding_box(self, cands: _Candidates, lat: float, lon: float, needed: int) -> None:
+    def _expanding_circle(self, cands: _Candidates, lat: float, lon: float, needed: int) -> None:
+        """Grow a circle of radius ``r = gap + depth`` -- ``gap`` about the distance from the
+        origin to the area (0 inside it), ``depth`` how far into the area -- reading only each
+        new ring, until it holds ``needed`` matches or covers the area's box."""
         area_box = search_bbox(self.f.area)
-        spatial = self.spatial_sql()
         if self.f.area.kind != "national":
             # The area's locations whose coordinates lie elsewhere (outside its box, maybe).
             cands.add(self._fetch(self.misplaced_sql()))
-        r = self._first_radius(lat, lon, needed)
+        gap = distance_to_area_km(self.f.area, lat, lon)
+        depth = self._first_depth(lat, lon, needed, outside=gap > 0)
+        strips = CIRCLE_STRIPS_OUTSIDE if gap > 0 else CIRCLE_STRIPS
+        # At most this many rows per query: a query that hits it read a ring too wide (the
+        # density guess was wrong); a thinner one is tried, and its rows are kept.
+        cap = max(ROWS_PER_QUERY_FACTOR * needed, MIN_ROWS_PER_QUERY)
+        unlimited = False  # the ring cannot be thinned (locations piled on one point): read it whole
+        found = len(cands)
+        queried = None  # radius of the last complete query: its rows are not read again
+        ceiling = None  # a radius whose ring (from `queried`) held more than `cap` rows
         while True:
-            box = circle_box(lat, lon, r)
-            clipped = _clip(box, area_box)
-            if clipped is not None:
-                cands.add(self._fetch(spatial, **self.box_params(clipped)))
-            if _contains(box, area_box):
+            r = gap + depth
+            boxes, covered = circle_cover(lat, lon, r + CIRCLE_SLACK_KM, area_box, strips, queried)
+            if covered:  # every location of the area is wanted: its box, no circle
+                cands.add(self._fetch(self.spatial_sql(1), **self.box_params([area_box]),
+                                      **self.circle_params(lat, lon, None, queried)))
                 cands.complete = True
                 return
-            found = len(cands)
+            truncated = False
+            if boxes:
+                limit = None if unlimited else cap
+                rows = self._fetch(self.spatial_sql(len(boxes), limit), **self.box_params(boxes),
+                                   **self.circle_params(lat, lon, r, queried))
+                truncated = limit is not None and rows.count >= limit
+                cands.add(rows)
+            previous, found = found, len(cands)
+            done = queried or 0.0
+            if truncated:
+                # Half the ring, or less if the rows read already put enough matches closer.
+                ceiling = r if ceiling is None else min(ceiling, r)
+                target = done + 0.5 * (r - done)
+                if found >= needed:
+                    target = min(target, cands.kth_upper(needed) * 1.000001)
+                if target - done > 0.01 and target < r:
+                    depth = target - gap
+                else:
+                    unlimited = True
+                continue
+            unlimited = False
+            if boxes:
+                queried = done = r
+            if ceiling is not None and done >= ceiling:
+                ceiling = None
             if found >= needed:
-                lo, hi = cands.bounds(lat, lon)
-                if int(np.count_nonzero(hi <= r)) >= needed:
-                    return
-                # The needed-th smallest upper bound: a circle that surely holds `needed`.
-                r = max(float(np.partition(hi, needed - 1)[needed - 1]) * 1.000001, r * 1.25)
-            elif clipped is None:
-                r *= MAX_GROWTH
+                if cands.holds(r, needed):
+                    # Every match sharing the shown distance of the needed-th is wanted too
+                    # (they are ordered by name): read up to the edge of its bucket.
+                    edge = bucket_edge_km(cands.kth_exact(needed))
+                    if edge <= r:
+                        return
+                    target = edge
+                else:
+                    target = cands.kth_upper(needed) * 1.000001  # surely holds `needed`
+            elif found == previous:  # nothing (new) yet: perhaps the empty edge of the area
+                target = gap + depth * EMPTY_GROWTH
             else:
-                r *= min(MAX_GROWTH, max(2.0, 1.3 * math.sqrt(needed / max(found, 1))))
+                target = gap + depth * min(MAX_GROWTH, max(MIN_GROWTH, 1.1 * math.sqrt(needed / found)))
+            if ceiling is not None and target >= ceiling:  # known too full: half the way there
+                target = done + 0.5 * (ceiling - done)
+            depth = target - gap
 
     # ---- page rows
+
+    def page(self, ranked: list[tuple[float, int]], offset: int, wanted: int) -> list[SearchResult]:
+        """Results ``[offset, wanted)`` of ``ranked`` (see :meth:`_Candidates.rank`): the rows of
+        the buckets the page touches are read, ordered by :func:`result_order`, and sliced."""
+        if offset >= len(ranked):
+            return []
+        shown = [shown_km(d) for d, _ in ranked]
+        start = bisect.bisect_left(shown, shown[offset])
+        stop = bisect.bisect_right(shown, shown[min(wanted, len(ranked)) - 1])
+        rows = self.rows(ranked[start:stop])
+        rows.sort(key=lambda r: result_order(r.distance_km, r.provider_name, r.location_id))
+        return rows[offset - start:wanted - start]
 
     def rows(self, ranked: list[tuple[float, int]]) -> list[SearchResult]:
         if not ranked:
             return []
-        L = Location.__table__.c
-        P = Provider.__table__.c
-        stmt = (select(L.id, L.provider_id, P.name, P.kind, P.specialties, L.street, L.number, L.complement,
-                       L.neighbourhood, L.cep, L.municipality_ibge, L.uf, L.latitude, L.longitude,
-                       L.precision, L.coordinates_match, L.phones, L.whatsapp, L.opening_hours,
-                       L.wheelchair_access, L.sees_children, L.urgency_24h, L.updated_at)
-                .join_from(Location.__table__, Provider.__table__, L.provider_id == P.id)
-                .where(L.id.in_([id_ for _, id_ in ranked])))
-        by_id = {row.id: row for row in self.session.execute(stmt)}
+        by_id = {row[0]: row for row in self.session.execute(_page_statement(), {"ids": [i for _, i in ranked]})}
         out = []
         for distance, id_ in ranked:
-            r = by_id[id_]
-            out.append(SearchResult(
-                location_id=r.id, provider_id=r.provider_id, provider_name=r.name, kind=r.kind,
-                specialties=tuple(r.specialties or ()), street=r.street, number=r.number,
-                complement=r.complement, neighbourhood=r.neighbourhood, cep=r.cep,
-                municipality_ibge=r.municipality_ibge, uf=r.uf, latitude=r.latitude, longitude=r.longitude,
-                precision=r.precision, coordinates_match=bool(r.coordinates_match),
-                phones=tuple(r.phones or ()), whatsapp=r.whatsapp, opening_hours=r.opening_hours,
-                wheelchair_access=bool(r.wheelchair_access), sees_children=bool(r.sees_children),
-                urgency_24h=bool(r.urgency_24h), updated_at=r.updated_at, distance_km=distance,
-            ))
+            values = list(by_id[id_])  # in SearchResult's field order
+            values[4] = tuple(values[4] or ())  # specialties
+            values[16] = tuple(values[16] or ())  # phones
+            out.append(SearchResult(*values, distance_km=distance))
         return out
 
     # ---- count
