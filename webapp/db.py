@@ -74,6 +74,12 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql"):
+        # No JIT: this is short OLTP work, where compiling a plan that the planner merely
+        # estimates to be costly (a search's LATERAL over its boxes) takes longer than running it.
+        connect_args = kwargs.pop("connect_args", {})
+        connect_args.setdefault("options", "-c jit=off")
+        kwargs["connect_args"] = connect_args
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -108,3 +108,19 @@ def test_a_forged_cookie_with_both_roles_reaches_neither_area(client, families):
         sess["member"] = {"id": member.id, "v": member.session_version}
     assert client.get("/carteirinha").status_code == 403
     assert client.get("/atendimento").status_code == 403
+
+
+def test_pages_show_an_agent_only_the_links_an_agent_can_follow(app, agent_client, client):
+    """With an agent session, the header and the bottom navigation offer the agent's pages, not
+    the member's sign-in, card or statement (which would answer 403)."""
+    from bs4 import BeautifulSoup
+
+    for url in ("/atendimento", "/rede", "/planos"):
+        html = BeautifulSoup(agent_client.get(url).get_data(as_text=True), "html.parser")
+        hrefs = {a.get("href") for a in html.select("header a, nav.go-nav a")}
+        assert "/atendimento" in hrefs, url
+        assert not hrefs & {"/entrar", "/carteirinha", "/extrato"}, (url, hrefs)
+    agent_client.post("/atendimento/sair", data={"csrf_token": csrf(agent_client, "/atendimento")})
+    html = BeautifulSoup(client.get("/rede").get_data(as_text=True), "html.parser")
+    hrefs = {a.get("href") for a in html.select("header a, nav.go-nav a")}
+    assert {"/entrar", "/carteirinha", "/extrato"} <= hrefs and "/atendimento" not in hrefs

@@ -355,6 +355,32 @@ def test_every_plan_gives_the_same_answers(network, monkeypatch, plan):
                              wheelchair=True)) == ["RIO-CLIN", "NIT-ANA", "SG-MARIA"]
 
 
+@backend_param
+def test_a_pile_on_the_seat_is_ordered_by_name_across_pages(session, tmp_path):
+    """Addresses that could not be geocoded sit on the municipality's seat: a municipality
+    search meets them all at 0,0 km, ordered by name over every page."""
+    seat = municipalities.get(NITEROI)
+    rng = random.Random(5)
+    first = ["Ana", "Álvaro", "bruno", "Célia", "Davi", "Érica", "Fábio", "gabriela", "Hugo", "Íris", "João"]
+    rows = [provider(f"PILE-{i:02d}", f"{rng.choice(first)} {rng.choice(first)} {i}", place(NITEROI, seat.lat, seat.lon))
+            for i in range(70)]
+    rows.append(provider("NEAR-1", "Zé Perto", place(NITEROI, seat.lat + 0.0003, seat.lon)))  # ~0.03 km
+    rows.append(provider("NEAR-2", "Abel Longe", place(NITEROI, seat.lat + 0.0020, seat.lon)))  # ~0.2 km
+    _import(session, tmp_path, rows)
+    pid = product_id(session, NATIONAL)
+    expected = brute_force(session, pid, CoverageArea.national(), seat.lat, seat.lon, TODAY)
+    assert len(expected) == 72
+    got = []
+    for offset in (0, 20, 40, 60):
+        page = S.search_from_municipality(session, product_id=pid, area=CoverageArea.national(),
+                                          ibge_code=NITEROI, today=TODAY, limit=20, offset=offset)
+        got += [(r.distance_km, r.location_id) for r in page.results]
+        assert page.has_more == (offset + 20 < 72)
+    assert got == expected
+    names = [key_of(session, i) for _, i in got]
+    assert "NEAR-1" in names[:71] and names[-1] == "NEAR-2"  # 0,0 km like the pile, by name
+
+
 def test_the_name_pre_filter_pattern():
     assert S._name_pattern("jose da silva") == "%j_s_%d_%s_lv_%"
     assert S._name_pattern("strasse") == "%str_ss_%"
@@ -489,8 +515,10 @@ def random_queries(session, n: int, seed: int):
     for _ in range(n):
         m = rng.choices(all_m, weights)[0]
         p = rng.choice(products)
-        kw = {"product_id": p.id, "area": areas[p.slug], "lat": m.lat + rng.gauss(0, 0.03),
-              "lon": m.lon + rng.gauss(0, 0.03), "limit": rng.choice([1, 5, 20]), "offset": rng.choice([0, 0, 7])}
+        at_seat = rng.random() < 0.3  # a municipality search: from the seat, where piles are
+        kw = {"product_id": p.id, "area": areas[p.slug], "lat": m.lat + (0 if at_seat else rng.gauss(0, 0.03)),
+              "lon": m.lon + (0 if at_seat else rng.gauss(0, 0.03)), "limit": rng.choice([1, 5, 20]),
+              "offset": rng.choice([0, 0, 7])}
         if rng.random() < 0.4:
             kw["specialty"] = rng.choice(specialties)
         if rng.random() < 0.15:
@@ -548,3 +576,63 @@ def test_sqlite_and_postgresql_return_the_same_providers_in_the_same_order(
                 outer.rollback()
     assert sum(1 for a, b in zip(answers["sqlite"], answers["postgresql"]) if a != b) == 0
     assert sum(len(a[0]) for a in answers["sqlite"]) > 200
+
+
+def test_the_circle_read_holds_every_point_within_the_radius():
+    """What the search reads for radius r (the bands of circle_cover, each point tested
+    against the flat ellipse of lon_km_per_deg) holds every point of the area's box within r
+    (geodesic) -- near and from far outside a small area, where the bound is tightest."""
+    import numpy as np
+
+    rng = random.Random(8)
+    sc_box = S.search_bbox(CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES))
+    rj_box = S.search_bbox(CoverageArea.of_states({"RJ"}))
+    cases = [(sc_box, (-23.55, -46.63)), (sc_box, (-22.2, -50.9)), (sc_box, (-21.0, -45.0)),
+             (sc_box, (-25.5, -48.6)), (rj_box, (-22.9, -43.2)), (rj_box, (-15.8, -47.9))]
+    for box, origin in cases:
+        s_, w, n, e = box
+        lats = np.array([rng.uniform(s_, n) for _ in range(4000)])
+        lons = np.array([rng.uniform(w, e) for _ in range(4000)])
+        km = S.distances_km(origin[0], origin[1], lats, lons)
+        for r in np.quantile(km, [0.001, 0.01, 0.05, 0.3]):
+            r = float(r)
+            inside = km <= r
+            k = S.lon_km_per_deg(origin[0], r, box)
+            ellipse = (lats - origin[0]) ** 2 * S.KM_PER_DEG_LAT ** 2 + (lons - origin[1]) ** 2 * k * k <= r * r
+            assert ellipse[inside].all(), (origin, r)
+            boxes, covered = S.circle_cover(origin[0], origin[1], r, box)
+            if covered:
+                continue
+            in_boxes = np.zeros(len(lats), dtype=bool)
+            for bs, bw, bn, be in boxes:
+                in_boxes |= (lats >= bs) & (lats <= bn) & (lons >= bw) & (lons <= be)
+            assert in_boxes[inside].all(), (origin, r)
+            # ... and not much more: nothing beyond 2.5% of the radius + 0.5 km.
+            assert (km[ellipse] <= 1.025 * r + 0.5).all(), (origin, r, km[ellipse].max())
+
+
+@backend_param
+def test_searches_from_far_outside_a_small_area_read_it_cell_by_cell(session, generated_csv, monkeypatch):
+    """From hundreds of km away, São Cristóvão's six municipalities are read in grid cells,
+    nearest first; the answers are the brute-force ones, pages included."""
+    import_network(session, generated_csv, today=TODAY)
+    session.flush()
+    taken = []
+    original = S._Queries._far_cells
+
+    def spy(self, *args):
+        taken.append(original(self, *args))
+        return taken[-1]
+
+    monkeypatch.setattr(S._Queries, "_far_cells", spy)
+    pid = product_id(session, SAO_CRISTOVAO)
+    area = CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES)
+    for lat, lon in [(-12.97, -38.50), (-3.12, -60.02), (-30.03, -51.23), (-22.2, -50.9), (-15.8, -47.9)]:
+        expected = brute_force(session, pid, area, lat, lon, TODAY)
+        assert expected
+        for limit, offset in ((20, 0), (5, 7), (1, 0)):
+            page = S.search(session, product_id=pid, area=area, lat=lat, lon=lon, today=TODAY,
+                            limit=limit, offset=offset)
+            assert [(r.distance_km, r.location_id) for r in page.results] == expected[offset:offset + limit]
+            assert page.has_more == (len(expected) > offset + limit)
+    assert taken and all(taken)

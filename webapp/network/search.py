@@ -38,6 +38,13 @@ How (one algorithm on both databases; the indexes come from migrations 0003 and 
   can be wrong) is halved instead.  From outside the area (a group of municipalities searched
   from 300 km away), ``r`` starts at about the distance to the area, so the far side of the
   country is never walked; clipping to the area's box keeps selective areas cheap.
+* Ties.  Results at the same shown distance are ordered by name, so the circle is grown to
+  the edge of the last page row's 0.1 km bucket, and the rows of the buckets a page touches
+  are read and sorted.  A municipality search starts at the seat, where the importer puts
+  the addresses it could not geocode (hundreds of them in a big city): that pile is read
+  first, alone and with its names, then the circle goes on from the density guess.
+* Page locality.  The importer writes new rows in spatial order (municipality, then a
+  0.01-degree grid), so a search reads its candidates from few database pages.
 * Locations whose coordinates fall outside their municipality (``coordinates_match`` false)
   may lie outside the area's box: they are read apart (a small partial index) and always kept.
   The area's box is the union of its municipality polygons' boxes (the host polygon's for the
@@ -59,24 +66,24 @@ is rare reads the provider names once (tens of ms); ``count_matches`` reads ever
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import re
 import time
 import weakref
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import numpy as np
 import shapely
-from sqlalchemy import Engine, bindparam, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from ..core.text import fold
 from ..geo import _validate, locate, municipalities
 from ..geo.coverage import CoverageArea
 from ..geo.distance import distances_km
-from .models import Location, Provider
 from .specialties import SPECIALTIES
 
 __all__ = [
@@ -125,12 +132,21 @@ MIN_GROWTH, MAX_GROWTH, EMPTY_GROWTH = 1.25, 4.0, 2.0
 #: A query of the expanding circle reads at most max(ROWS_PER_QUERY_FACTOR * needed,
 #: MIN_ROWS_PER_QUERY) rows (~2-5 us each): beyond, a thinner ring is tried first.
 ROWS_PER_QUERY_FACTOR, MIN_ROWS_PER_QUERY = 8, 160
+#: Steps of the expanding circle after which the area's whole box is read (a safety net: the
+#: growth rules end far sooner -- the 400k benchmark's worst query takes ~12 steps).
+MAX_CIRCLE_STEPS = 48
+#: Searches from far outside an area (see _Queries._far_cells): the grid's finest cell (deg),
+#: at most this many cells, and boxes per query.
+FAR_CELL_DEG, FAR_MAX_CELLS, FAR_BOXES_PER_QUERY = 0.01, 1500, 16
+#: See `thinnest` in _Queries._expanding_circle.
+RING_LOOSENESS = 0.01
 #: Bands of latitude covering the search circle (see circle_cover): from outside the area only
-#: the edge of the circle matters, and narrower bands follow it closer.
-CIRCLE_STRIPS, CIRCLE_STRIPS_OUTSIDE = 6, 16
-#: Added to the radius in the SQL ellipse test: SQLite's R*Tree keeps float32 coordinates,
-#: within 2^-10 deg (~0.11 km) of the point up to the last layer's 9,540 deg of "longitude".
-CIRCLE_SLACK_KM = 0.2
+#: the edge of the circle matters, and narrower bands follow it closer.  Odd numbers: no band
+#: edge passes through the origin, where a municipality search meets the pile of locations
+#: placed on the seat (a point on an edge is read by both bands).
+CIRCLE_STRIPS, CIRCLE_STRIPS_OUTSIDE = 7, 15
+#: Added to the radius of the circle read (see index_slack_km), at least.
+MIN_CIRCLE_SLACK_KM = 0.001
 #: A specialty without a layer with at most SELECTIVE_FACTOR * sqrt(needed * locations) rows
 #: is read whole.
 SELECTIVE_FACTOR = 1.0
@@ -159,7 +175,12 @@ def bucket_edge_km(distance_km: float) -> float:
 def result_order(distance_km: float, provider_name: str, location_id: int) -> tuple:
     """How results are ordered: by distance as shown (km, one decimal), then by the provider's
     name as a reader compares it (ignoring accents and case), then by location id."""
-    return (shown_km(distance_km), fold(provider_name), provider_name, location_id)
+    return (shown_km(distance_km), _name_key(provider_name), provider_name, location_id)
+
+
+@lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    return fold(name)
 
 
 # --------------------------------------------------------------------------- results
@@ -347,9 +368,24 @@ def search_bbox(area: CoverageArea) -> tuple[float, float, float, float]:
             max(b[3] for b in boxes) + d, max(b[2] for b in boxes) + d)
 
 
-def lon_km_per_deg(lat: float, r_km: float) -> float:
-    """A lower bound of the length (km) of a degree of longitude within ``r_km`` of latitude ``lat``."""
-    phi = abs(lat) + r_km / KM_PER_DEG_LAT
+def lon_km_per_deg(lat: float, r_km: float, area_box=None) -> float:
+    """A lower bound of the length (km) of a degree of longitude anywhere on a shortest path
+    of at most ``r_km`` from latitude ``lat`` (to a point of ``area_box``, if given).
+
+    Such a path stays within ``|lat| + r / 110.5`` deg of latitude.  Tighter, for the long
+    paths of a search from far outside a small area: on a sphere, a great-circle arc of angle
+    theta between latitudes up to phi never goes beyond ``asin(sin(phi) / cos(theta / 2))``
+    (the arc's points are combinations of its ends, at most ``1 / cos(theta / 2)`` of them);
+    0.05 deg covers the ellipsoid's departure from that.  From 600 km away the degree is then
+    known within 0.5% instead of 3%, and the circle read is as much tighter."""
+    reach = abs(lat) + r_km / KM_PER_DEG_LAT
+    phi = reach
+    theta = r_km / 6356.0  # the smallest radius of curvature gives the largest angle
+    if area_box is not None and theta < 1.0:
+        ends = max(abs(lat), min(reach, max(abs(area_box[0]), abs(area_box[2]))))
+        sine = math.sin(math.radians(ends)) / math.cos(theta / 2)
+        if sine < 1.0:
+            phi = min(phi, math.degrees(math.asin(sine)) + 0.05)
     return 0.0 if phi >= 89.9 else KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(phi))
 
 
@@ -361,6 +397,11 @@ def _population_density(ibge_code: int) -> float:
     geom = municipalities.geometry(ibge_code)
     area = 1000.0 if geom is None else geom.area * KM_PER_DEG_LON_EQUATOR ** 2 * math.cos(math.radians(m.lat))
     return max(m.population, 1000) / max(area, 1.0)
+
+
+@lru_cache(maxsize=1)
+def _seats() -> frozenset[tuple[float, float]]:
+    return frozenset((m.lat, m.lon) for m in municipalities.all_municipalities())
 
 
 @lru_cache(maxsize=1)
@@ -431,7 +472,7 @@ def circle_cover(lat: float, lon: float, r_km: float, area_box, strips: int = CI
     clipped to the area's box.  Compared with one square box this reads ~20% fewer index
     entries around a point inside the area, and far fewer when the circle grows in small
     steps or only the edge of a distant area is in reach."""
-    k = lon_km_per_deg(lat, r_km)
+    k = lon_km_per_deg(lat, r_km, area_box)
     b = r_km / KM_PER_DEG_LAT
     s, w, n, e = area_box
     if k <= 0 or r_km / k >= 180:  # every longitude (never in Brazil)
@@ -445,12 +486,17 @@ def circle_cover(lat: float, lon: float, r_km: float, area_box, strips: int = CI
         return [], True
     a_in = b_in = 0.0
     if inner_km:
-        k_in = lon_km_per_deg(lat, inner_km)
+        k_in = lon_km_per_deg(lat, inner_km, area_box)
         a_in, b_in = (inner_km / k_in if k_in > 0 else 0.0), inner_km / KM_PER_DEG_LAT
+    # Bands only over the latitudes the area's box spans: from far away, the circle's arc
+    # through the area is then covered by as many thin bands, whose boxes hug the arc.
+    y_lo, y_hi = max(-b, s - lat), min(b, n - lat)
+    if y_lo > y_hi:
+        return [], False
     boxes = []
     for i in range(strips):
-        y1 = -b + 2 * b * i / strips
-        y2 = -b + 2 * b * (i + 1) / strips
+        y1 = y_lo + (y_hi - y_lo) * i / strips
+        y2 = y_lo + (y_hi - y_lo) * (i + 1) / strips
         near = 0.0 if y1 <= 0 <= y2 else min(abs(y1), abs(y2))
         far = max(abs(y1), abs(y2))
         half = a * math.sqrt(max(0.0, 1 - (near / b) ** 2))
@@ -461,6 +507,74 @@ def circle_cover(lat: float, lon: float, r_km: float, area_box, strips: int = CI
             if box is not None:
                 boxes.append(box)
     return boxes, False
+
+
+def index_slack_km(layer: int, float32: bool) -> float:
+    """How far an index entry of ``layer`` may lie from its location's true point, in km.
+
+    SQLite's R*Tree keeps float32 coordinates, rounded outwards: within one unit in the last
+    place of ``x = longitude + 360 * layer`` (2^-17 deg, ~2 m, on layer 0; 2^-10 deg, ~0.11 km,
+    on the last layer) and of the latitude.  The circle read is widened by this (with a 50%
+    margin), so no entry within the radius is missed; PostgreSQL's index keeps doubles."""
+    if not float32:
+        return MIN_CIRCLE_SLACK_KM
+    ulp_x = 2.0 ** (math.floor(math.log2(360 * layer + 180)) - 23)
+    ulp_lat = 2.0 ** (math.floor(math.log2(90)) - 23)
+    return 1.5 * (ulp_x + ulp_lat) * 111.5 + MIN_CIRCLE_SLACK_KM
+
+
+@dataclass(frozen=True)
+class _FarGrid:
+    """Cells of an area's box that touch the area (see _Queries._far_cells)."""
+
+    s: float
+    w: float
+    step: float
+    row: np.ndarray  # each cell's row and column in the grid
+    col: np.ndarray
+    lat: np.ndarray  # its centre
+    lon: np.ndarray
+    half_km: np.ndarray  # an upper bound of the distance from its centre to any of its points
+
+    def boxes(self, cells: np.ndarray, bound) -> list:
+        """Boxes ``(s, w, n, e)`` covering ``cells``, each run of adjacent cells of a row as one."""
+        out = []
+        pairs = sorted(zip(self.row[cells].tolist(), self.col[cells].tolist()))
+        i = 0
+        while i < len(pairs):
+            row, first = pairs[i]
+            last = first
+            while i + 1 < len(pairs) and pairs[i + 1] == (row, last + 1):
+                i += 1
+                last += 1
+            box = _clip((self.s + row * self.step, self.w + first * self.step,
+                         self.s + (row + 1) * self.step, self.w + (last + 1) * self.step), bound)
+            if box is not None:
+                out.append(box)
+            i += 1
+        return out
+
+
+@lru_cache(maxsize=64)
+def _far_grid(area: CoverageArea) -> _FarGrid | None:
+    """The grid of an area's box for searches from far away: at most FAR_MAX_CELLS cells of
+    at least FAR_CELL_DEG, keeping those within AREA_MARGIN_DEG of the area's polygons (the
+    importer's slack; locations elsewhere are read apart).  None for a national area."""
+    shape = _area_shape(area)[0]
+    if shape is None:
+        return None
+    s, w, n, e = search_bbox(area)
+    step = max(FAR_CELL_DEG, math.sqrt((n - s) * (e - w) / FAR_MAX_CELLS))
+    rows_n, cols_n = max(1, math.ceil((n - s) / step)), max(1, math.ceil((e - w) / step))
+    row, col = (a.ravel() for a in np.meshgrid(np.arange(rows_n), np.arange(cols_n), indexing="ij"))
+    cells = shapely.box(w + col * step, s + row * step, w + (col + 1) * step, s + (row + 1) * step)
+    keep = shapely.intersects(shape.buffer(AREA_MARGIN_DEG), cells)
+    row, col = row[keep], col[keep]
+    south, north = s + row * step, s + (row + 1) * step
+    # Longest degrees there: of latitude 111.7 km; of longitude, at the cell's lowest |latitude|.
+    low = np.where(south * north <= 0, 0.0, np.minimum(np.abs(south), np.abs(north)))
+    half_km = 0.5 * np.hypot(step * 111.7, step * 111.7 * np.cos(np.radians(low)))
+    return _FarGrid(s, w, step, row, col, s + (row + 0.5) * step, w + (col + 0.5) * step, half_km)
 
 
 def _clip(box, bound):
@@ -604,17 +718,33 @@ def clear_estimates() -> None:
 _NAMED_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")  # ":name" (SQLite style) -> "%(name)s" (psycopg)
 
 
-@lru_cache(maxsize=1)
-def _page_statement():
-    """The display fields of the page's locations (built once: building a select costs ~0.2 ms)."""
-    L = Location.__table__.c
-    P = Provider.__table__.c
-    return (select(L.id, L.provider_id, P.name, P.kind, P.specialties, L.street, L.number, L.complement,
-                   L.neighbourhood, L.cep, L.municipality_ibge, L.uf, L.latitude, L.longitude,  # SearchResult's order
-                   L.precision, L.coordinates_match, L.phones, L.whatsapp, L.opening_hours,
-                   L.wheelchair_access, L.sees_children, L.urgency_24h, L.updated_at)
-            .join_from(Location.__table__, Provider.__table__, L.provider_id == P.id)
-            .where(L.id.in_(bindparam("ids", expanding=True))))
+#: The display fields of the page's locations, in SearchResult's order.
+_PAGE_SQL = (
+    "SELECT l.id, l.provider_id, p.name, p.kind, p.specialties, l.street, l.number, l.complement,"
+    " l.neighbourhood, l.cep, l.municipality_ibge, l.uf, l.latitude, l.longitude, l.\"precision\","
+    " l.coordinates_match, l.phones, l.whatsapp, l.opening_hours, l.wheelchair_access, l.sees_children,"
+    " l.urgency_24h, l.updated_at FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
+    " WHERE l.id IN ({ids})"
+)
+
+
+def _decode_sqlite_row(row: tuple) -> list:
+    """SQLite gives JSON as text, booleans as integers and naive UTC datetimes as text."""
+    values = list(row)
+    values[4] = tuple(json.loads(values[4]) if values[4] else ())  # specialties
+    values[15] = bool(values[15])
+    values[16] = tuple(json.loads(values[16]) if values[16] else ())  # phones
+    values[19], values[20], values[21] = bool(values[19]), bool(values[20]), bool(values[21])
+    values[22] = datetime.fromisoformat(values[22]).replace(tzinfo=UTC)
+    return values
+
+
+def _decode_pg_row(row: tuple) -> list:
+    values = list(row)
+    values[4] = tuple(values[4] or ())
+    values[16] = tuple(values[16] or ())
+    values[22] = values[22].astimezone(UTC)
+    return values
 
 
 def _name_pattern(folded: str) -> str:
@@ -625,6 +755,9 @@ def _name_pattern(folded: str) -> str:
     (so ``%``).  ``"jose da silva"`` -> ``"%j_s_%d_%s_lv_%"``."""
     words = ("".join("_" if ch in "aeiouycn" else ch for ch in word) for word in folded.split())
     return "%" + "%".join(words) + "%"
+
+
+_SQL_TEXTS: dict[tuple, dict] = {}
 
 
 class _Rows(list):
@@ -662,7 +795,20 @@ class _Queries:
         else:
             self.layer = 0
         self.layer_has_specialty = 1 <= self.layer <= len(SPECIALTY_LAYERS)
-        self._sql: dict = {}
+        self.slack_km = index_slack_km(self.layer, float32=not self.pg)
+        # Provider names read with the candidates (when the query had them): a pile of equally
+        # distant locations is ordered by name, and the seat's pile is read with its names
+        # (~0.8 us a row joined, against ~3 us a row looked up afterwards).
+        self._with_names = False
+        self.names: dict[int, str] = {}
+        # SQL texts depend only on these (values are written into them, see above): built once
+        # per process for each, not per search (~0.2 ms of string building).
+        signature = (self.dialect, self.product, self.today, self.specialty, f.area.kind,
+                     getattr(self, "area_list", None), bool(f.name), f.urgency_24h, f.wheelchair,
+                     f.children, self.layer)
+        if len(_SQL_TEXTS) > 512 and signature not in _SQL_TEXTS:
+            _SQL_TEXTS.clear()
+        self._sql: dict = _SQL_TEXTS.setdefault(signature, {})
 
     # ---- fragments
 
@@ -719,10 +865,10 @@ class _Queries:
 
     def _select(self, prefix: str, id_column: str = "id") -> str:
         cols = f"{prefix}.{id_column}, {prefix}.provider_id, {prefix}.latitude, {prefix}.longitude"
-        return cols + (", p.name" if self.f.name else "")
+        return cols + (", p.name" if self.f.name or self._with_names else "")
 
     def _join_provider(self, prefix: str) -> str:
-        return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if self.f.name else ""
+        return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if self.f.name or self._with_names else ""
 
     # ---- the expanding circle
 
@@ -733,7 +879,7 @@ class _Queries:
         ALL branch per box (``:s0 :w0 :n0 :e0``, ``:s1``...); PostgreSQL: one LATERAL subquery
         run for each box of the arrays ``:bs :bw :bn :be`` (a single text, planned once, where
         UNION ALL branches cost ~0.5 ms of planning each)."""
-        key = ("spatial", 1 if self.pg else boxes, limit)
+        key = ("spatial", 1 if self.pg else boxes, limit, self._with_names)
         if key not in self._sql:
             if self.pg:
                 sql = ("SELECT x.* FROM unnest(CAST(:bs AS float8[]), CAST(:bw AS float8[]), CAST(:bn AS float8[]),"
@@ -744,8 +890,8 @@ class _Queries:
         return self._sql[key]
 
     def _sqlite_spatial(self, i: str) -> str:
-        # The R*Tree's own float32 coordinates first (within 1e-3 deg of the point, see
-        # CIRCLE_SLACK_KM), then the location row by rowid for everything else.
+        # The R*Tree's own float32 coordinates first (see index_slack_km), then
+        # the location row by rowid for everything else.
         where = [f"r.max_x >= :w{i}", f"r.min_x <= :e{i}", f"r.max_lat >= :s{i}", f"r.min_lat <= :n{i}",
                  *self._ring("r.min_lat", "r.min_x", ":x0"), f"r.id % 64 = {self.layer}", "l.id = r.id / 64"]
         where += self._location_filters(with_specialty=not self.layer_has_specialty)
@@ -789,14 +935,15 @@ class _Queries:
             params.update({f"s{i}": s, f"w{i}": w + shift, f"n{i}": n, f"e{i}": e + shift})
         return params
 
-    def circle_params(self, lat: float, lon: float, r_km: float | None, previous_km: float | None) -> dict:
+    def circle_params(self, lat: float, lon: float, r_km: float | None, previous_km: float | None,
+                      area_box=None) -> dict:
         """The ellipses (see :func:`circle_cover`) of radius ``r_km`` (None: no limit) and of the
-        previous step's radius (None: no previous step), each widened by CIRCLE_SLACK_KM."""
+        previous step's radius (None: no previous step), each widened by the index's slack."""
         def ellipse(radius):
             if radius is None:
                 return 0.0, 1e300
-            k = lon_km_per_deg(lat, radius)
-            return k * k, (radius + CIRCLE_SLACK_KM) ** 2
+            k = lon_km_per_deg(lat, radius, area_box)
+            return k * k, (radius + self.slack_km) ** 2
         klon2, r2 = ellipse(r_km)
         klon2_old, r2_old = ellipse(previous_km) if previous_km is not None else (0.0, -1.0)
         return {"lat0": lat, "lon0": lon, "x0": lon + 360 * self.layer, "klat2": KM_PER_DEG_LAT ** 2,
@@ -848,6 +995,8 @@ class _Queries:
         finally:
             cursor.close()
         name = self.f.name
+        if rows and len(rows[0]) > 4:
+            self.names.update((r[0], r[4]) for r in rows)
         if name:
             out = _Rows((r[0], r[2], r[3]) for r in rows if name in fold(r[4]))
         else:
@@ -946,28 +1095,45 @@ class _Queries:
             # The area's locations whose coordinates lie elsewhere (outside its box, maybe).
             cands.add(self._fetch(self.misplaced_sql()))
         gap = distance_to_area_km(self.f.area, lat, lon)
+        if gap > 0 and self._far_cells(cands, lat, lon, needed, area_box, gap):
+            return
         depth = self._first_depth(lat, lon, needed, outside=gap > 0)
+        at_seat = gap == 0 and (lat, lon) in _seats()
+        guess = depth
+        if at_seat:
+            # A municipality search: its seat may hold a pile of locations (those whose
+            # address could not be geocoded).  Read the seat's first bucket alone first, so a
+            # pile is read once, and nothing around it unless needed; then go on from the guess.
+            depth = min(depth, bucket_edge_km(0.0))
         strips = CIRCLE_STRIPS_OUTSIDE if gap > 0 else CIRCLE_STRIPS
+        # The thinnest ring worth a query of its own.  From far outside the area, the ellipse
+        # read (see lon_km_per_deg) exceeds the circle by up to ~1% of the radius: a thinner
+        # ring brings rows from beyond it, and decides nothing.
+        thinnest = max(0.01, RING_LOOSENESS * gap)
         # At most this many rows per query: a query that hits it read a ring too wide (the
         # density guess was wrong); a thinner one is tried, and its rows are kept.
         cap = max(ROWS_PER_QUERY_FACTOR * needed, MIN_ROWS_PER_QUERY)
-        unlimited = False  # the ring cannot be thinned (locations piled on one point): read it whole
+        unlimited = at_seat  # the ring cannot be thinned (locations piled on one point): read it whole
         found = len(cands)
         queried = None  # radius of the last complete query: its rows are not read again
         ceiling = None  # a radius whose ring (from `queried`) held more than `cap` rows
-        while True:
+        for step in range(MAX_CIRCLE_STEPS + 1):
             r = gap + depth
-            boxes, covered = circle_cover(lat, lon, r + CIRCLE_SLACK_KM, area_box, strips, queried)
-            if covered:  # every location of the area is wanted: its box, no circle
+            boxes, covered = circle_cover(lat, lon, r + self.slack_km, area_box, strips, queried)
+            if covered or step == MAX_CIRCLE_STEPS:
+                # Every location of the area is wanted (or, as a safety net that should never be
+                # reached, the steps ran out): read the area's box, no circle.
                 cands.add(self._fetch(self.spatial_sql(1), **self.box_params([area_box]),
-                                      **self.circle_params(lat, lon, None, queried)))
+                                      **self.circle_params(lat, lon, None, queried, area_box)))
                 cands.complete = True
                 return
             truncated = False
             if boxes:
                 limit = None if unlimited else cap
+                self._with_names = at_seat and step == 0  # the seat's pile, if any
                 rows = self._fetch(self.spatial_sql(len(boxes), limit), **self.box_params(boxes),
-                                   **self.circle_params(lat, lon, r, queried))
+                                   **self.circle_params(lat, lon, r, queried, area_box))
+                self._with_names = False
                 truncated = limit is not None and rows.count >= limit
                 cands.add(rows)
             previous, found = found, len(cands)
@@ -978,15 +1144,20 @@ class _Queries:
                 target = done + 0.5 * (r - done)
                 if found >= needed:
                     target = min(target, cands.kth_upper(needed) * 1.000001)
-                if target - done > 0.01 and target < r:
+                if target - done > thinnest and target < r:
                     depth = target - gap
                 else:
+                    # Locations piled on one point (where addresses that could not be geocoded
+                    # sit: the seat): read the pile whole -- but, when the needed ones are in
+                    # it, no farther than the edge of its shown-distance bucket.
+                    if found >= needed and done < bucket_edge_km(target) < r:
+                        depth = bucket_edge_km(target) - gap
                     unlimited = True
                 continue
             unlimited = False
             if boxes:
                 queried = done = r
-            if ceiling is not None and done >= ceiling:
+            if ceiling is not None and done >= ceiling - 1e-6:
                 ceiling = None
             if found >= needed:
                 if cands.holds(r, needed):
@@ -1002,9 +1173,50 @@ class _Queries:
                 target = gap + depth * EMPTY_GROWTH
             else:
                 target = gap + depth * min(MAX_GROWTH, max(MIN_GROWTH, 1.1 * math.sqrt(needed / found)))
+            if at_seat and step == 0 and found < needed:
+                target = max(target, gap + guess)
             if ceiling is not None and target >= ceiling:  # known too full: half the way there
-                target = done + 0.5 * (ceiling - done)
+                if ceiling - done > thinnest:
+                    target = done + 0.5 * (ceiling - done)
+                else:  # a thin ring with a pile of locations on it: read it whole, once
+                    unlimited, ceiling = True, None
             depth = target - gap
+
+    def _far_cells(self, cands: _Candidates, lat: float, lon: float, needed: int, area_box, gap: float) -> bool:
+        """From far outside an area, read it cell by cell, nearest cells first; False when the
+        cells would not be tighter than the circle (the area is too big for its distance).
+
+        The circle's ellipse bound loosens with distance (~1% of it, see lon_km_per_deg): from
+        1,000 km away a ring 10 km thick of a dense area would be read for nothing.  Instead the
+        area's box is cut in a grid of small cells (those touching the area, see _far_grid);
+        each cell's distances lie within its centre's exact distance plus or minus its
+        half-diagonal (triangle inequality).  Cells are read in order of that lower bound until
+        the needed matches, and their shown-distance bucket, are nearer than every cell not
+        read: exact, and loose by a cell's size whatever the distance."""
+        grid = _far_grid(self.f.area)
+        if grid is None or grid.half_km.max() + self.slack_km > RING_LOOSENESS * gap:
+            return False
+        lower = distances_km(lat, lon, grid.lat, grid.lon) - grid.half_km - self.slack_km
+        order = np.argsort(lower, kind="stable")
+        lower = lower[order]
+        done, batch = 0, 8  # cells order[:done] are read
+        while done < len(order):
+            if len(cands) >= needed:
+                edge = bucket_edge_km(cands.kth_exact(needed))
+                if lower[done] > edge:
+                    return True  # every unread cell is beyond the needed ones' bucket
+                upto = int(np.searchsorted(lower, edge, side="right"))
+            else:
+                upto, batch = done + batch, batch * 2
+            chosen = order[done:max(upto, done + 1)]
+            done += len(chosen)
+            boxes = grid.boxes(chosen, area_box)
+            for i in range(0, len(boxes), FAR_BOXES_PER_QUERY):
+                part = boxes[i:i + FAR_BOXES_PER_QUERY]
+                cands.add(self._fetch(self.spatial_sql(len(part)), **self.box_params(part),
+                                      **self.circle_params(lat, lon, None, None, area_box)))
+        cands.complete = True
+        return True
 
     # ---- page rows
 
@@ -1016,21 +1228,49 @@ class _Queries:
         shown = [shown_km(d) for d, _ in ranked]
         start = bisect.bisect_left(shown, shown[offset])
         stop = bisect.bisect_right(shown, shown[min(wanted, len(ranked)) - 1])
-        rows = self.rows(ranked[start:stop])
+        span = ranked[start:stop]
+        if len(span) > 2 * (wanted - offset) + 10:
+            # Big buckets (locations piled on a municipality seat, where addresses that could
+            # not be geocoded are put): order them with the names alone, then read the page.
+            names = self.names
+            missing = [i for _, i in span if i not in names]
+            if missing:
+                names = {**names, **self._provider_names(missing)}
+            span.sort(key=lambda p: result_order(p[0], names[p[1]], p[1]))
+            return self.rows(span[offset - start:wanted - start])
+        rows = self.rows(span)
         rows.sort(key=lambda r: result_order(r.distance_km, r.provider_name, r.location_id))
         return rows[offset - start:wanted - start]
 
+    def _provider_names(self, location_ids: list[int]) -> dict[int, str]:
+        ids = ",".join(str(int(i)) for i in location_ids)
+        sql = ("SELECT l.id, p.name FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
+               f" WHERE l.id IN ({ids})")
+        dbapi = self.session.connection().connection.dbapi_connection
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(sql)
+            return dict(cursor.fetchall())
+        finally:
+            cursor.close()
+
     def rows(self, ranked: list[tuple[float, int]]) -> list[SearchResult]:
+        """The display rows of ``ranked``, in its order.  Read on the DB-API cursor (as the
+        candidates are), decoding the few typed columns here: SQLAlchemy's result processing
+        cost as much as the query on the results page."""
         if not ranked:
             return []
-        by_id = {row[0]: row for row in self.session.execute(_page_statement(), {"ids": [i for _, i in ranked]})}
-        out = []
-        for distance, id_ in ranked:
-            values = list(by_id[id_])  # in SearchResult's field order
-            values[4] = tuple(values[4] or ())  # specialties
-            values[16] = tuple(values[16] or ())  # phones
-            out.append(SearchResult(*values, distance_km=distance))
-        return out
+        ids = ",".join(str(int(i)) for _, i in ranked)
+        dbapi = self.session.connection().connection.dbapi_connection
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(_PAGE_SQL.format(ids=ids))
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+        decode = _decode_pg_row if self.pg else _decode_sqlite_row
+        by_id = {row[0]: row for row in fetched}
+        return [SearchResult(*decode(by_id[id_]), distance_km=distance) for distance, id_ in ranked]
 
     # ---- count
 

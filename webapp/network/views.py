@@ -57,7 +57,8 @@ def search():
             params.errors["lat"] = "A localização informada fica fora do Brasil. Digite o nome da sua cidade."
             return render_page("network/search.html", status=400, **context)
         context["outcome"] = outcome
-        context["map_svg"] = _map(outcome)
+        if not only_page:  # the "Carregar mais" fragment has no map
+            context["map_svg"] = _map(outcome)
     return render_page("network/search.html", fragments={RESULTS_TARGET: "results_page"}, **context)
 
 
