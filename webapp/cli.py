@@ -209,26 +209,16 @@ def network_import(csv_file: Path, full: bool, rejects_path: Path | None, today)
 
     from tqdm import tqdm
 
+    from .core.imports import run_import
     from .network.geocoding import configured_geocoder
-    from .network.importer import FatalImportError, import_network, write_rejects
+    from .network.importer import import_network, write_rejects
 
-    session = current_app.extensions["db"].session_factory()
-    try:
-        report = import_network(
-            session, csv_file, full=full, today=today.date() if today else None,
-            geocoder=configured_geocoder(current_app.config, session),
-            progress=lambda rows: tqdm(rows, desc="linhas", unit=" linhas", file=sys.stderr,
-                                       disable=None, mininterval=0.5),
-        )
-        session.commit()
-    except FatalImportError as error:
-        session.rollback()
-        raise click.ClickException(f"importação cancelada, nada foi alterado — {error}") from None
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    report = run_import(lambda session: import_network(
+        session, csv_file, full=full, today=today.date() if today else None,
+        geocoder=configured_geocoder(current_app.config, session),
+        progress=lambda rows: tqdm(rows, desc="linhas", unit=" linhas", file=sys.stderr,
+                                   disable=None, mininterval=0.5),
+    ))
     click.echo(
         f"{report.rows} linhas lidas: {report.accepted} aceitas, {report.rejected_lines} rejeitadas, "
         f"{len(report.warnings)} avisos.\n"

@@ -13,20 +13,10 @@ history_cli = AppGroup("history", help="Extrato de utilização e autorizações
 
 
 def _run_import(function, csv_file: Path, rejects_path: Path | None, today, what: str) -> None:
-    from .importer import FatalImportError, write_rejects
+    from ..core.imports import run_import
+    from .importer import write_rejects
 
-    session = current_app.extensions["db"].session_factory()
-    try:
-        report = function(session, csv_file, today=today.date() if today else None)
-        session.commit()
-    except FatalImportError as error:
-        session.rollback()
-        raise click.ClickException(f"importação cancelada, nada foi alterado — {error}") from None
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    report = run_import(lambda session: function(session, csv_file, today=today.date() if today else None))
     click.echo(f"{report.rows} linhas lidas: {report.accepted} aceitas, {report.rejected_lines} rejeitadas.\n"
                f"{what}: {report.created} novos, {report.updated} alterados, {report.unchanged} sem mudança.")
     if report.rejects:

@@ -12,8 +12,6 @@ The caller owns the transaction: commit on success, roll back on any exception.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +26,7 @@ from ..core.documents import digits
 from ..core.text import fold
 from ..db import utcnow
 from ..members.models import Member
-from ..network.importer import FatalImportError, Reject, today_in_brazil, write_rejects
+from ..network.importer import FatalImportError, Reject, read_rows, today_in_brazil, write_rejects
 from ..plans.models import Procedure, Product
 from ..plans.waiting import SAO_PAULO
 from . import teeth
@@ -64,42 +62,6 @@ class ImportReport:
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def read_rows(path: Path, names: tuple[str, ...], required: frozenset[str]) -> list[tuple[int, dict]]:
-    """Rows with their file line numbers; FatalImportError for problems of the whole file."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise FatalImportError(f"não foi possível ler o arquivo: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise FatalImportError(f"o arquivo não está em UTF-8 (byte {exc.start})") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    if not header:
-        raise FatalImportError("arquivo vazio: falta a linha de cabeçalho")
-    header = [h.strip() for h in header]
-    unknown = [h for h in header if h not in names]
-    if unknown:
-        raise FatalImportError(f"coluna desconhecida no cabeçalho: {', '.join(unknown)}")
-    missing = [c for c in names if c in required and c not in header]
-    if missing:
-        raise FatalImportError(f"colunas obrigatórias ausentes: {', '.join(missing)}")
-    if len(set(header)) != len(header):
-        raise FatalImportError("coluna repetida no cabeçalho")
-    reader.fieldnames = header
-    rows = []
-    try:
-        for raw in reader:
-            if None in raw:  # more cells than header columns
-                raw.pop(None)
-                raw["__extra__"] = "1"
-            rows.append((reader.line_num, raw))
-    except csv.Error as exc:
-        raise FatalImportError(f"CSV malformado na linha {reader.line_num}: {exc}") from exc
-    if not rows:
-        raise FatalImportError("o arquivo não tem linhas de dados")
-    return rows
 
 
 class _RowErrors:

@@ -320,8 +320,10 @@ def _parse_row(line: int, raw: dict, ctx: _Context) -> tuple[ParsedRow | None, l
     return parsed, [], warnings
 
 
-def read_rows(path: Path) -> Iterable[tuple[int, dict]]:
-    """Rows with their file line numbers; raises FatalImportError for file-level problems."""
+def read_rows(path: Path, columns: Iterable[str] = COLUMN_NAMES,
+              required: Iterable[str] = REQUIRED) -> list[tuple[int, dict]]:
+    """Rows of a CSV file with these columns, with their file line numbers; FatalImportError
+    for problems of the whole file (also used by the history importers)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -333,10 +335,11 @@ def read_rows(path: Path) -> Iterable[tuple[int, dict]]:
     if not header:
         raise FatalImportError("arquivo vazio: falta a linha de cabeçalho")
     names = [h.strip() for h in header]
-    unknown = [h for h in names if h not in COLUMN_NAMES]
+    columns, required = tuple(columns), frozenset(required)
+    unknown = [h for h in names if h not in columns]
     if unknown:
         raise FatalImportError(f"coluna desconhecida no cabeçalho: {', '.join(unknown)}")
-    missing = [c for c in COLUMN_NAMES if c in REQUIRED and c not in names]
+    missing = [c for c in columns if c in required and c not in names]
     if missing:
         raise FatalImportError(f"colunas obrigatórias ausentes: {', '.join(missing)}")
     if len(set(names)) != len(names):

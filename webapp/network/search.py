@@ -38,6 +38,10 @@ How (one algorithm on both databases; the indexes come from migrations 0003 and 
   can be wrong) is halved instead.  From outside the area (a group of municipalities searched
   from 300 km away), ``r`` starts at about the distance to the area, so the far side of the
   country is never walked; clipping to the area's box keeps selective areas cheap.
+* From far outside an area (a São Cristóvão member searching from Salvador), the ellipse
+  bound is ~1% loose -- a ring kilometres thick of a dense area -- so the area is read in grid
+  cells instead, nearest first, each bounded by its centre's exact distance less its size
+  (:meth:`_Queries._far_cells`): exact, and as cheap from 3,000 km as from 100 km.
 * Ties.  Results at the same shown distance are ordered by name, so the circle is grown to
   the edge of the last page row's 0.1 km bucket, and the rows of the buckets a page touches
   are read and sorted.  A municipality search starts at the seat, where the importer puts
@@ -1194,9 +1198,13 @@ class _Queries:
         the needed matches, and their shown-distance bucket, are nearer than every cell not
         read: exact, and loose by a cell's size whatever the distance."""
         grid = _far_grid(self.f.area)
-        if grid is None or grid.half_km.max() + self.slack_km > RING_LOOSENESS * gap:
+        if grid is None:
             return False
-        lower = distances_km(lat, lon, grid.lat, grid.lon) - grid.half_km - self.slack_km
+        # Lower bounds from the spherical distance (cheap), made exact (geodesic) for the cells
+        # near the front, those the search will read: all are true bounds, the exact ones tight.
+        lower = spherical_km(lat, lon, grid.lat, grid.lon) * RATIO_LOW - 1e-9 - grid.half_km - self.slack_km
+        front = np.flatnonzero(lower <= lower.min() * 1.02 + 20.0)
+        lower[front] = distances_km(lat, lon, grid.lat[front], grid.lon[front]) - grid.half_km[front] - self.slack_km
         order = np.argsort(lower, kind="stable")
         lower = lower[order]
         done, batch = 0, 8  # cells order[:done] are read
@@ -1206,8 +1214,10 @@ class _Queries:
                 if lower[done] > edge:
                     return True  # every unread cell is beyond the needed ones' bucket
                 upto = int(np.searchsorted(lower, edge, side="right"))
-            else:
-                upto, batch = done + batch, batch * 2
+            else:  # the next cells, as many as the matches per cell so far suggest (at most double)
+                missing = needed - len(cands)
+                guess = batch if not len(cands) else int(1.5 * missing * done / len(cands)) + 1
+                upto, batch = done + max(1, min(guess, batch)), batch * 2
             chosen = order[done:max(upto, done + 1)]
             done += len(chosen)
             boxes = grid.boxes(chosen, area_box)
