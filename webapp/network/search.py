@@ -139,9 +139,9 @@ ROWS_PER_QUERY_FACTOR, MIN_ROWS_PER_QUERY = 8, 160
 #: Steps of the expanding circle after which the area's whole box is read (a safety net: the
 #: growth rules end far sooner -- the 400k benchmark's worst query takes ~12 steps).
 MAX_CIRCLE_STEPS = 48
-#: Searches from outside an area (see _Queries._far_cells): the grid's finest cell (deg), at
-#: most this many cells, boxes per query, and how much deeper (km) each batch of cells goes.
-FAR_CELL_DEG, FAR_MAX_CELLS, FAR_BOXES_PER_QUERY, FAR_BATCH_KM = 0.01, 1500, 16, 2.0
+#: Searches from far outside an area (see _Queries._far_cells): the grid's finest cell (deg),
+#: at most this many cells, and boxes per query.
+FAR_CELL_DEG, FAR_MAX_CELLS, FAR_BOXES_PER_QUERY = 0.01, 1500, 16
 #: See `thinnest` in _Queries._expanding_circle.
 RING_LOOSENESS = 0.01
 #: Bands of latitude covering the search circle (see circle_cover): from outside the area only
@@ -1213,14 +1213,11 @@ class _Queries:
                 edge = bucket_edge_km(cands.kth_exact(needed))
                 if lower[done] > edge:
                     return True  # every unread cell is beyond the needed ones' bucket
-                # Towards the edge in steps: each may bring nearer matches and move the edge in.
-                upto = min(int(np.searchsorted(lower, edge, side="right")), done + max(4, done // 2))
+                upto = int(np.searchsorted(lower, edge, side="right"))
             else:  # the next cells, as many as the matches per cell so far suggest (at most double)
                 missing = needed - len(cands)
                 guess = batch if not len(cands) else int(1.5 * missing * done / len(cands)) + 1
                 upto, batch = done + max(1, min(guess, batch)), batch * 2
-                # ... and no deeper than FAR_BATCH_KM: cells get denser towards the area's core.
-                upto = min(upto, int(np.searchsorted(lower, lower[done] + FAR_BATCH_KM, side="right")))
             chosen = order[done:max(upto, done + 1)]
             done += len(chosen)
             boxes = grid.boxes(chosen, area_box)
