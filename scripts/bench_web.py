@@ -7,7 +7,8 @@ DATABASE_URL).  Starts gunicorn with 2 sync workers on 127.0.0.1, measures:
 - the first visit to /rede: every request (HTML, CSS, JS, icons) and its compressed bytes;
 - the compressed HTML of a results page;
 - wrk, 16 connections for --duration seconds (after a warm-up), on the full results page and on
-  the htmx "Carregar mais" fragment: requests/s and p99 latency, median of --passes runs.
+  the htmx "Carregar mais" fragment: requests/s and p99 latency, median of --passes runs, each
+  pass beside a bare 3 KB Flask response (the machine's speed drifts; the ratio does not).
 """
 
 from __future__ import annotations
@@ -110,32 +111,47 @@ def main() -> None:
         raise SystemExit("wrk não encontrado: apt-get install wrk")
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{args.db}")}
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{args.port}",
-         "--log-level", "warning", "webapp:create_app()"], cwd=ROOT, env=env)
+    bare = f"http://127.0.0.1:{args.port + 1}"
+    servers = [
+        subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{args.port}",
+                          "--log-level", "warning", "webapp:create_app()"], cwd=ROOT, env=env),
+        subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{args.port + 1}",
+                          "--log-level", "warning", "--chdir", str(ROOT / "scripts"), "bare_flask:app"], cwd=ROOT),
+    ]
     try:
-        for _ in range(50):
-            try:
-                fetch(base + "/")
-                break
-            except OSError:
-                time.sleep(0.2)
+        for url in (base + "/", bare + "/"):
+            for _ in range(50):
+                try:
+                    fetch(url)
+                    break
+                except OSError:
+                    time.sleep(0.2)
         page_weight(base)
         print(f"Load: gunicorn 2 sync workers, wrk 2 threads 16 connections, {args.duration} s, "
-              f"median of {args.passes} passes after a warm-up")
-        for name, url, headers in (
+              f"median of {args.passes} passes after a warm-up; each pass also measures a bare 3 KB "
+              "Flask response (scripts/bare_flask.py), the yardstick of the machine's speed then")
+        targets = (
+            ("bare Flask 3 KB", bare + "/", None),
             ("results page", base + RESULTS, None),
             ("htmx fragment", base + FRAGMENT, {"HX-Request": "true", "HX-Target": "mais-resultados"}),
-        ):
+        )
+        for _, url, headers in targets:
             wrk(url, 5, headers)  # warm-up
-            runs = [wrk(url, args.duration, headers) for _ in range(args.passes)]
-            rps = statistics.median(r for r, _ in runs)
-            p99 = statistics.median(p for _, p in runs)
-            print(f"  {name:<14} {rps:7.0f} req/s  p99 {p99:6.1f} ms   (passes: "
-                  + ", ".join(f"{r:.0f}/{p:.0f}ms" for r, p in runs) + ")")
+        runs: dict[str, list] = {name: [] for name, _, _ in targets}
+        for _ in range(args.passes):  # interleaved, so the yardstick sees the same machine
+            for name, url, headers in targets:
+                runs[name].append(wrk(url, args.duration, headers))
+        for name, _, _ in targets:
+            rps = statistics.median(r for r, _ in runs[name])
+            p99 = statistics.median(p for _, p in runs[name])
+            ratio = "" if name.startswith("bare") else "  cost {:.1f}x the bare response".format(
+                statistics.median(b / r for (b, _), (r, _) in zip(runs["bare Flask 3 KB"], runs[name])))
+            print(f"  {name:<16} {rps:7.0f} req/s  p99 {p99:6.1f} ms{ratio}   (passes: "
+                  + ", ".join(f"{r:.0f}/{p:.0f}ms" for r, p in runs[name]) + ")")
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -43,9 +43,9 @@ class BaseConfig:
     ]
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 500
-    # Quality 3 instead of the default 4: a results page compresses to 8.2 KB instead of 7.8 KB
-    # in half the time (0.14 ms against 0.27 ms), on the hottest page.
-    COMPRESS_BR_LEVEL = 3
+    # Quality 1 instead of the default 4: a results page compresses to 8.7 KB instead of 7.8 KB
+    # (budget 14 KB) in a quarter of the time (0.07 ms against 0.27 ms), on the hottest page.
+    COMPRESS_BR_LEVEL = 1
 
     def __init__(self, instance_path: str):
         self.INSTANCE_PATH = instance_path
