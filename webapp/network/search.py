@@ -142,8 +142,6 @@ MAX_CIRCLE_STEPS = 48
 #: Searches from far outside an area (see _Queries._far_cells): the grid's finest cell (deg),
 #: at most this many cells, and boxes per query.
 FAR_CELL_DEG, FAR_MAX_CELLS, FAR_BOXES_PER_QUERY = 0.01, 1500, 16
-#: See `thinnest` in _Queries._expanding_circle.
-RING_LOOSENESS = 0.01
 #: Bands of latitude covering the search circle (see circle_cover): from outside the area only
 #: the edge of the circle matters, and narrower bands follow it closer.  Odd numbers: no band
 #: edge passes through the origin, where a municipality search meets the pile of locations
@@ -160,11 +158,6 @@ NAME_DRIVEN_CAP = 5000
 #: of the area's locations (estimated from its population) is read whole from its memberships.
 PRODUCT_DRIVEN_MAX, PRODUCT_SPARSE_SHARE = 20_000, 0.1
 ESTIMATE_TTL_SECONDS = 300.0
-
-def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """:func:`webapp.geo.distance.distance_km` for valid coordinates (not checked again)."""
-    return float(distances_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
-
 
 def shown_km(distance_km: float) -> float:
     """The distance as the pages and the API show it: km with one decimal."""
@@ -732,6 +725,11 @@ _PAGE_SQL = (
 )
 
 
+def _id_list(ids) -> str:
+    """Ids written into SQL (integers only, so nothing else can get in)."""
+    return ",".join(str(int(i)) for i in ids)
+
+
 def _decode_sqlite_row(row: tuple) -> list:
     """SQLite gives JSON as text, booleans as integers and naive UTC datetimes as text."""
     values = list(row)
@@ -985,19 +983,25 @@ class _Queries:
     def _execute(self, sql: str, **extra):
         return self.session.execute(text(sql), {**self.params, **extra})
 
-    def _fetch(self, sql: str, **extra) -> _Rows:
-        """Candidate rows ``(id, lat, lon)``.  The hot path: run on the DB-API cursor of the
-        session's connection (same transaction), skipping SQLAlchemy's per-row overhead."""
-        params = {**self.params, **extra}
-        dbapi = self.session.connection().connection.dbapi_connection
-        if self.pg:
+    def _raw(self, sql: str, params: dict | None = None) -> list:
+        """All rows of ``sql`` (SQLite's ``:name`` parameters) run on the DB-API cursor of the
+        session's connection (same transaction), skipping SQLAlchemy's per-row overhead: the
+        hot paths (candidates, the page's rows) use it."""
+        if self.pg and params is not None:
             sql = _NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
-        cursor = dbapi.cursor()
+        cursor = self.session.connection().connection.dbapi_connection.cursor()
         try:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+            if params is None:
+                cursor.execute(sql)
+            else:
+                cursor.execute(sql, params)
+            return cursor.fetchall()
         finally:
             cursor.close()
+
+    def _fetch(self, sql: str, **extra) -> _Rows:
+        """Candidate rows ``(id, lat, lon)``."""
+        rows = self._raw(sql, {**self.params, **extra})
         name = self.f.name
         if rows and len(rows[0]) > 4:
             self.names.update((r[0], r[4]) for r in rows)
@@ -1110,10 +1114,6 @@ class _Queries:
             # pile is read once, and nothing around it unless needed; then go on from the guess.
             depth = min(depth, bucket_edge_km(0.0))
         strips = CIRCLE_STRIPS_OUTSIDE if gap > 0 else CIRCLE_STRIPS
-        # The thinnest ring worth a query of its own.  From far outside the area, the ellipse
-        # read (see lon_km_per_deg) exceeds the circle by up to ~1% of the radius: a thinner
-        # ring brings rows from beyond it, and decides nothing.
-        thinnest = max(0.01, RING_LOOSENESS * gap)
         # At most this many rows per query: a query that hits it read a ring too wide (the
         # density guess was wrong); a thinner one is tried, and its rows are kept.
         cap = max(ROWS_PER_QUERY_FACTOR * needed, MIN_ROWS_PER_QUERY)
@@ -1148,7 +1148,7 @@ class _Queries:
                 target = done + 0.5 * (r - done)
                 if found >= needed:
                     target = min(target, cands.kth_upper(needed) * 1.000001)
-                if target - done > thinnest and target < r:
+                if target - done > 0.01 and target < r:
                     depth = target - gap
                 else:
                     # Locations piled on one point (where addresses that could not be geocoded
@@ -1180,7 +1180,7 @@ class _Queries:
             if at_seat and step == 0 and found < needed:
                 target = max(target, gap + guess)
             if ceiling is not None and target >= ceiling:  # known too full: half the way there
-                if ceiling - done > thinnest:
+                if ceiling - done > 0.01:
                     target = done + 0.5 * (ceiling - done)
                 else:  # a thin ring with a pile of locations on it: read it whole, once
                     unlimited, ceiling = True, None
@@ -1253,16 +1253,8 @@ class _Queries:
         return rows[offset - start:wanted - start]
 
     def _provider_names(self, location_ids: list[int]) -> dict[int, str]:
-        ids = ",".join(str(int(i)) for i in location_ids)
-        sql = ("SELECT l.id, p.name FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
-               f" WHERE l.id IN ({ids})")
-        dbapi = self.session.connection().connection.dbapi_connection
-        cursor = dbapi.cursor()
-        try:
-            cursor.execute(sql)
-            return dict(cursor.fetchall())
-        finally:
-            cursor.close()
+        return dict(self._raw("SELECT l.id, p.name FROM location AS l JOIN provider AS p"
+                              f" ON p.id = l.provider_id WHERE l.id IN ({_id_list(location_ids)})"))
 
     def rows(self, ranked: list[tuple[float, int]]) -> list[SearchResult]:
         """The display rows of ``ranked``, in its order.  Read on the DB-API cursor (as the
@@ -1270,14 +1262,7 @@ class _Queries:
         cost as much as the query on the results page."""
         if not ranked:
             return []
-        ids = ",".join(str(int(i)) for _, i in ranked)
-        dbapi = self.session.connection().connection.dbapi_connection
-        cursor = dbapi.cursor()
-        try:
-            cursor.execute(_PAGE_SQL.format(ids=ids))
-            fetched = cursor.fetchall()
-        finally:
-            cursor.close()
+        fetched = self._raw(_PAGE_SQL.format(ids=_id_list(i for _, i in ranked)))
         decode = _decode_pg_row if self.pg else _decode_sqlite_row
         by_id = {row[0]: row for row in fetched}
         return [SearchResult(*decode(by_id[id_]), distance_km=distance) for distance, id_ in ranked]
