@@ -10,11 +10,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.support.databases import drop_postgres_database, prepared_engine, recreate_postgres_database
+from tests.support.databases import (
+    drop_postgres_database,
+    prepared_engine,
+    recreate_postgres_database,
+)
 from tests.support.pages import PageClient
 from webapp import create_app
 
-pytest_plugins = ["tests.support.network_fixtures"]
+pytest_plugins = ["tests.support.clock", "tests.support.network_fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -105,12 +105,12 @@ members_cli = AppGroup("members", help="Beneficiários.")
 
 
 def _create_demo_families() -> None:
+    from .core import clock
     from .members.demo import create_demo_families
-    from .network.importer import today_in_brazil
 
     session = current_app.extensions["db"].session_factory()
     try:
-        created = create_demo_families(session, today_in_brazil())
+        created = create_demo_families(session, clock.today())
         session.commit()
     finally:
         session.close()

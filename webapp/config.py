@@ -28,7 +28,6 @@ class BaseConfig:
     DEBUG = False
     TESTING = False
     DEMO = False
-    TIMEZONE = "America/Sao_Paulo"
     # Static files have content-hashed names, so browsers may keep them for a year.
     STATIC_MAX_AGE = 365 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from webapp.agents.demo import DEMO_PASSWORD, create_demo_agents
 from webapp.agents.models import AccessLog, Agent
+from webapp.core import clock
 from webapp.members.demo import create_demo_families, make_cpf
 from webapp.members.models import Member
 
@@ -19,7 +20,9 @@ AGENT, SUPERVISOR = "atendente", "supervisora"
 
 
 @pytest.fixture
-def families(session):
+def families(session, frozen_clock):
+    """The demo families and agents, on the day they were made (the clock stays there)."""
+    frozen_clock(TODAY)
     create_demo_families(session, TODAY)
     create_demo_agents(session)
     session.flush()
@@ -51,12 +54,10 @@ def sign_in(client, username=AGENT, password=DEMO_PASSWORD, next_url=None):
 
 def agent_session(client, agent: Agent, signed_in_at: float | None = None) -> None:
     """Put an agent session in the client's cookie (what a sign-in does), without the slow hash."""
-    from webapp.agents import views
-
     with client.session_transaction() as sess:
         sess.clear()
         sess["agent"] = {"id": agent.id, "v": agent.session_version,
-                         "t": int(signed_in_at if signed_in_at is not None else views.now().timestamp())}
+                         "t": int(signed_in_at if signed_in_at is not None else clock.now().timestamp())}
 
 
 def member_session(client, member: Member) -> None:

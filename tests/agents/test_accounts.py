@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from webapp.agents import services, views
+from webapp.agents import services
 from webapp.agents.demo import DEMO_PASSWORD
 from webapp.agents.models import Agent
+from webapp.core import clock
 
 from .conftest import AGENT, SUPERVISOR, agent_named, agent_session, csrf, sign_in
 
@@ -103,12 +104,11 @@ def test_sign_out_ends_the_session_even_for_a_copied_cookie(client, families, ap
     assert other.get("/atendimento").status_code == 303
 
 
-def test_a_session_lasts_one_shift(client, families, monkeypatch):
+def test_a_session_lasts_one_shift(client, families, frozen_clock):
     agent = agent_named(families, AGENT)
     agent_session(client, agent)
     assert client.get("/atendimento").status_code == 200
-    later = views.now() + timedelta(hours=services.SESSION_HOURS, minutes=1)
-    monkeypatch.setattr(views, "now", lambda: later)
+    frozen_clock(clock.now() + timedelta(hours=services.SESSION_HOURS, minutes=1))
     response = client.get("/atendimento")
     assert response.status_code == 303 and response.headers["Location"].startswith("/atendimento/entrar")
 

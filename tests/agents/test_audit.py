@@ -12,9 +12,20 @@ from tests.support.databases import BACKENDS
 from webapp.agents import services
 from webapp.agents.models import AppendOnlyError
 from webapp.agents.views import csv_cell
+from webapp.core import clock
 
-from .conftest import (AGENT, CASSEMS_HOLDER_CPF, LEVE_HOLDER_CPF, SUPERVISOR, agent_named, agent_session,
-                       log_rows, look_up, lookup_id, member_by_cpf)
+from .conftest import (
+    AGENT,
+    CASSEMS_HOLDER_CPF,
+    LEVE_HOLDER_CPF,
+    SUPERVISOR,
+    agent_named,
+    agent_session,
+    log_rows,
+    look_up,
+    lookup_id,
+    member_by_cpf,
+)
 
 
 @pytest.fixture
@@ -155,7 +166,7 @@ def test_the_log_is_append_only(session, history):
     session.expire_all()
     assert [r.reason for r in log_rows(session)] == ["ligacao", "whatsapp", "ouvidoria"]
     # New rows are welcome.
-    services.record(session, history["agent"], "consulta", "retorno", "10.0.0.4", datetime.now(UTC),
+    services.record(session, history["agent"], "consulta", "retorno", "10.0.0.4", clock.utcnow(),
                     member=history["leve"])
     assert len(log_rows(session)) == 4
 

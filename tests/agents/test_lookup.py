@@ -5,10 +5,21 @@ from datetime import timedelta
 import pytest
 
 from tests.support.databases import BACKENDS
-from webapp.agents import views
+from webapp.core import clock
 
-from .conftest import (AGENT, CASSEMS_HOLDER_CPF, CASSEMS_SPOUSE_CPF, LEVE_HOLDER_CPF, SUPERVISOR, agent_named,
-                       agent_session, log_rows, look_up, lookup_id, member_by_cpf)
+from .conftest import (
+    AGENT,
+    CASSEMS_HOLDER_CPF,
+    CASSEMS_SPOUSE_CPF,
+    LEVE_HOLDER_CPF,
+    SUPERVISOR,
+    agent_named,
+    agent_session,
+    log_rows,
+    look_up,
+    lookup_id,
+    member_by_cpf,
+)
 
 
 def formatted(cpf):
@@ -89,7 +100,7 @@ def test_twenty_misses_pause_the_agent(agent_client, families):
     assert paused.status_code == 429 and "pausadas" in paused.get_data(as_text=True)
 
 
-def test_a_look_up_is_the_agents_own_and_closes_after_30_minutes(client, families, monkeypatch):
+def test_a_look_up_is_the_agents_own_and_closes_after_30_minutes(client, families, frozen_clock):
     agent_session(client, agent_named(families, AGENT))
     entry_id = lookup_id(look_up(client, LEVE_HOLDER_CPF))
     assert client.get(f"/atendimento/consultas/{entry_id}").status_code == 200
@@ -102,8 +113,7 @@ def test_a_look_up_is_the_agents_own_and_closes_after_30_minutes(client, familie
         assert client.get(url).status_code == 404, url
 
     agent_session(client, agent_named(families, AGENT))
-    later = views.now() + timedelta(minutes=31)
-    monkeypatch.setattr(views, "now", lambda: later)
+    frozen_clock(clock.now() + timedelta(minutes=31))
     agent_session(client, agent_named(families, AGENT))
     page = client.page(f"/atendimento/consultas/{entry_id}", status=410)
     assert "Consulta encerrada" in page.h1.get_text() and "Luiz" not in page.get_text()

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support.databases import BACKENDS
-from webapp.agents import services, views
+from webapp.agents import services
 from webapp.agents.models import ShortLink
+from webapp.core import clock
 
 from .conftest import AGENT, agent_named
 
@@ -18,7 +19,7 @@ CODE = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{16}$")  # base58: no 0, O, I, l; no "-
 
 def make_link(session, agent, target="/rede?plano=cassems-odonto&municipio=5002704", days=30, now=None):
     return services.create_short_link(session, agent, "busca", target, "Dentistas perto de Campo Grande/MS", days,
-                                      now or datetime.now(UTC))
+                                      now or clock.utcnow())
 
 
 def test_codes_have_the_stated_length_and_alphabet():
@@ -66,7 +67,7 @@ def test_follow_redirects_counts_visits_but_not_previews(client, session, famili
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 def test_expired_link_is_a_410_page_with_the_search(client, session, families):
-    past = datetime.now(UTC) - timedelta(days=31)
+    past = clock.utcnow() - timedelta(days=31)
     link = make_link(session, agent_named(session, AGENT), days=30, now=past)
     page = client.page(f"/s/{link.code}", status=410)
     assert page.h1.get_text(strip=True) == "Este link expirou"
@@ -76,12 +77,12 @@ def test_expired_link_is_a_410_page_with_the_search(client, session, families):
     assert session.get(ShortLink, link.id).visits == 0
 
 
-def test_link_expires_at_the_stated_moment(client, session, families, monkeypatch):
+def test_link_expires_at_the_stated_moment(client, session, families, frozen_clock):
     created = datetime(2026, 11, 24, 12, tzinfo=UTC)
     link = make_link(session, agent_named(session, AGENT), days=1, now=created)
-    monkeypatch.setattr(views, "now", lambda: created + timedelta(days=1) - timedelta(seconds=1))
+    frozen_clock(created + timedelta(days=1) - timedelta(seconds=1))
     assert client.get(f"/s/{link.code}").status_code == 302
-    monkeypatch.setattr(views, "now", lambda: created + timedelta(days=1))
+    frozen_clock(created + timedelta(days=1))
     assert client.get(f"/s/{link.code}").status_code == 410
 
 
@@ -94,7 +95,7 @@ def test_unknown_or_malformed_code_is_a_404_page(client, families, code):
 
 def test_create_refuses_foreign_targets_and_unknown_choices(session, families):
     agent = agent_named(session, AGENT)
-    now = datetime.now(UTC)
+    now = clock.utcnow()
     for target in ("https://evil.example/", "//evil.example/x", "rede"):
         with pytest.raises(ValueError):
             services.create_short_link(session, agent, "busca", target, "x", 30, now)

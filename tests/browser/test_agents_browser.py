@@ -2,7 +2,7 @@
 the short link in a fresh browser with no session, see it in the audit log; axe on every page."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,9 +14,10 @@ from tests.support.network_fixtures import network_rows
 from webapp.agents import services
 from webapp.agents.demo import DEMO_PASSWORD, create_demo_agents
 from webapp.agents.models import Agent
+from webapp.core import clock
 from webapp.history.demo import create_demo_history
 from webapp.members.demo import create_demo_families, make_cpf
-from webapp.network.importer import import_network, today_in_brazil
+from webapp.network.importer import import_network
 
 LEVE = "leve-dental-rj-1-adesao"
 LEVE_HOLDER_CPF = make_cpf(61)  # Luiz Henrique Barbosa, phone (21) 96888-1206
@@ -27,16 +28,16 @@ RIO = "3304557"
 def agents_data(live_engine, tmp_path_factory):
     csv_path = write_csv(tmp_path_factory.mktemp("agents-net") / "rede.csv", network_rows())
     with Session(live_engine) as session:
-        create_demo_families(session, today_in_brazil())
+        create_demo_families(session, clock.today())
         create_demo_agents(session)
         session.commit()
-        create_demo_history(session, today_in_brazil())
+        create_demo_history(session, clock.today())
         session.commit()
         import_network(session, csv_path)
         session.commit()
         agent = session.scalars(select(Agent).where(Agent.username == "atendente")).one()
         expired = services.create_short_link(session, agent, "busca", "/rede", "Buscar dentista", 1,
-                                             datetime.now(UTC) - timedelta(days=2))
+                                             clock.utcnow() - timedelta(days=2))
         session.commit()
         return {"expired_code": expired.code}
 

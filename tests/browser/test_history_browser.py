@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.browser.conftest import assert_no_axe_violations
+from webapp.core import clock
 from webapp.history.demo import create_demo_history
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
 from webapp.members.models import Member
-from webapp.network.importer import today_in_brazil
 
 HOLDER_CPF, SPOUSE_CPF = make_cpf(11), make_cpf(12)  # the CASSEMS family
 
@@ -23,8 +23,8 @@ HOLDER_CPF, SPOUSE_CPF = make_cpf(11), make_cpf(12)  # the CASSEMS family
 @pytest.fixture(scope="module", autouse=True)
 def demo_history(live_engine):
     with Session(live_engine) as session:
-        create_demo_families(session, today_in_brazil())
-        create_demo_history(session, today_in_brazil())
+        create_demo_families(session, clock.today())
+        create_demo_history(session, clock.today())
         session.commit()
         holder = session.scalars(select(Member).where(Member.cpf == HOLDER_CPF)).one()
         spouse = session.scalars(select(Member).where(Member.cpf == SPOUSE_CPF)).one()

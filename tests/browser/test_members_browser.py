@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.browser.conftest import PHONE, assert_no_axe_violations
+from webapp.core import clock
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
 from webapp.members.models import Member
-from webapp.network.importer import today_in_brazil
 
 HOLDER_CPF, SPOUSE_CPF = make_cpf(61), make_cpf(62)  # the LEVE family
 
@@ -17,7 +17,7 @@ HOLDER_CPF, SPOUSE_CPF = make_cpf(61), make_cpf(62)  # the LEVE family
 @pytest.fixture(scope="module", autouse=True)
 def demo_families(live_engine):
     with Session(live_engine) as session:
-        create_demo_families(session, today_in_brazil())
+        create_demo_families(session, clock.today())
         holder = session.scalars(select(Member).where(Member.cpf == HOLDER_CPF)).one()
         holder.password_hash = None  # this holder has not created a password yet
         session.commit()

@@ -39,8 +39,8 @@ def family_of(session, family: int) -> tuple[Member, Member, Member]:
 
 
 @pytest.fixture
-def history_today(monkeypatch):
-    monkeypatch.setattr("webapp.history.views.today", lambda: TODAY)
+def history_today(frozen_clock):
+    frozen_clock(TODAY)
     return TODAY
 
 

@@ -5,13 +5,13 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from webapp.core.clock import TIMEZONE
 from webapp.history import services
 from webapp.history.demo import create_demo_history, demo_rows
 from webapp.history.models import Authorization, UsageEvent
 from webapp.members.models import Member
 from webapp.plans import services as plan_services
 from webapp.plans.models import Procedure, Product
-from webapp.plans.waiting import SAO_PAULO
 
 from .conftest import CASSEMS, TODAY, family_of
 
@@ -52,7 +52,7 @@ def test_no_procedure_before_its_waiting_period_and_urgencies_after_24_hours(fam
             product = products[member.product_id] = plan_services.get_product(
                 families, families.get(Product, member.product_id).slug)
         procedure = families.get(Procedure, event.procedure_id)
-        start_of_day = datetime.combine(event.performed_on, time(0), tzinfo=SAO_PAULO)
+        start_of_day = datetime.combine(event.performed_on, time(0), tzinfo=TIMEZONE)
         listed = {pp.procedure_id for pp in product.procedures}
         includes_rol = product.document["coverage"].get("includes_rol")
         assert procedure.id in listed or (includes_rol and procedure.in_rol), (product.slug, procedure.id)

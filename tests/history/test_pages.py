@@ -156,7 +156,7 @@ def test_the_csv_holds_exactly_the_filtered_rows(client, history):
     assert parse_qs(urlparse(link).query) == {"pessoa": [str(holder.id)], "ano": ["2026"]}
     response = client.get(link)
     assert response.mimetype == "text/csv" and response.headers["Cache-Control"] == "private, no-store"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="extrato-{date.today().isoformat()}.csv"'
+    assert response.headers["Content-Disposition"] == f'attachment; filename="extrato-{TODAY.isoformat()}.csv"'
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeffData;Beneficiário;Procedimento")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
@@ -222,12 +222,12 @@ def test_authorizations_show_status_validity_protocol_and_the_clause(client, his
             client.page(f"/autorizacoes?pessoa={spouse.id}").select(".go-auth")] == ["Negada"]
 
 
-def test_countdown_words(client, history, monkeypatch):
+def test_countdown_words(client, history, frozen_clock):
     holder, _, _ = family_of(history, LEVE)
     sign_in(client, holder_cpf(LEVE))
     for day, words in [(date(2026, 12, 17), "vence amanhã"), (date(2026, 12, 18), "vence hoje"),
                        (date(2026, 12, 19), "venceu em 18/12/2026")]:
-        monkeypatch.setattr("webapp.history.views.today", lambda day=day: day)
+        frozen_clock(day)
         page = client.page("/autorizacoes")
         countdowns = [c.get_text(strip=True) for c in page.select(".go-auth__countdown")]
         assert words in countdowns, (day, countdowns)

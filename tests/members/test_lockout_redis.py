@@ -4,6 +4,7 @@ import os
 import re
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -16,8 +17,8 @@ import pytest
 import redis
 from sqlalchemy.orm import Session
 
+from webapp.core import clock
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
-from webapp.network.importer import today_in_brazil
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("GUIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -40,13 +41,13 @@ def two_workers(tmp_path):
 
     engine = prepared_engine(f"sqlite:///{db}")
     with Session(engine) as session:
-        create_demo_families(session, today_in_brazil())
+        create_demo_families(session, clock.today())
         session.commit()
     engine.dispose()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "REDIS_URL": REDIS_URL, "SECRET_KEY": "lockout-test",
            "GUIA_ENV": "development"}
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
                                "--log-level", "warning", "webapp:create_app()"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):

@@ -1,23 +1,22 @@
 """Members: first access, sign-in, lock-out, the card, verification, sign-out — through HTTP."""
 
-from datetime import date
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
+from webapp.core import clock
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
 from webapp.members.models import Member
 from webapp.members.services import VERIFY_SALT
 
-TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
 def families(session):
-    create_demo_families(session, TODAY)
+    # Made today, whatever day that is: the periods below are relative to inclusion (45 days ago...).
+    create_demo_families(session, clock.today())
     session.flush()
-    holders = {m.product_id: m for m in session.scalars(select(Member).where(Member.holder_id.is_(None)))}
     return session
 
 

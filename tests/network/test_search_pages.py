@@ -1,6 +1,5 @@
 """/rede, the provider page, "Alterações da rede" and error reports, through HTTP."""
 
-import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest

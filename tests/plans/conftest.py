@@ -14,10 +14,9 @@ from webapp.members.current import SignedInMember
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock(frozen_clock):
     """The plan pages' "now" is 15/02/2026 09:30 in São Paulo."""
-    monkeypatch.setattr("webapp.plans.views.now", lambda: NOW)
-    return NOW
+    return frozen_clock(NOW)
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from webapp.core.clock import TIMEZONE
 from webapp.members.current import FamilyMember, SignedInMember
-from webapp.plans.waiting import SAO_PAULO
 
-NOW = datetime(2026, 2, 15, 9, 30, tzinfo=SAO_PAULO)  # the plan pages' clock in these tests
+NOW = datetime(2026, 2, 15, 9, 30, tzinfo=TIMEZONE)  # the plan pages' clock in these tests
 
 
 def family_member(member_id, name, relationship, inclusion, exemption=None, holder_inclusion=None) -> FamilyMember:

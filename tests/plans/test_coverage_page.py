@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from tests.plans.signed_in import family_member, member_of
 from tests.support.databases import BACKENDS
-from webapp.plans.waiting import SAO_PAULO
+from webapp.core.clock import TIMEZONE
 
 LEVE = "leve-dental-rj-1-adesao"
 MASTER = "sintaema-master"
@@ -165,8 +165,8 @@ def test_full_page_without_htmx_or_on_history_restore(client, headers):
 
 
 def test_signed_in_member_sees_when_each_procedure_is_free_for_the_family(client, sign_in, clock):
-    holder = family_member(1, "Maria Souza", "titular", datetime(2025, 6, 1, tzinfo=SAO_PAULO))
-    child = family_member(2, "Ana Souza", "filho", datetime(2026, 1, 10, tzinfo=SAO_PAULO))
+    holder = family_member(1, "Maria Souza", "titular", datetime(2025, 6, 1, tzinfo=TIMEZONE))
+    child = family_member(2, "Ana Souza", "filho", datetime(2026, 1, 10, tzinfo=TIMEZONE))
     sign_in(member_of(LEVE, holder, child))
     response = client.get(f"/planos/{LEVE}/coberturas?q=canal")
     assert "private" in response.headers["Cache-Control"]

@@ -9,9 +9,9 @@ from datetime import datetime
 import pytest
 
 from tests.plans.signed_in import family_member, member_of
+from webapp.core.clock import TIMEZONE
 from webapp.plans.catalog import read_catalog
 from webapp.plans.schema import PRODUCT_SLUGS
-from webapp.plans.waiting import SAO_PAULO
 
 CATALOG = {p.slug: (f, p) for _, f in read_catalog().files for p in f.products}
 ALL_SECTIONS = ("coberturas", "carencias", "exclusoes", "urgencia", "reembolso", "regras", "dependentes",
@@ -147,8 +147,8 @@ def test_waiting_section_has_the_calculator_form(client):
 
 
 def test_signed_in_member_sees_their_own_dates(client, sign_in, clock):
-    holder = family_member(1, "Maria Souza", "titular", datetime(2026, 1, 10, tzinfo=SAO_PAULO))
-    child = family_member(2, "João Souza", "filho", datetime(2026, 2, 14, 16, 20, tzinfo=SAO_PAULO))
+    holder = family_member(1, "Maria Souza", "titular", datetime(2026, 1, 10, tzinfo=TIMEZONE))
+    child = family_member(2, "João Souza", "filho", datetime(2026, 2, 14, 16, 20, tzinfo=TIMEZONE))
     sign_in(member_of("cassems-odonto", holder, child))
     response = client.get("/planos/cassems-odonto")
     assert "private" in response.headers["Cache-Control"]
@@ -171,7 +171,7 @@ def test_exemption_waives_the_waiting_periods_on_the_page(client, session, sign_
 
     product = services.get_product(session, "sintaema-master")
     code = product.exemptions[0].code
-    person = family_member(1, "Ana", "titular", datetime(2026, 2, 10, tzinfo=SAO_PAULO), exemption=code)
+    person = family_member(1, "Ana", "titular", datetime(2026, 2, 10, tzinfo=TIMEZONE), exemption=code)
     sign_in(member_of("sintaema-master", person))
     mine = client.page("/planos/sintaema-master").select_one("#suas-carencias")
     assert "Sem carência" in text_of(mine)
@@ -179,7 +179,7 @@ def test_exemption_waives_the_waiting_periods_on_the_page(client, session, sign_
 
 
 def test_member_of_another_plan_sees_the_public_page(client, sign_in, clock):
-    sign_in(member_of("cassems-odonto", family_member(1, "Maria", "titular", datetime(2026, 1, 10, tzinfo=SAO_PAULO))))
+    sign_in(member_of("cassems-odonto", family_member(1, "Maria", "titular", datetime(2026, 1, 10, tzinfo=TIMEZONE))))
     page = client.page("/planos/leve-dental-rj-1-adesao")
     assert page.find(id="suas-carencias") is None
     assert page.find("a", href="/planos/cassems-odonto") is not None

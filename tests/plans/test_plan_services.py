@@ -5,8 +5,9 @@ from datetime import date, datetime
 import pytest
 
 from tests.plans.signed_in import family_member
+from webapp.core.clock import TIMEZONE
 from webapp.plans import services
-from webapp.plans.waiting import SAO_PAULO, Rule
+from webapp.plans.waiting import Rule
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -49,15 +50,15 @@ def test_waiting_schedule_dates_and_exemptions(session):
     product = services.get_product(session, "sintaema-master")
     rows = services.waiting_schedule(product, date(2026, 1, 10), session=session)
     assert [(r.rule.days, r.available_at) for r in rows] == [
-        (0, datetime(2026, 1, 10, tzinfo=SAO_PAULO)), (90, datetime(2026, 4, 10, tzinfo=SAO_PAULO))]
+        (0, datetime(2026, 1, 10, tzinfo=TIMEZONE)), (90, datetime(2026, 4, 10, tzinfo=TIMEZONE))]
     assert rows[1].group == "Prótese, Ortodontia" and rows[0].group is None
     waived = services.waiting_schedule(product, date(2026, 1, 10), exemption=product.exemptions[0].code)
-    assert {r.available_at for r in waived} == {datetime(2026, 1, 10, tzinfo=SAO_PAULO)}
+    assert {r.available_at for r in waived} == {datetime(2026, 1, 10, tzinfo=TIMEZONE)}
 
 
 def test_family_schedule_groups_periods_and_ignores_unknown_exemptions(session):
     product = services.get_product(session, "leve-dental-rj-1-adesao")
-    person = family_member(1, "Ana", "titular", datetime(2026, 1, 10, tzinfo=SAO_PAULO), exemption="nao-existe")
+    person = family_member(1, "Ana", "titular", datetime(2026, 1, 10, tzinfo=TIMEZONE), exemption="nao-existe")
     (schedule,) = services.family_schedules(product, [person])
     assert schedule.exemption_note is None
     assert [(s.rule.hours, s.rule.days, s.available_at.date()) for s in schedule.by_period] == [
@@ -68,11 +69,11 @@ def test_family_schedule_groups_periods_and_ignores_unknown_exemptions(session):
 def test_release_text(app):
     from webapp.plans.views import release_text
 
-    now = datetime(2026, 2, 15, 9, 30, tzinfo=SAO_PAULO)
+    now = datetime(2026, 2, 15, 9, 30, tzinfo=TIMEZONE)
     assert release_text(None, now) == "o documento não informa a carência"
-    assert release_text(datetime(2026, 2, 15, tzinfo=SAO_PAULO), now) == "liberado"
-    assert release_text(datetime(2026, 3, 11, tzinfo=SAO_PAULO), now) == "liberado a partir de 11/03/2026"
-    assert release_text(datetime(2026, 2, 15, 16, 20, tzinfo=SAO_PAULO), now) == "liberado a partir de 15/02/2026 às 16:20"
+    assert release_text(datetime(2026, 2, 15, tzinfo=TIMEZONE), now) == "liberado"
+    assert release_text(datetime(2026, 3, 11, tzinfo=TIMEZONE), now) == "liberado a partir de 11/03/2026"
+    assert release_text(datetime(2026, 2, 15, 16, 20, tzinfo=TIMEZONE), now) == "liberado a partir de 15/02/2026 às 16:20"
 
 
 def test_procedures_in_the_documents_waiting_table_count_as_covered(session):
@@ -95,9 +96,9 @@ def test_not_covered_answers_carry_the_exclusion_that_explains_them(session):
 
 def test_family_availability_for_a_procedure(session):
     product = services.get_product(session, "cassems-odonto")
-    family = [family_member(1, "Ana", "titular", datetime(2026, 1, 10, tzinfo=SAO_PAULO))]
+    family = [family_member(1, "Ana", "titular", datetime(2026, 1, 10, tzinfo=TIMEZONE))]
     answers = services.coverage_answers(session, product, "canal", family)
     for answer in answers.covered:
         (person,) = answer.family
-        assert person.availability.available_at == datetime(2026, 3, 11, tzinfo=SAO_PAULO)
-        assert person.free(datetime(2026, 3, 11, tzinfo=SAO_PAULO)) is True
+        assert person.availability.available_at == datetime(2026, 3, 11, tzinfo=TIMEZONE)
+        assert person.free(datetime(2026, 3, 11, tzinfo=TIMEZONE)) is True

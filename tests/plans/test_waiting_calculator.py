@@ -13,9 +13,9 @@ import pytest
 from tests.plans.expected_waiting_periods import CASES
 from tests.plans.signed_in import family_member, member_of
 from tests.support.databases import BACKENDS
+from webapp.core.clock import TIMEZONE
 from webapp.plans import services
 from webapp.plans.schema import PRODUCT_SLUGS
-from webapp.plans.waiting import SAO_PAULO
 
 INCLUSION = date(2026, 1, 10)
 BY_PRODUCT = defaultdict(list)
@@ -24,7 +24,7 @@ for _case in CASES:
 
 
 def expected_moment(period: str) -> datetime:
-    start = datetime(2026, 1, 10, tzinfo=SAO_PAULO)
+    start = datetime(2026, 1, 10, tzinfo=TIMEZONE)
     amount, unit = int(period[:-1]), period[-1]
     return start + (timedelta(hours=amount) if unit == "h" else timedelta(days=amount))
 
@@ -132,8 +132,8 @@ def test_unknown_product_is_a_404(client):
 
 
 def test_signed_in_member_without_inclusao_sees_their_familys_dates(client, sign_in, clock):
-    holder = family_member(1, "Maria Souza", "titular", datetime(2026, 1, 10, tzinfo=SAO_PAULO))
-    child = family_member(2, "Ana Souza", "filho", datetime(2026, 2, 14, 16, 20, tzinfo=SAO_PAULO))
+    holder = family_member(1, "Maria Souza", "titular", datetime(2026, 1, 10, tzinfo=TIMEZONE))
+    child = family_member(2, "Ana Souza", "filho", datetime(2026, 2, 14, 16, 20, tzinfo=TIMEZONE))
     sign_in(member_of("cassems-odonto", holder, child))
     response = client.get("/planos/cassems-odonto/carencias")
     assert response.status_code == 200 and "private" in response.headers["Cache-Control"]
@@ -152,8 +152,8 @@ def test_signed_in_member_without_inclusao_sees_their_familys_dates(client, sign
 def test_adopted_child_counts_from_the_holders_inclusion(client, session, sign_in, clock):
     product = services.get_product(session, "sao-cristovao-odontologico")
     code = next(e.code for e in product.exemptions if e.effect == "count_from_holder")
-    holder_in = datetime(2025, 1, 10, tzinfo=SAO_PAULO)
-    child = family_member(2, "Bia", "filho", datetime(2026, 2, 1, tzinfo=SAO_PAULO), exemption=code,
+    holder_in = datetime(2025, 1, 10, tzinfo=TIMEZONE)
+    child = family_member(2, "Bia", "filho", datetime(2026, 2, 1, tzinfo=TIMEZONE), exemption=code,
                           holder_inclusion=holder_in)
     sign_in(member_of("sao-cristovao-odontologico", family_member(1, "Rui", "titular", holder_in), child))
     people = client.page("/planos/sao-cristovao-odontologico/carencias").select("#datas .go-personal__person")

@@ -7,12 +7,11 @@ independently of the catalog files, so a wrong row in the catalog fails here.
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from tests.plans.expected_waiting_periods import CASES
 from tests.support.databases import BACKENDS
+from webapp.core.clock import TIMEZONE
 from webapp.plans import models, services
-from webapp.plans.waiting import SAO_PAULO
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 
@@ -20,7 +19,7 @@ INCLUSION = date(2026, 1, 10)  # 00:00 America/Sao_Paulo
 
 
 def expected_moment(period: str) -> datetime:
-    start = datetime(2026, 1, 10, tzinfo=SAO_PAULO)
+    start = datetime(2026, 1, 10, tzinfo=TIMEZONE)
     amount, unit = int(period[:-1]), period[-1]
     return start + (timedelta(hours=amount) if unit == "h" else timedelta(days=amount))
 
@@ -43,7 +42,7 @@ def test_the_example_of_the_issue(session):
     product = _product(session, "cassems-odonto")
     restoration = next(pp for pp in product.procedures if pp.category == "dentistica")
     result = services.procedure_availability(session, product, restoration.procedure_id, INCLUSION)
-    assert result.available_at == datetime(2026, 3, 11, tzinfo=SAO_PAULO)
+    assert result.available_at == datetime(2026, 3, 11, tzinfo=TIMEZONE)
 
 
 def test_every_leve_table_row_is_covered_by_the_oracle(session):
@@ -58,7 +57,7 @@ def test_sintaema_master_exemption_waives_the_90_days(session):
     ortho = next(pp for pp in product.procedures if pp.category == "ortodontia")
     exemption = product.exemptions[0].code
     result = services.procedure_availability(session, product, ortho.procedure_id, INCLUSION, exemption=exemption)
-    assert result.exempt and result.available_at == datetime(2026, 1, 10, tzinfo=SAO_PAULO)
+    assert result.exempt and result.available_at == datetime(2026, 1, 10, tzinfo=TIMEZONE)
 
 
 def test_unknown_exemption_and_procedure_are_errors(session):
@@ -86,6 +85,6 @@ def test_sao_cristovao_is_silent_on_prosthesis(session):
 def test_holder_inclusion_as_a_datetime(session):
     product = _product(session, "cassems-odonto")
     urgent = next(pp for pp in product.procedures if pp.category == "urgencia")
-    moment = datetime(2026, 1, 10, 16, 20, tzinfo=SAO_PAULO)
+    moment = datetime(2026, 1, 10, 16, 20, tzinfo=TIMEZONE)
     result = services.procedure_availability(session, product, urgent.procedure_id, moment)
     assert result.available_at == moment + timedelta(hours=24)

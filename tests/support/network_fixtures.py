@@ -51,5 +51,5 @@ def small_network(session, tmp_path, fixed_today):
 
 
 @pytest.fixture
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("webapp.network.views.today", lambda: TODAY)
+def fixed_today(frozen_clock):
+    frozen_clock(TODAY)

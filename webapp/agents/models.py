@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..db import Base, UTCDateTime, utcnow
+from ..core.clock import utcnow
+from ..db import Base, UTCDateTime
 
 
 class Agent(Base):

@@ -16,12 +16,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..core.clock import TIMEZONE
 from ..core.documents import digits
 from ..geo import municipalities
 from ..members import services as member_services
 from ..members.models import Member
 from ..plans.models import Product
-from ..plans.waiting import SAO_PAULO
 from .models import AccessLog, Agent, ShortLink
 
 hasher = member_services.hasher  # the members' argon2id hasher: same parameters
@@ -233,7 +233,7 @@ class AuditFilter:
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=SAO_PAULO)
+    return datetime.combine(day, time(0), tzinfo=TIMEZONE)
 
 
 def audit_query(filters: AuditFilter):
@@ -379,7 +379,7 @@ def whatsapp_url(phone: str | None, text: str) -> str | None:
 
 
 def whatsapp_message(title: str, url: str, expires_at: datetime) -> str:
-    until = expires_at.astimezone(SAO_PAULO).strftime("%d/%m/%Y")
+    until = expires_at.astimezone(TIMEZONE).strftime("%d/%m/%Y")
     return (f"Olá! Aqui é do atendimento do Guia Odonto. Como combinamos, segue o link — {title}:\n"
             f"{url}\n(válido até {until})")
 

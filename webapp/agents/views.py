@@ -10,17 +10,29 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from flask import (Blueprint, Response, abort, current_app, g, make_response, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
+from ..core import clock
 from ..core.ratelimit import LoginLimiter, make_store
 from ..db import get_session
 from ..members.models import Member
 from ..plans import services as plan_services
-from ..plans.waiting import SAO_PAULO
-from . import services, share as share_module
+from . import services
+from . import share as share_module
 from .models import ShortLink
 
 bp = Blueprint("agents", __name__, url_prefix="/atendimento")
@@ -35,11 +47,6 @@ MEMBER_AREAS = ("members.", "history.")
 PUBLIC_MEMBER_ENDPOINTS = frozenset({"members.verify", "members.privacy"})
 AUDIT_PAGE_SIZE = 50
 MAX_OPEN_LOOKUPS = 10
-
-
-def now() -> datetime:
-    """The current moment (tests replace it)."""
-    return datetime.now(UTC)
 
 
 def _store():
@@ -78,7 +85,7 @@ def load_agent_and_keep_roles_apart():
     if data:
         agent = None
         if isinstance(data, dict):
-            agent = services.load_for_session(get_session(), data.get("id"), data.get("v"), data.get("t"), now())
+            agent = services.load_for_session(get_session(), data.get("id"), data.get("v"), data.get("t"), clock.utcnow())
         if agent is None:
             session.pop(SESSION_KEY, None)
         else:
@@ -147,7 +154,7 @@ def sign_in():
                 db.commit()
                 session.clear()
                 session.permanent = True
-                session[SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(now().timestamp())}
+                session[SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(clock.utcnow().timestamp())}
                 response = redirect(_safe_next(request.args.get("next")), code=303)
                 response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
                 return response
@@ -180,7 +187,7 @@ def _open_lookups(db):
 
     from .models import AccessLog
 
-    since = now() - timedelta(minutes=services.LOOKUP_MINUTES)
+    since = clock.utcnow() - timedelta(minutes=services.LOOKUP_MINUTES)
     rows = list(db.scalars(select(AccessLog).where(
         AccessLog.agent_id == g.agent.id, AccessLog.action == "consulta", AccessLog.at > since)
         .order_by(AccessLog.id.desc()).limit(MAX_OPEN_LOOKUPS)))
@@ -215,7 +222,7 @@ def lookup():
                 member = services.find_member(db, values["identificador"])
                 protocol = services.clean_protocol(values["protocolo"])
                 if member is None:
-                    services.record(db, g.agent, "nao-encontrado", values["motivo"], request.remote_addr, now(),
+                    services.record(db, g.agent, "nao-encontrado", values["motivo"], request.remote_addr, clock.utcnow(),
                                     protocol=protocol)
                     db.commit()
                     limiter.failed(account)
@@ -223,7 +230,7 @@ def lookup():
                                                "A busca é exata: confira os números com o beneficiário.")
                     status = 404
                 else:
-                    entry = services.record(db, g.agent, "consulta", values["motivo"], request.remote_addr, now(),
+                    entry = services.record(db, g.agent, "consulta", values["motivo"], request.remote_addr, clock.utcnow(),
                                             member=member, protocol=protocol)
                     db.commit()
                     return redirect(url_for("agents.member", lookup_id=entry.id), code=303)
@@ -236,7 +243,7 @@ def _lookup_or_stop(lookup_id: int):
     """The agent's open look-up and its member, or a 404 / 410 response to return."""
     db = get_session()
     try:
-        entry = services.open_lookup(db, g.agent, lookup_id, now())
+        entry = services.open_lookup(db, g.agent, lookup_id, clock.utcnow())
     except services.LookupClosed as closed:
         return None, None, make_response(render_template("agents/lookup_closed.html", text=str(closed)), 410)
     except LookupError:
@@ -250,10 +257,10 @@ def member(lookup_id: int):
     if stop is not None:
         return stop
     db = get_session()
-    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], now().astimezone(SAO_PAULO))
+    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     return render_template("agents/member.html", entry=entry, o=overview, reasons=services.REASONS,
                            closes_at=entry.at + timedelta(minutes=services.LOOKUP_MINUTES),
-                           kinds=services.KINDS, now=now())
+                           kinds=services.KINDS, now=clock.utcnow())
 
 
 @bp.route("/consultas/<int:lookup_id>/extrato", methods=["GET", "POST"])
@@ -265,7 +272,7 @@ def statement(lookup_id: int):
         return stop
     db = get_session()
     if request.method == "POST":
-        services.record(db, g.agent, "extrato", entry.reason, request.remote_addr, now(), member=person,
+        services.record(db, g.agent, "extrato", entry.reason, request.remote_addr, clock.utcnow(), member=person,
                         lookup=entry, protocol=entry.protocol)
         db.commit()
         return redirect(url_for("agents.statement", lookup_id=lookup_id), code=303)
@@ -274,13 +281,12 @@ def statement(lookup_id: int):
     from ..history import services as history_services
     from ..history.params import StatementParams
     from ..members.services import holder_of, visible_family
-    from ..network.importer import today_in_brazil
 
     people = visible_family(db, holder_of(db, person))
     return render_template(
         "agents/statement.html", entry=entry, member=person,
         statement=history_services.statement(db, people, StatementParams()),
-        authorizations=history_services.authorizations(db, people, today_in_brazil()))
+        authorizations=history_services.authorizations(db, people, clock.today()))
 
 
 # --- the share builder ----------------------------------------------------------------------
@@ -292,7 +298,7 @@ def share(lookup_id: int):
     if stop is not None:
         return stop
     db = get_session()
-    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], now().astimezone(SAO_PAULO))
+    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     kind = request.values.get("tipo") or "busca"
     if kind not in services.KINDS:
         if request.method == "POST":
@@ -302,13 +308,12 @@ def share(lookup_id: int):
     by_slug = {p.slug: p for p in products}
     status, errors = 200, {}
     if request.method == "POST":
-        from ..network.importer import today_in_brazil
 
-        req = share_module.parse(request.form, kind, db, by_slug, today_in_brazil())
+        req = share_module.parse(request.form, kind, db, by_slug, clock.today())
         if not req.errors:
             target, title = share_module.build(req, url_for)
-            link = services.create_short_link(db, g.agent, kind, target, title, req.days, now())
-            services.record(db, g.agent, "link", entry.reason, request.remote_addr, now(), member=person,
+            link = services.create_short_link(db, g.agent, kind, target, title, req.days, clock.utcnow())
+            services.record(db, g.agent, "link", entry.reason, request.remote_addr, clock.utcnow(), member=person,
                             lookup=entry, protocol=entry.protocol, detail=f"{link.code} — {title}", short_link=link)
             db.commit()
             return redirect(url_for("agents.shared", lookup_id=lookup_id, code=link.code), code=303)
@@ -341,7 +346,7 @@ def shared(lookup_id: int, code: str):
         AccessLog.lookup_id == entry.id, AccessLog.action == "link", AccessLog.short_link_id == link.id)).first()
     if not made_here:
         abort(404)
-    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], now().astimezone(SAO_PAULO))
+    overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     short_url = url_for("links.follow", code=link.code, _external=True)
     message = services.whatsapp_message(link.title, short_url, link.expires_at)
     return render_template(
@@ -439,10 +444,10 @@ def audit_csv():
     for r in rows:
         agent, person = agents[r.agent_id], members.get(r.member_id)
         writer.writerow([csv_cell(v) for v in (
-            r.at.astimezone(SAO_PAULO).isoformat(timespec="seconds"), agent.username, agent.name,
+            clock.local(r.at).isoformat(timespec="seconds"), agent.username, agent.name,
             person.name if person else "", person.card_number if person else "", services.REASONS[r.reason],
             r.protocol, services.ACTIONS[r.action], r.detail, r.ip, r.lookup_id or r.id)])
-    stamp = now().astimezone(SAO_PAULO).strftime("%Y%m%d-%H%M")
+    stamp = clock.now().strftime("%Y%m%d-%H%M")
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="auditoria-atendimento-{stamp}.csv"'})
 
@@ -454,7 +459,7 @@ def audit_csv():
 def follow(code: str):
     db = get_session()
     try:
-        link = services.resolve(db, code, now())
+        link = services.resolve(db, code, clock.utcnow())
     except services.LinkExpired as gone:
         response = make_response(render_template("agents/link_missing.html", status=410,
                                                  expired_at=gone.link.expires_at), 410)
@@ -462,7 +467,7 @@ def follow(code: str):
         response = make_response(render_template("agents/link_missing.html", status=404, expired_at=None), 404)
     else:
         if request.method == "GET" and not services.is_preview_fetch(request.headers.get("User-Agent")):
-            services.count_visit(db, link, now())
+            services.count_visit(db, link, clock.utcnow())
             db.commit()
         response = redirect(link.target, code=302)
     response.headers["Cache-Control"] = "no-store"

@@ -6,6 +6,7 @@ import time
 
 from flask import Blueprint, jsonify, request, url_for
 
+from ..core import clock
 from ..db import get_session
 from ..geo import municipalities
 from ..network import params as params_module
@@ -50,7 +51,6 @@ def _total(session, product, area, p, today) -> int:
 
 @bp.get("/rede")
 def search():
-    from ..network.views import today
 
     session = get_session()
     products = {p.slug: p for p in plan_services.list_products(session)}
@@ -62,7 +62,7 @@ def search():
     if not p.has_origin:
         return _error("Informe o município (parâmetro municipio, código IBGE) ou lat e lon.", 400)
     product = products[p.plano]
-    outcome = services.find(session, product, p, today(), only_page=True)
+    outcome = services.find(session, product, p, clock.today(), only_page=True)
     if outcome.outside_brazil:
         return _error("A localização informada fica fora do Brasil.", 400)
     area = plan_services.coverage_area(product)
@@ -71,7 +71,7 @@ def search():
         "origem": {"lat": round(outcome.origin_lat, 5), "lon": round(outcome.origin_lon, 5),
                    "municipio": _municipio(outcome.origin_municipality.ibge_code)},
         "dentro_da_area": outcome.in_area,
-        "total": _total(session, product, area, p, today()),
+        "total": _total(session, product, area, p, clock.today()),
         "pagina": p.pagina,
         "por_pagina": services.PAGE_SIZE,
         "tem_mais": outcome.has_more,
@@ -123,9 +123,8 @@ def _slug(name: str) -> str:
 
 @bp.get("/rede/dentista/<int:provider_id>")
 def provider(provider_id: int):
-    from ..network.views import today
 
-    view = services.get_provider(get_session(), provider_id, today())
+    view = services.get_provider(get_session(), provider_id, clock.today())
     if view is None:
         return _error("Prestador não encontrado.", 404)
     p = view.provider

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from flask import Flask
 
+from .clock import TIMEZONE
+
 LOCALE = "pt_BR"
-SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 
 def data(value: date | datetime | None) -> str:
@@ -18,21 +18,21 @@ def data(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(SAO_PAULO).date() if value.tzinfo else value.date()
+        value = value.astimezone(TIMEZONE).date() if value.tzinfo else value.date()
     return format_date(value, "dd/MM/yyyy", locale=LOCALE)
 
 
 def data_hora(value: datetime | None) -> str:
     if value is None:
         return ""
-    return format_datetime(value, "dd/MM/yyyy 'às' HH:mm", tzinfo=SAO_PAULO, locale=LOCALE)
+    return format_datetime(value, "dd/MM/yyyy 'às' HH:mm", tzinfo=TIMEZONE, locale=LOCALE)
 
 
 def data_extenso(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(SAO_PAULO).date()
+        value = value.astimezone(TIMEZONE).date()
     return format_date(value, "d 'de' MMMM 'de' yyyy", locale=LOCALE)
 
 

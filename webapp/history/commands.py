@@ -60,12 +60,12 @@ def import_authorizations_command(csv_file: Path, rejects_path: Path | None, tod
 
 def create_demo_history() -> None:
     """Histories of the demo families, through the importer (idempotent)."""
-    from ..network.importer import today_in_brazil
+    from ..core import clock
     from .demo import create_demo_history as build
 
     session = current_app.extensions["db"].session_factory()
     try:
-        summary = build(session, today_in_brazil())
+        summary = build(session, clock.today())
         session.commit()
     except Exception:
         session.rollback()

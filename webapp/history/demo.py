@@ -35,6 +35,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core.clock import TIMEZONE
 from ..core.documents import digits
 from ..geo import municipalities
 from ..members.demo import FAMILIES, make_cpf
@@ -43,7 +44,6 @@ from ..members.services import visible_family
 from ..network.models import Location, NetworkMembership, Provider, ProviderSpecialty
 from ..plans import services as plan_services
 from ..plans.models import Procedure, Product
-from ..plans.waiting import SAO_PAULO
 from . import teeth
 from .importer import ImportReport, guide_validity, import_authorizations, import_usage
 from .layout import AUTHORIZATION_NAMES, USAGE_NAMES
@@ -119,10 +119,10 @@ class _Family:
         procedure = self.session.get(Procedure, procedure_id)
         if procedure is None or not self.covered(procedure):
             return False
-        start = datetime.combine(day, time(0), tzinfo=SAO_PAULO)  # the event may be at any hour of *day*
+        start = datetime.combine(day, time(0), tzinfo=TIMEZONE)  # the event may be at any hour of *day*
         available = self.available_at(person, procedure_id)
         if plan_services.is_urgency_procedure(self.product, procedure):
-            after_24h = start >= person.inclusion_at.astimezone(SAO_PAULO) + timedelta(hours=24)
+            after_24h = start >= person.inclusion_at.astimezone(TIMEZONE) + timedelta(hours=24)
             return after_24h and (available is None or available <= start)
         return available is not None and available <= start
 
@@ -137,7 +137,7 @@ class _Family:
         return tooth_text, faces if tooth_text and rule.faces != "none" else ""
 
     def day(self, person: Member, offset: int) -> date | None:
-        day = person.inclusion_at.astimezone(SAO_PAULO).date() + timedelta(days=offset)
+        day = person.inclusion_at.astimezone(TIMEZONE).date() + timedelta(days=offset)
         return day if day <= self.today else None
 
     # ---- rows
@@ -297,7 +297,7 @@ def _family_rows(family: _Family) -> None:
         endo = "tratamento-endodontico-unirradicular"
         decided = family.day(spouse, 8)
         free_at = family.available_at(spouse, endo)
-        if decided and free_at and free_at > datetime.combine(decided, time(0), tzinfo=SAO_PAULO):
+        if decided and free_at and free_at > datetime.combine(decided, time(0), tzinfo=TIMEZONE):
             clause = doc.get("waiting_periods", {}).get("reference") or "carências"
             family.guide(spouse, 6, 8, [endo], tooth=15, role="endo", status="negada", denial=(
                 f"Procedimento em carência até {free_at:%d/%m/%Y}.", clause))

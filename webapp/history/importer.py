@@ -22,16 +22,27 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session, undefer
 
+from ..core import clock
 from ..core.documents import digits
 from ..core.text import fold
-from ..db import utcnow
 from ..members.models import Member
-from ..network.importer import FatalImportError, Reject, read_rows, today_in_brazil, write_rejects
+from ..network.importer import FatalImportError, Reject, read_rows, write_rejects
 from ..plans.models import Procedure, Product
-from ..plans.waiting import SAO_PAULO
 from . import teeth
-from .layout import AUTHORIZATION_NAMES, AUTHORIZATION_REQUIRED, USAGE_NAMES, USAGE_REQUIRED
-from .models import AUTHORIZATION_STATUSES, EVENT_SOURCES, EVENT_STATUSES, Authorization, AuthorizationItem, UsageEvent
+from .layout import (
+    AUTHORIZATION_NAMES,
+    AUTHORIZATION_REQUIRED,
+    USAGE_NAMES,
+    USAGE_REQUIRED,
+)
+from .models import (
+    AUTHORIZATION_STATUSES,
+    EVENT_SOURCES,
+    EVENT_STATUSES,
+    Authorization,
+    AuthorizationItem,
+    UsageEvent,
+)
 
 __all__ = ["FatalImportError", "ImportReport", "Reject", "import_authorizations", "import_usage", "write_rejects"]
 
@@ -170,7 +181,7 @@ class _Context:
                 copayment = product.document.get("copayment") or {}
                 self.members[m.card_number] = _MemberInfo(
                     id=m.id, operator_id=product.operator_id, product_slug=product.slug, product_name=product.name,
-                    inclusion=m.inclusion_at.astimezone(SAO_PAULO).date(),
+                    inclusion=clock.local(m.inclusion_at).date(),
                     copayment_applies=copayment.get("applies") if copayment else None,
                     validity=guide_validity(product.document),
                 )
@@ -293,7 +304,7 @@ def _parse_event(line: int, raw: dict, ctx: _Context) -> tuple[tuple[int, str] |
 def import_usage(session: Session, path: Path, *, today: date | None = None,
                  progress=lambda rows: rows) -> ImportReport:
     """Import a usage file; see the module docstring."""
-    today = today or today_in_brazil()
+    today = today or clock.today()
     report = ImportReport()
     rows = read_rows(path, USAGE_NAMES, USAGE_REQUIRED)
     report.rows = len(rows)
@@ -317,7 +328,7 @@ def import_usage(session: Session, path: Path, *, today: date | None = None,
         raise FatalImportError("nenhuma linha válida: nada foi importado")
 
     existing = _existing(session, UsageEvent, UsageEvent.event_key, list(parsed), EVENT_FIELDS)
-    now = utcnow()
+    now = clock.utcnow()
     new_rows, changed = [], []
     for (operator_id, key), data in parsed.items():
         old = existing.get((operator_id, key))
@@ -433,7 +444,7 @@ def _item_tuple(item) -> tuple:
 def import_authorizations(session: Session, path: Path, *, today: date | None = None,
                           progress=lambda rows: rows) -> ImportReport:
     """Import an authorization file (one row per procedure of a guia); see the module docstring."""
-    today = today or today_in_brazil()
+    today = today or clock.today()
     report = ImportReport()
     rows = read_rows(path, AUTHORIZATION_NAMES, AUTHORIZATION_REQUIRED)
     report.rows = len(rows)
@@ -490,7 +501,7 @@ def import_authorizations(session: Session, path: Path, *, today: date | None = 
                                     .order_by(AuthorizationItem.authorization_id, AuthorizationItem.position)):
             items_of.setdefault(item.authorization_id, []).append(
                 (item.procedure_id, item.operator_code, item.tooth, item.faces))
-    now = utcnow()
+    now = clock.utcnow()
     for (operator_id, number), guide in guides.items():
         old = existing.get((operator_id, number))
         wanted_items = [_item_tuple(i) for i in guide.items]

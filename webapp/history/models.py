@@ -11,10 +11,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UTCDateTime, utcnow
+from ..core.clock import utcnow
+from ..db import Base, UTCDateTime
 
 EVENT_STATUSES = ("realizado", "glosado", "negado", "reembolsado")
 EVENT_SOURCES = ("rede", "reembolso")

@@ -8,28 +8,22 @@ id is refused.  Signed out → the sign-in page, coming back here.  Private, nev
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, g, make_response, redirect, request, url_for
 
+from ..core import clock
 from ..core.formatting import data
 from ..core.rendering import render_page, wants_fragment
 from ..db import get_session
 from ..members.services import visible_family
 from ..plans import services as plan_services
 from ..plans.models import Product
-from . import odontogram, params as params_module, services, teeth
+from . import odontogram, services, teeth
+from . import params as params_module
 from .importer import guide_validity
 
 bp = Blueprint("history", __name__)
 
 STATEMENT_TARGET = "extrato"
-
-
-def today() -> date:
-    from ..network.importer import today_in_brazil
-
-    return today_in_brazil()
 
 
 def _private(response):
@@ -124,7 +118,7 @@ def statement_csv():
     response = make_response(body)
     response.mimetype = "text/csv"
     response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="extrato-{today().isoformat()}.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="extrato-{clock.today().isoformat()}.csv"'
     return _private(response)
 
 
@@ -137,8 +131,8 @@ def authorizations():
     people = visible_family(db, member)
     params = params_module.parse({"pessoa": request.args.get("pessoa", "")}, [p.id for p in people])
     product = plan_services.get_product(db, db.get(Product, member.product_id).slug)
-    views = [] if params.errors else services.authorizations(db, people, today(), person=params.pessoa)
+    views = [] if params.errors else services.authorizations(db, people, clock.today(), person=params.pessoa)
     return _private(render_page(
         "history/authorizations.html", status=400 if params.errors else 200, people=people, params=params,
         authorizations=views, product=product, validity=guide_validity(product.document),
-        prior=plan_services.prior_authorization(product), today=today()))
+        prior=plan_services.prior_authorization(product), today=clock.today()))

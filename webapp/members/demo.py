@@ -9,15 +9,14 @@ password, shown on the sign-in page only in demo mode.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core.clock import TIMEZONE
 from ..plans.models import Product
-from ..plans.waiting import SAO_PAULO
 from .models import Member
-from functools import lru_cache
-
 from .services import hasher
 
 DEMO_PASSWORD = "demo-odonto"
@@ -48,7 +47,7 @@ def make_cpf(seed: int) -> str:
 
 
 def _moment(day: date, hour: int = 9) -> datetime:
-    return datetime.combine(day, time(hour, 0), tzinfo=SAO_PAULO)
+    return datetime.combine(day, time(hour, 0), tzinfo=TIMEZONE)
 
 
 def create_demo_families(session: Session, today: date) -> int:
@@ -78,7 +77,8 @@ def create_demo_families(session: Session, today: date) -> int:
                    password_hash=demo_password_hash(), password_set_at=_moment(today)),
             # A young child: no CPF, no password (the holder sees the child's card).
             Member(product_id=holder.product_id, holder_id=holder.id, kinship="filho", name=child_name,
-                   cpf=None, birth_date=today.replace(year=today.year - 4), cns=f"9{index:02d}00{index + 2:011d}"[:15],
+                   cpf=None, birth_date=today - timedelta(days=4 * 365 + 1),  # four years old on any day, 29 February too
+                   cns=f"9{index:02d}00{index + 2:011d}"[:15],
                    card_number=f"9{card_base}0003", contract_number=contract, contracting_date=contracting,
                    inclusion_at=_moment(today - timedelta(days=10), 11)),
         ])

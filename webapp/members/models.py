@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UTCDateTime, utcnow
+from ..core.clock import utcnow
+from ..db import Base, UTCDateTime
 
 
 class Member(Base):

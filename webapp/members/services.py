@@ -11,11 +11,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..core import clock
 from ..core.documents import cpf_valid, digits
-from ..db import utcnow
 from ..plans import services as plan_services
 from ..plans.models import Product
-from ..plans.waiting import SAO_PAULO
 from .models import Member
 
 hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -93,7 +92,7 @@ def first_access(session: Session, cpf: str, birth_date: date, card_number: str,
     if member.password_hash:
         raise SignInError("Você já criou a sua senha. Use “Entrar”.")
     member.password_hash = hasher.hash(password)
-    member.password_set_at = utcnow()
+    member.password_set_at = clock.utcnow()
     limiter.succeeded(account)
     return member
 
@@ -179,10 +178,6 @@ def verify_token(session: Session, token: str, secret: str) -> Member:
     if member is None:
         raise LookupError("token inválido")
     return member
-
-
-def now_in_brazil() -> datetime:
-    return datetime.now(SAO_PAULO)
 
 
 def load_for_session(session: Session, member_id: int) -> Member | None:

@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlparse
 
-from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
+from ..core import clock
 from ..core.documents import cpf_valid, digits
 from ..core.ratelimit import LoginLimiter, make_store
 from ..db import get_session
@@ -45,8 +55,8 @@ def load_signed_in_member() -> None:
         member_id=member.id, name=member.name, product_slug=_product_slug(member.product_id),
         family=tuple(
             FamilyMember(member_id=p.id, name=p.name, relationship=p.kinship,
-                         inclusion_at=p.inclusion_at.astimezone(services.SAO_PAULO), exemption=p.exemption,
-                         holder_inclusion_at=holder.inclusion_at.astimezone(services.SAO_PAULO))
+                         inclusion_at=clock.local(p.inclusion_at), exemption=p.exemption,
+                         holder_inclusion_at=clock.local(holder.inclusion_at))
             for p in services.visible_family(db, member)
         ),
     )
@@ -170,7 +180,7 @@ def card():
     member = g.get("member")
     if member is None:
         return redirect(url_for("members.sign_in", next=url_for("members.card")), code=303)
-    now = services.now_in_brazil()
+    now = clock.now()
     views = services.card_views(get_session(), member, current_app.config["SECRET_KEY"], now)
     from .qr import qr_svg
 
@@ -194,7 +204,7 @@ def verify(token: str):
 
     product = services.plan_services.get_product(db, db.get(Product, member.product_id).slug)
     holder = services.holder_of(db, member)
-    now = services.now_in_brazil()
+    now = clock.now()
     running = services.running_periods(db, product, member, holder, now)
     return _private(make_response(render_template("members/verify.html", member=member, product=product,
                                                   running=running, now=now)))

@@ -20,24 +20,28 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from ..core import clock
 from ..core.documents import cnpj_valid, cpf_valid, digits
-from ..db import utcnow
 from ..geo import locate, municipalities
 from ..plans.models import Product
 from ..plans.schema import UF
 from .geocoding import Geocoder
 from .layout import COLUMN_NAMES, LIST_SEPARATOR, REQUIRED
-from .models import Location, NetworkChange, NetworkMembership, Provider, ProviderSpecialty
+from .models import (
+    Location,
+    NetworkChange,
+    NetworkMembership,
+    Provider,
+    ProviderSpecialty,
+)
 from .specialties import SPECIALTIES
 
-SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 UFS = frozenset(UF.__args__)  # type: ignore[attr-defined]
 TRUE = frozenset({"sim", "s", "1", "true", "verdadeiro", "yes"})
 FALSE = frozenset({"nao", "não", "n", "0", "false", "falso", "no", ""})
@@ -418,10 +422,6 @@ def _chunks(items: list, size: int = BATCH):
         yield items[i:i + size]
 
 
-def today_in_brazil() -> date:
-    return datetime.now(SAO_PAULO).date()
-
-
 def import_network(
     session: Session,
     path: Path,
@@ -431,13 +431,13 @@ def import_network(
     geocoder: Geocoder | None = None,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
 ) -> ImportReport:
-    today = today or today_in_brazil()
+    today = today or clock.today()
     report = ImportReport()
     products = dict(session.execute(select(Product.slug, Product.id)).all())
     rows = parse_file(path, products, geocoder, report, progress)
     if not rows:
         raise FatalImportError("nenhuma linha válida: nada foi importado")
-    now = utcnow()
+    now = clock.utcnow()
 
     by_provider: dict[str, list[ParsedRow]] = defaultdict(list)
     for row in rows:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
+from ..core import clock
 from ..core.text import slugify
 from ..geo import municipalities
 from .specialties import SPECIALTIES
-
-SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 
 @lru_cache(maxsize=8192)
@@ -65,5 +63,5 @@ def present(r) -> ResultView:
         whatsapp=digits(r.whatsapp) if r.whatsapp else None,
         geo_uri=f"geo:{lat},{lon}?q={lat},{lon}",
         osm_url=f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}",
-        updated=r.updated_at.astimezone(SAO_PAULO).strftime("%d/%m/%Y"),
+        updated=clock.local(r.updated_at).strftime("%d/%m/%Y"),
     )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from ..core import clock
 from ..core.rendering import render_page
 from ..db import get_session
 from ..geo import municipalities, svgmap
@@ -17,12 +16,6 @@ from .specialties import SPECIALTIES
 bp = Blueprint("network", __name__, url_prefix="/rede")
 
 RESULTS_TARGET = "mais-resultados"
-
-
-def today():
-    from .importer import today_in_brazil
-
-    return today_in_brazil()
 
 
 @bp.get("")
@@ -52,7 +45,7 @@ def search():
     if params.ready:
         product = by_slug[params.plano]
         only_page = params.pagina > 1 and request.headers.get("HX-Target") == RESULTS_TARGET
-        outcome = services.find(session, product, params, today(), only_page=only_page)
+        outcome = services.find(session, product, params, clock.today(), only_page=only_page)
         if outcome.outside_brazil:
             params.errors["lat"] = "A localização informada fica fora do Brasil. Digite o nome da sua cidade."
             return render_page("network/search.html", status=400, **context)
@@ -85,7 +78,7 @@ def suggest_municipalities():
 @bp.get("/dentista/<int:provider_id>-<slug>")
 def provider(provider_id: int, slug: str | None = None):
     session = get_session()
-    view = services.get_provider(session, provider_id, today())
+    view = services.get_provider(session, provider_id, clock.today())
     if view is None:
         abort(404)
     canonical_slug = services.provider_slug(view.provider)
@@ -118,20 +111,25 @@ def changes():
         municipality = municipalities.get(int(code)) if code.isdigit() and len(code) == 7 else None
         if municipality is None:
             errors["municipio"] = "Código de município inválido."
-    rows = services.network_changes(get_session(), product, today(),
+    rows = services.network_changes(get_session(), product, clock.today(),
                                     municipality.ibge_code if municipality else None) if product and not errors else []
     return render_template("network/changes.html", products=products, product=product,
                            municipality=municipality, rows=rows, errors=errors,
-                           municipality_of=municipalities.get, today=today()), 400 if errors else 200
+                           municipality_of=municipalities.get, today=clock.today()), 400 if errors else 200
 
 
 @bp.post("/dentista/<int:provider_id>/erro")
 def report_error(provider_id: int):
     from flask import current_app
 
-    from ..db import utcnow
     from ..network.models import Provider
-    from .services import MAX_DETAIL, REPORT_REASONS, TooManyReports, client_hash, record_report
+    from .services import (
+        MAX_DETAIL,
+        REPORT_REASONS,
+        TooManyReports,
+        client_hash,
+        record_report,
+    )
 
     session = get_session()
     provider = session.get(Provider, provider_id)
@@ -145,7 +143,7 @@ def report_error(provider_id: int):
                                     "detalhes). Volte à página do dentista e tente de novo."), 400
     try:
         record_report(session, provider_id, reason, detail,
-                      client_hash(current_app.config["SECRET_KEY"], request.remote_addr), utcnow())
+                      client_hash(current_app.config["SECRET_KEY"], request.remote_addr), clock.utcnow())
     except TooManyReports:
         return render_template("core/error.html", status=429, title="Muitos envios seguidos",
                                text="Você já enviou vários avisos na última hora. Tente de novo mais tarde."), 429

@@ -11,21 +11,16 @@ from datetime import datetime, time
 
 from flask import Blueprint, abort, make_response, render_template, request
 
+from ..core import clock
 from ..core.formatting import data, data_hora
 from ..core.rendering import render_page
 from ..db import get_session
 from ..members.current import current_member
 from . import services
-from .waiting import SAO_PAULO
 
 bp = Blueprint("plans", __name__, url_prefix="/planos")
 
 COVERAGE_RESULTS = "resultados-cobertura"  # htmx target of the live "posso fazer?" results
-
-
-def now() -> datetime:
-    """The current moment in America/Sao_Paulo (tests replace it)."""
-    return datetime.now(SAO_PAULO)
 
 
 def _product_or_404(slug: str):
@@ -79,7 +74,7 @@ def detail(slug: str):
         member=member,
         other_plan=_other_plan(product),
         schedules=services.family_schedules(product, member.family, session) if member else [],
-        now=now(),
+        now=clock.now(),
         category_names=services.CATEGORY_NAMES,
         contract_type_names=services.CONTRACT_TYPE_NAMES,
     ))
@@ -108,7 +103,7 @@ def coverage(slug: str):
         errors=errors,
         answers=answers,
         member=member,
-        now=now(),
+        now=clock.now(),
         results_target=COVERAGE_RESULTS,
         max_query=services.MAX_QUERY,
         category_names=services.CATEGORY_NAMES,
@@ -125,7 +120,7 @@ def waiting(slug: str):
     member = _member_of(product)
     raw = (request.args.get("inclusao") or "").strip()
     context = dict(product=product, doc=product.document, raw=raw, inclusion=None, rows=None, groups=None,
-                   schedules=None, errors={}, member=member, other_plan=_other_plan(product), now=now())
+                   schedules=None, errors={}, member=member, other_plan=_other_plan(product), now=clock.now())
     if not raw and member is not None:
         context["schedules"] = services.family_schedules(product, member.family, session)
     else:
@@ -174,7 +169,7 @@ def release_text(moment: datetime | None, current: datetime) -> str:
 @bp.app_template_global()
 def moment_text(moment: datetime) -> str:
     """dd/mm/aaaa, with the time when it is not 00:00 (periods in hours from a known moment)."""
-    local = moment.astimezone(SAO_PAULO)
+    local = clock.local(moment)
     return data(local) if local.time() == time(0) else data_hora(local)
 
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+from ..core.clock import TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -67,19 +66,19 @@ def inclusion_moment(value: date | datetime) -> datetime:
     """The moment a period starts, aware, in America/Sao_Paulo."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            return value.replace(tzinfo=SAO_PAULO)
-        return value.astimezone(SAO_PAULO)
-    return datetime(value.year, value.month, value.day, tzinfo=SAO_PAULO)
+            return value.replace(tzinfo=TIMEZONE)
+        return value.astimezone(TIMEZONE)
+    return datetime(value.year, value.month, value.day, tzinfo=TIMEZONE)
 
 
 def add_period(start: datetime, rule: Rule) -> datetime:
     start = inclusion_moment(start)
     if rule.hours is not None:
         # Elapsed hours: do the arithmetic in UTC so a clock change cannot shift it.
-        return (start.astimezone(UTC) + timedelta(hours=rule.hours)).astimezone(SAO_PAULO)
+        return (start.astimezone(UTC) + timedelta(hours=rule.hours)).astimezone(TIMEZONE)
     # Calendar days: wall-clock arithmetic in local time.
     naive = start.replace(tzinfo=None) + timedelta(days=rule.days)
-    return naive.replace(tzinfo=SAO_PAULO)
+    return naive.replace(tzinfo=TIMEZONE)
 
 
 def applicable_rule(rules: Iterable[Rule], procedure_id: str, categories: Iterable[str]) -> Rule | None:
