@@ -12,6 +12,7 @@ from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
 from .core import assets
+from .core.parsing import IdConverter
 from .db import Database, make_engine
 from .extensions import compress, csrf, htmx
 
@@ -35,6 +36,9 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    # <id:...> in routes: ASCII digits within the databases' 64-bit keys, else a 404.
+    app.url_map.converters["id"] = IdConverter
 
     engine = app.config.get("DATABASE_ENGINE") or make_engine(app.config["DATABASE_URL"])
     Database(engine).init_app(app)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-_DIGITS = re.compile(r"\D")
+_NOT_ASCII_DIGIT = re.compile(r"[^0-9]")
 
 
 def digits(value: str) -> str:
-    return _DIGITS.sub("", value or "")
+    """The ASCII digits of *value* (``\\D`` would keep Arabic-Indic and full-width digits)."""
+    return _NOT_ASCII_DIGIT.sub("", value or "")
 
 
 def _dv(numbers: list[int], weights: list[int]) -> int:
