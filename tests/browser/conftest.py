@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,14 +34,23 @@ def live_engine(tmp_path_factory):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def live_server(live_engine):
-    app = create_app({"TESTING": True, "DATABASE_ENGINE": live_engine, "SECRET_KEY": "browser-tests"})
+@contextmanager
+def serving(app):
+    """*app* on 127.0.0.1, on a free port, in a thread; gives its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_engine):
+    app = create_app({"TESTING": True, "DATABASE_ENGINE": live_engine, "SECRET_KEY": "browser-tests"})
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -62,12 +62,10 @@
     });
   }
 
-  // The installable app: register the service worker; after sign-out, drop member pages.
+  // The installable app. The worker itself drops member pages when the session ends: every
+  // answer of the app names the session it was made in.
   function initServiceWorker() {
     if (!('serviceWorker' in navigator)) { return; }
-    if (document.body.hasAttribute('data-purge-member-cache') && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage('purge-member');
-    }
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () {});
   }
 

@@ -1,50 +1,111 @@
 /* Guia Odonto service worker (version {{ version }}).
    - static files (hashed names): cache-first;
    - the member card and plan pages: network-first, the last good copy kept for offline use;
-   - any other page: network, with an offline page when there is no connection;
-   - member pages are dropped at sign-out/sign-in (Clear-Site-Data, and the "purge" message). */
+   - any other page: network, with an offline page when there is no connection.
+   Kept pages belong to the member session they were fetched in. Every answer of the app names
+   its session in the {{ session_header }} header (a marker that says nothing about the member,
+   or "{{ no_session }}"), so each online contact — a page or an htmx request — that names another
+   session, or none, drops them all before it is shown; so does the card answered with a
+   redirect (to the sign-in page), which hides its headers. Offline, the copies are shown only
+   while their session could still be alive: no longer after the last contact than the session
+   cookie lives. */
 'use strict';
 const VERSION = '{{ version }}';
 const STATIC_CACHE = 'go-static-' + VERSION;
-const MEMBER_CACHE = 'go-member';
+const MEMBER_CACHES = 'go-member';  // 'go-member-<marker>': the pages kept under that session
+const SESSION_HEADER = '{{ session_header }}';
+const NO_SESSION = '{{ no_session }}';
+const SESSION_LIFETIME_MS = {{ session_lifetime_ms }};
+const LAST_CONTACT = '/sw/ultimo-contato';  // a cache entry, not a page: when the session was last seen alive
 const PRECACHE = {{ precache|safe }};
 
+// Fetched without cookies: the offline page is shown to whoever is offline, so it must be
+// nobody's page (signed in, its header names the member).
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  const requests = PRECACHE.map((url) => new Request(url, { credentials: 'omit' }));
+  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('go-static-') && k !== STATIC_CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys
+        .filter((k) => (k.startsWith('go-static-') && k !== STATIC_CACHE) || k === MEMBER_CACHES)  // the unnamed cache of older workers
+        .map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
-});
-
-self.addEventListener('message', (event) => {
-  if (event.data === 'purge-member') {
-    event.waitUntil(caches.delete(MEMBER_CACHE));
-  }
 });
 
 function isMemberPage(url) {
   return url.pathname === '/carteirinha' || url.pathname.startsWith('/planos/');
 }
 
-async function networkFirst(request) {
-  const cache = await caches.open(MEMBER_CACHE);
-  try {
-    const response = await fetch(request);
-    if (response.ok && !response.redirected) {
-      await cache.put(request.url.split('#')[0], response.clone());
-    } else if (response.redirected) {
-      await cache.delete(request.url.split('#')[0]);  // signed out: forget the old copy
-    }
-    return response;
-  } catch (error) {
-    const cached = await cache.match(request.url.split('#')[0]);
-    return cached || (await caches.match('/offline'));
+async function dropMemberPages(except) {
+  const names = (await caches.keys()).filter((k) => k.startsWith(MEMBER_CACHES) && k !== except);
+  await Promise.all(names.map((k) => caches.delete(k)));
+}
+
+// Reads the session an answer names, drops the pages of any other session and notes that this
+// one is alive now. Gives the name of the cache for this session's pages, or null when the
+// answer names none (not an answer of the app).
+async function learnSession(response) {
+  const marker = response.headers.get(SESSION_HEADER);
+  if (!marker) { return null; }
+  const name = MEMBER_CACHES + '-' + marker;
+  await dropMemberPages(name);
+  if (marker !== NO_SESSION) {
+    await (await caches.open(name)).put(LAST_CONTACT, new Response(String(Date.now())));
   }
+  return name;
+}
+
+// The last good copy of a page, from a session that could still be alive.
+async function lastGoodCopy(url) {
+  for (const name of (await caches.keys()).filter((k) => k.startsWith(MEMBER_CACHES + '-'))) {
+    const cache = await caches.open(name);
+    if (name !== MEMBER_CACHES + '-' + NO_SESSION) {
+      const contact = await cache.match(LAST_CONTACT);
+      const seen = contact ? Number(await contact.text()) : 0;
+      if (!(Date.now() - seen <= SESSION_LIFETIME_MS)) {  // its cookie has expired since: signed out
+        await caches.delete(name);
+        continue;
+      }
+    }
+    const hit = await cache.match(url);
+    if (hit) { return hit; }
+  }
+  return null;
+}
+
+async function networkFirst(request) {
+  const url = request.url.split('#')[0];
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    return (await lastGoodCopy(url)) || (await caches.match('/offline'));
+  }
+  if (response.type === 'opaqueredirect' || response.redirected) {
+    // The card redirects only to the sign-in page (and plan pages not at all): signed out.
+    await dropMemberPages();
+    return response;
+  }
+  const name = await learnSession(response);
+  if (name && response.ok) {
+    await (await caches.open(name)).put(url, response.clone());
+  }
+  return response;
+}
+
+async function network(request) {
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    return request.mode === 'navigate' ? caches.match('/offline') : Response.error();
+  }
+  await learnSession(response);
+  return response;
 }
 
 self.addEventListener('fetch', (event) => {
@@ -56,7 +117,7 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   } else if (request.mode === 'navigate' && isMemberPage(url)) {
     event.respondWith(networkFirst(request));
-  } else if (request.mode === 'navigate') {
-    event.respondWith(fetch(request).catch(() => caches.match('/offline')));
+  } else if (request.mode === 'navigate' || request.headers.has('HX-Request')) {
+    event.respondWith(network(request));
   }
 });
