@@ -11,7 +11,7 @@ from jinja2 import StrictUndefined
 from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
-from .core import assets
+from .core import assets, lockout
 from .core.parsing import IdConverter
 from .db import Database, make_engine
 from .extensions import compress, csrf, htmx
@@ -45,6 +45,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
+    lockout.init_app(app)
 
     _init_static(app)
     _init_security_headers(app)

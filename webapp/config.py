@@ -2,7 +2,7 @@
 
 Everything comes from environment variables with safe defaults for development; secrets never
 sit in the source.  A development ``SECRET_KEY`` is generated once and kept under
-``instance/``; production refuses to start without one.
+``instance/``; production refuses to start without one, or without ``REDIS_URL``.
 """
 
 from __future__ import annotations
@@ -51,8 +51,22 @@ class BaseConfig:
         default_db = "sqlite:///" + str(Path(instance_path) / "guia.sqlite3")
         self.DATABASE_URL = os.environ.get("DATABASE_URL", default_db)
         self.DEMO = _flag("GUIA_DEMO", self.DEMO)
-        # Shared state across workers (sign-in lock-outs); in-process when unset.
+        # Where the sign-in lock-out counters live, shared by every worker and instance; in-process
+        # when unset (development, tests), refused in production.
         self.REDIS_URL = os.environ.get("REDIS_URL")
+        # Every key this app writes to Redis starts with it, so environments (and parallel test
+        # runs) can share one Redis.
+        self.REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "guia")
+        # Lock-outs per sign-in form, in the `limits` notation. Per person (whatever identifier was
+        # typed) and per client address count wrong answers; the burst counts every attempt,
+        # across everyone. Built per instance so a test may change its own app's numbers.
+        self.LOCKOUTS = {
+            "members": {"person": "10 per 15 minutes", "address": "30 per 15 minutes", "burst": "300 per minute"},
+            "first_access": {"person": "10 per 15 minutes", "address": "20 per 15 minutes", "burst": "60 per minute"},
+            "agents": {"person": "10 per 15 minutes", "address": "30 per 15 minutes", "burst": "120 per minute"},
+        }
+        # An agent's look-ups that find nobody pause that agent's look-ups.
+        self.LOOKUP_MISSES = "20 per 15 minutes"
         # Geocoding of network rows without coordinates; off unless both are set.
         self.GEOCODER_NOMINATIM_URL = os.environ.get("GEOCODER_NOMINATIM_URL")
         self.GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT")
@@ -87,6 +101,15 @@ class TestingConfig(BaseConfig):
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+
+    def __init__(self, instance_path: str):
+        super().__init__(instance_path)
+        if not self.REDIS_URL:
+            # In-process counters would give each worker and instance its own count of guesses.
+            raise ConfigurationError(
+                "REDIS_URL não definido: em produção a aplicação não inicia sem o Redis, onde todos os "
+                "processos contam juntos as tentativas de entrada (REDIS_URL is required in production)."
+            )
 
     def fallback_secret_key(self) -> str:
         raise ConfigurationError(

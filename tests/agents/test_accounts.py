@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.support.pages import check_page
 from webapp.agents import services
 from webapp.agents.demo import DEMO_PASSWORD
 from webapp.agents.models import Agent
@@ -77,7 +78,45 @@ def test_wrong_password_unknown_user_and_lock_out(client, families):
         sign_in(client, password="errada")
     locked = sign_in(client)  # the right password, but locked now
     assert locked.status_code == 429 and "bloqueado" in locked.get_data(as_text=True)
+    assert locked.headers["Retry-After"] == str(15 * 60)  # the clock stands still in these tests
     assert sign_in(client, username=SUPERVISOR).status_code == 303  # another account is not locked
+
+
+def sign_in_from(client, address, username=AGENT, password=DEMO_PASSWORD):
+    token = csrf(client, "/atendimento/entrar")
+    return client.post("/atendimento/entrar", data={"usuario": username, "senha": password, "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_an_unknown_username_is_locked_like_a_known_one(client, families):
+    answers = []
+    for username in (AGENT, "ninguem"):
+        for _ in range(10):
+            assert sign_in_from(client, "127.0.0.1", username, "errada").status_code == 400
+        locked = sign_in_from(client, "127.0.0.1", username, "errada")
+        page = check_page(locked.get_data(as_text=True), locked.headers["Content-Security-Policy"])
+        answers.append((locked.status_code, locked.headers["Retry-After"], page.select_one("main").get_text(" ", strip=True)))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 429 and "bloqueado" in answers[0][2]
+
+
+def test_one_address_trying_many_usernames_is_stopped(client, families):
+    for n in range(30):
+        assert sign_in_from(client, "203.0.113.7", f"ninguem{n}", "errada").status_code == 400
+    refused = sign_in_from(client, "203.0.113.7")  # the right password, from that address
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == str(15 * 60)
+    assert sign_in_from(client, "198.51.100.20").status_code == 303  # the agent is not locked
+
+
+def test_a_burst_of_agent_sign_ins_meets_a_ceiling(app, client, families, frozen_clock):
+    app.config["LOCKOUTS"]["agents"]["burst"] = "3 per minute"
+    for n in range(3):
+        assert sign_in_from(client, f"192.0.2.{n + 1}", f"ninguem{n}", "errada").status_code == 400
+    burst = sign_in_from(client, "192.0.2.99")
+    assert burst.status_code == 429 and burst.headers["Retry-After"] == "60"
+    assert "tentativas de entrada demais" in burst.get_data(as_text=True)
+    frozen_clock(clock.now() + timedelta(seconds=61))
+    assert sign_in_from(client, "192.0.2.99").status_code == 303
 
 
 def test_empty_fields_and_csrf(client, families):

@@ -98,6 +98,7 @@ def test_twenty_misses_pause_the_agent(agent_client, families):
         assert look_up(agent_client, "123").status_code == 404
     paused = look_up(agent_client, CASSEMS_HOLDER_CPF)
     assert paused.status_code == 429 and "pausadas" in paused.get_data(as_text=True)
+    assert paused.headers["Retry-After"] == str(15 * 60)  # the clock stands still in these tests
 
 
 def test_a_look_up_is_the_agents_own_and_closes_after_30_minutes(client, families, frozen_clock):

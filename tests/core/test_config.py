@@ -2,6 +2,7 @@ import pytest
 
 from webapp import create_app
 from webapp.config import ConfigurationError, load_config
+from webapp.extensions import limiter
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
@@ -12,8 +13,29 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
 
 def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     settings = load_config(str(tmp_path), "production")
     assert settings.SECRET_KEY == "x" * 40 and settings.SESSION_COOKIE_SECURE is True
+
+
+def test_production_refuses_to_start_without_a_shared_store(monkeypatch):
+    # Each worker would otherwise keep its own count of wrong passwords.
+    monkeypatch.setenv("GUIA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="REDIS_URL"):
+        create_app()
+
+
+def test_production_counts_sign_in_attempts_in_redis_under_the_prefix(monkeypatch):
+    monkeypatch.setenv("GUIA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
+    monkeypatch.setenv("REDIS_KEY_PREFIX", "guia-homologacao")
+    app = create_app()
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+    storage = limiter.storage
+    assert type(storage).__name__ == "RedisStorage" and storage.prefixed_key("x") == "guia-homologacao:x"
 
 
 def test_development_generates_and_keeps_a_key_under_instance(monkeypatch, tmp_path):

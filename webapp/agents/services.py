@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..core.clock import TIMEZONE
 from ..core.documents import digits
+from ..core.ratelimit import wait_text
 from ..geo import municipalities
 from ..members import services as member_services
 from ..members.models import Member
@@ -56,9 +57,11 @@ class AgentError(Exception):
 
 
 class SignInError(AgentError):
-    def __init__(self, message: str, locked: bool = False):
+    """Wrong credentials, or the account is locked (``locked``, for ``retry_after`` seconds)."""
+
+    def __init__(self, message: str, locked: bool = False, retry_after: int = 0):
         super().__init__(message)
-        self.locked = locked
+        self.locked, self.retry_after = locked, retry_after
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -99,11 +102,13 @@ def deactivate_agent(session: Session, username: str) -> Agent:
 _DUMMY_HASH = hasher.hash("atendente-que-nao-existe")
 
 
-def sign_in(session: Session, username: str, password: str, limiter) -> Agent:
+def sign_in(session: Session, username: str, password: str, attempts) -> Agent:
+    """*attempts* counts tries per username and per address (``core.ratelimit.SignInAttempts``)."""
     account = normalise_username(username)
-    if limiter.locked(account):
-        raise SignInError("Muitas tentativas erradas. Por segurança, o acesso está bloqueado por 15 minutos.",
-                          locked=True)
+    wait = attempts.start(account)
+    if wait:
+        raise SignInError("Muitas tentativas erradas. Por segurança, o acesso está bloqueado. "
+                          f"Tente de novo em {wait_text(wait)}.", locked=True, retry_after=wait)
     agent = session.scalars(select(Agent).where(Agent.username == account)).one_or_none()
     ok = False
     try:
@@ -112,11 +117,11 @@ def sign_in(session: Session, username: str, password: str, limiter) -> Agent:
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or agent is None:
-        limiter.failed(account)
+        attempts.failed()
         raise SignInError("Usuário ou senha não conferem.")
+    attempts.succeeded(account)
     if not agent.active:
         raise SignInError("Este acesso foi desativado. Fale com a supervisão.")
-    limiter.succeeded(account)
     if hasher.check_needs_rehash(agent.password_hash):
         agent.password_hash = hasher.hash(password)
     return agent

@@ -27,7 +27,8 @@ from flask import (
 )
 
 from ..core import clock
-from ..core.ratelimit import LoginLimiter, make_store
+from ..core.lockout import attempts, burst_limit, misses
+from ..core.ratelimit import wait_text
 from ..db import get_session
 from ..members.models import Member
 from ..plans import services as plan_services
@@ -47,22 +48,6 @@ MEMBER_AREAS = ("members.", "history.")
 PUBLIC_MEMBER_ENDPOINTS = frozenset({"members.verify", "members.privacy"})
 AUDIT_PAGE_SIZE = 50
 MAX_OPEN_LOOKUPS = 10
-
-
-def _store():
-    store = current_app.extensions.get("attempt_store")
-    if store is None:
-        store = current_app.extensions["attempt_store"] = make_store(current_app.config.get("REDIS_URL"))
-    return store
-
-
-def sign_in_limiter() -> LoginLimiter:
-    return LoginLimiter(_store(), prefix="guia:agent-login")
-
-
-def lookup_limiter() -> LoginLimiter:
-    # Look-ups that find nobody: twenty in 15 minutes pause the agent's look-ups for 15 minutes.
-    return LoginLimiter(_store(), prefix="guia:agent-lookup", max_failures=20)
 
 
 def is_member_endpoint(endpoint: str | None) -> bool:
@@ -129,12 +114,14 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
+@burst_limit("agents")
 def sign_in():
     if g.get("agent") is not None:
         return redirect(url_for("agents.lookup"), code=303)
     errors: dict[str, str] = {}
     username = ""
     status = 200
+    retry_after = None
     if request.method == "POST":
         username = (request.form.get("usuario") or "").strip()[:40]
         password = request.form.get("senha") or ""
@@ -146,10 +133,11 @@ def sign_in():
         if not errors:
             db = get_session()
             try:
-                agent = services.sign_in(db, username, password, sign_in_limiter())
+                agent = services.sign_in(db, username, password, attempts("agents"))
             except services.SignInError as error:
                 errors["usuario"] = str(error)
                 status = 429 if error.locked else 400
+                retry_after = error.retry_after if error.locked else None
             else:
                 db.commit()
                 session.clear()
@@ -163,9 +151,12 @@ def sign_in():
         from .demo import DEMO_AGENTS, DEMO_PASSWORD
 
         demo = {"password": DEMO_PASSWORD, "agents": DEMO_AGENTS}
-    return make_response(render_template(
+    response = make_response(render_template(
         "agents/sign_in.html", errors=errors, username=username, demo=demo, next=request.args.get("next") or "",
         signed_out=request.args.get("saiu") == "1", minutes=services.LOOKUP_MINUTES), status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.post("/sair")
@@ -201,6 +192,7 @@ def lookup():
     values = {k: " ".join((request.form.get(k) or "").split()) for k in ("identificador", "motivo", "protocolo")}
     errors: dict[str, str] = {}
     status = 200
+    wait = 0
     if request.method == "POST":
         if not values["identificador"]:
             errors["identificador"] = "Informe o CPF ou o número da carteirinha."
@@ -212,11 +204,11 @@ def lookup():
             errors["protocolo"] = f"O protocolo pode ter no máximo {services.MAX_PROTOCOL} caracteres."
         status = 400
         if not errors:
-            limiter = lookup_limiter()
-            account = str(g.agent.id)
-            if limiter.locked(account):
+            missed = misses("consultas", str(g.agent.id))
+            wait = missed.paused()
+            if wait:
                 errors["identificador"] = ("Muitas consultas sem resultado seguidas. Por segurança, as consultas "
-                                           "estão pausadas por 15 minutos.")
+                                           f"estão pausadas. Tente de novo em {wait_text(wait)}.")
                 status = 429
             else:
                 member = services.find_member(db, values["identificador"])
@@ -225,7 +217,7 @@ def lookup():
                     services.record(db, g.agent, "nao-encontrado", values["motivo"], request.remote_addr, clock.utcnow(),
                                     protocol=protocol)
                     db.commit()
-                    limiter.failed(account)
+                    missed.missed()
                     errors["identificador"] = ("Nenhum beneficiário com esse CPF ou número de carteirinha. "
                                                "A busca é exata: confira os números com o beneficiário.")
                     status = 404
@@ -234,9 +226,12 @@ def lookup():
                                             member=member, protocol=protocol)
                     db.commit()
                     return redirect(url_for("agents.member", lookup_id=entry.id), code=303)
-    return make_response(render_template(
+    response = make_response(render_template(
         "agents/lookup.html", values=values, errors=errors, reasons=services.REASONS,
         open_lookups=_open_lookups(db), minutes=services.LOOKUP_MINUTES), status)
+    if wait:
+        response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _lookup_or_stop(lookup_id: int):

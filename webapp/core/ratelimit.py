@@ -1,86 +1,109 @@
-"""Counting failed attempts with a lock-out, shared across workers.
+"""Lock-out counters over the ``limits`` library, knowing nothing of Flask.
 
-Redis when ``REDIS_URL`` is configured (every gunicorn worker sees the same counters), an
-in-process dictionary otherwise (enough for a single process, e.g. the tests' app).
+Every counter is a moving window in the one storage Flask-Limiter was given (Redis when
+``REDIS_URL`` is set, so every worker of every instance sees the same counts): "10 in 15
+minutes" holds for any 15 minutes.  The Flask side (which storage, which address, the burst
+ceiling, the 429 pages) is in ``webapp/core/lockout.py``.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from typing import Protocol
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+
+from limits import parse
+from limits.strategies import RateLimiter
+
+from . import clock
 
 
-class AttemptStore(Protocol):
-    def failures(self, key: str) -> int: ...
-    def fail(self, key: str, window_seconds: int) -> int: ...
-    def reset(self, key: str) -> None: ...
+@dataclass(frozen=True)
+class Lockout:
+    """The limits of one sign-in form, in the ``limits`` notation ("10 per 15 minutes")."""
+
+    person: str   # wrong answers for one person, whatever identifier was typed
+    address: str  # wrong answers from one client address, whoever they were for
+    burst: str    # attempts across everyone (a credential-stuffing burst)
 
 
-class MemoryStore:
-    def __init__(self) -> None:
-        self._data: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
+class Window:
+    """One counter: at most the limit's amount of events in any stretch of its period."""
 
-    def failures(self, key: str) -> int:
-        with self._lock:
-            count, expires = self._data.get(key, (0, 0.0))
-            return count if expires > time.monotonic() else 0
+    def __init__(self, strategy: RateLimiter, limit: str, *identifiers: str):
+        self.strategy, self.item, self.identifiers = strategy, parse(limit), identifiers
 
-    def fail(self, key: str, window_seconds: int) -> int:
-        with self._lock:
-            count, expires = self._data.get(key, (0, 0.0))
-            now = time.monotonic()
-            if expires <= now:
-                count, expires = 0, now + window_seconds
-            self._data[key] = (count + 1, expires)
-            return count + 1
+    def take(self) -> bool:
+        """Count one event now, atomically; False (and nothing counted) when the window is full."""
+        return self.strategy.hit(self.item, *self.identifiers)
 
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._data.pop(key, None)
+    def full(self) -> bool:
+        return not self.strategy.test(self.item, *self.identifiers)
+
+    def clear(self) -> None:
+        self.strategy.clear(self.item, *self.identifiers)
+
+    def retry_after(self) -> int:
+        """Whole seconds until the oldest event leaves the window (at least 1)."""
+        reset_at = self.strategy.get_window_stats(self.item, *self.identifiers).reset_time
+        return max(1, math.ceil(reset_at - clock.utcnow().timestamp()))
 
 
-class RedisStore:
-    def __init__(self, url: str) -> None:
-        import redis
+class SignInAttempts:
+    """The per-person and per-address counters of one sign-in form, for one client address.
 
-        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    Per person, an attempt takes its place before the password is checked: the count is one
+    atomic step in the storage, so parallel requests cannot all slip under the limit; a right
+    answer clears it (only someone who knows the password can). Per address only wrong answers
+    count and a right answer clears nothing, so signing in to one's own account between guesses
+    gains an attacker nothing. A locked identifier unknown to us is locked exactly like a known
+    one: nothing tells whether the account exists. People and addresses are keyed by a keyed hash
+    (*secret*), so the storage holds no typed CPF and no IP address.
+    """
 
-    def failures(self, key: str) -> int:
-        value = self._redis.get(key)
-        return int(value) if value else 0
+    def __init__(self, strategy: RateLimiter, form: str, lockout: Lockout, address: str | None, secret: str):
+        self.strategy, self.form, self.lockout, self.secret = strategy, form, lockout, secret
+        self.address = Window(strategy, lockout.address, form, "endereco", self.pseudonym(address or ""))
 
-    def fail(self, key: str, window_seconds: int) -> int:
-        pipe = self._redis.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, window_seconds, nx=True)
-        count, _ = pipe.execute()
-        return int(count)
+    def pseudonym(self, value: str) -> str:
+        return hmac.new(self.secret.encode(), f"{self.form}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
 
-    def reset(self, key: str) -> None:
-        self._redis.delete(key)
+    def person(self, person: str) -> Window:
+        return Window(self.strategy, self.lockout.person, self.form, "pessoa", self.pseudonym(person))
 
+    def start(self, person: str) -> int:
+        """Seconds to wait before trying again, or 0: this attempt may go on (and is counted)."""
+        if self.address.full():
+            return self.address.retry_after()
+        window = self.person(person)
+        if not window.take():
+            return window.retry_after()
+        return 0
 
-class LoginLimiter:
-    """``max_failures`` wrong passwords within ``lock_seconds`` lock the account for that long."""
+    def failed(self) -> None:
+        """A wrong answer from this address (the person's attempt was counted by ``start``)."""
+        self.address.take()
 
-    def __init__(self, store: AttemptStore, prefix: str, max_failures: int = 10, lock_seconds: int = 15 * 60):
-        self.store, self.prefix = store, prefix
-        self.max_failures, self.lock_seconds = max_failures, lock_seconds
-
-    def _key(self, account: str) -> str:
-        return f"{self.prefix}:{account}"
-
-    def locked(self, account: str) -> bool:
-        return self.store.failures(self._key(account)) >= self.max_failures
-
-    def failed(self, account: str) -> None:
-        self.store.fail(self._key(account), self.lock_seconds)
-
-    def succeeded(self, account: str) -> None:
-        self.store.reset(self._key(account))
+    def succeeded(self, person: str) -> None:
+        self.person(person).clear()
 
 
-def make_store(redis_url: str | None) -> AttemptStore:
-    return RedisStore(redis_url) if redis_url else MemoryStore()
+class Misses:
+    """Unsuccessful tries of a signed-in user (an agent's look-ups that find nobody)."""
+
+    def __init__(self, strategy: RateLimiter, limit: str, kind: str, who: str):
+        self.window = Window(strategy, limit, kind, who)
+
+    def paused(self) -> int:
+        """Seconds to wait before trying again, or 0."""
+        return self.window.retry_after() if self.window.full() else 0
+
+    def missed(self) -> None:
+        self.window.take()
+
+
+def wait_text(seconds: int) -> str:
+    """'15 minutos', '1 minuto': how long a person must wait, in pt-BR, rounded up."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minuto" if minutes == 1 else f"{minutes} minutos"

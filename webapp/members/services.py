@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..core import clock
 from ..core.documents import cpf_valid, digits
+from ..core.ratelimit import wait_text
 from ..plans import services as plan_services
 from ..plans.models import Product
 from .models import Member
@@ -24,11 +25,11 @@ VERIFY_MAX_AGE = 10 * 60  # seconds
 
 
 class SignInError(Exception):
-    """Wrong credentials, or the account is locked (``locked``)."""
+    """Wrong credentials, or the account is locked (``locked``, for ``retry_after`` seconds)."""
 
-    def __init__(self, message: str, locked: bool = False):
+    def __init__(self, message: str, locked: bool = False, retry_after: int = 0):
         super().__init__(message)
-        self.locked = locked
+        self.locked, self.retry_after = locked, retry_after
 
 
 def login_key(login: str) -> str:
@@ -47,12 +48,23 @@ def find_by_login(session: Session, login: str) -> Member | None:
     return session.scalars(select(Member).where(Member.card_number == key)).one_or_none()
 
 
-def sign_in(session: Session, login: str, password: str, limiter) -> Member:
-    account = login_key(login)
-    if limiter.locked(account):
-        raise SignInError("Muitas tentativas erradas. Por segurança, o acesso está bloqueado por 15 minutos.",
-                          locked=True)
+def person_key(member: Member | None, login: str) -> str:
+    """Whom a sign-in attempt is against: the member, whether the CPF or the card number was typed
+    (one counter for both), or else the identifier as typed, normalised."""
+    return f"membro:{member.id}" if member is not None else f"login:{login_key(login)}"
+
+
+def locked_message(seconds: int) -> str:
+    return f"Muitas tentativas erradas. Por segurança, o acesso está bloqueado. Tente de novo em {wait_text(seconds)}."
+
+
+def sign_in(session: Session, login: str, password: str, attempts) -> Member:
+    """*attempts* counts tries per person and per address (``core.ratelimit.SignInAttempts``)."""
     member = find_by_login(session, login)
+    person = person_key(member, login)
+    wait = attempts.start(person)
+    if wait:
+        raise SignInError(locked_message(wait), locked=True, retry_after=wait)
     ok = False
     if member is not None and member.password_hash:
         try:
@@ -66,11 +78,11 @@ def sign_in(session: Session, login: str, password: str, limiter) -> Member:
         except VerificationError:
             pass
     if not ok or member is None:
-        limiter.failed(account)
+        attempts.failed()
         raise SignInError("CPF, número da carteirinha ou senha não conferem.")
+    attempts.succeeded(person)
     if member.status == "cancelado":
         raise SignInError("Este plano foi cancelado. Fale com a operadora.")
-    limiter.succeeded(account)
     if hasher.check_needs_rehash(member.password_hash):
         member.password_hash = hasher.hash(password)
     return member
@@ -79,21 +91,24 @@ def sign_in(session: Session, login: str, password: str, limiter) -> Member:
 _DUMMY_HASH = hasher.hash("senha-que-nao-existe")
 
 
-def first_access(session: Session, cpf: str, birth_date: date, card_number: str, password: str, limiter) -> Member:
-    account = "primeiro:" + digits(cpf)
-    if limiter.locked(account):
-        raise SignInError("Muitas tentativas. Por segurança, tente de novo em 15 minutos.", locked=True)
+def first_access(session: Session, cpf: str, birth_date: date, card_number: str, password: str, attempts) -> Member:
+    """*attempts* counts tries per CPF and per address (``core.ratelimit.SignInAttempts``)."""
+    person = "cpf:" + digits(cpf)
+    wait = attempts.start(person)
+    if wait:
+        raise SignInError(f"Muitas tentativas. Por segurança, tente de novo em {wait_text(wait)}.", locked=True,
+                          retry_after=wait)
     member = session.scalars(select(Member).where(Member.cpf == digits(cpf))).one_or_none()
     if (member is None or member.birth_date != birth_date or member.card_number != digits(card_number)
             or member.status == "cancelado"):
-        limiter.failed(account)
+        attempts.failed()
         raise SignInError("Não encontramos um beneficiário com esses dados. Confira o CPF, a data de nascimento "
                           "e o número da carteirinha.")
+    attempts.succeeded(person)
     if member.password_hash:
         raise SignInError("Você já criou a sua senha. Use “Entrar”.")
     member.password_hash = hasher.hash(password)
     member.password_set_at = clock.utcnow()
-    limiter.succeeded(account)
     return member
 
 

@@ -19,7 +19,7 @@ from flask import (
 
 from ..core import clock
 from ..core.documents import cpf_valid, digits
-from ..core.ratelimit import LoginLimiter, make_store
+from ..core.lockout import attempts, burst_limit
 from ..db import get_session
 from . import services
 from .current import FamilyMember, SignedInMember
@@ -30,13 +30,6 @@ SESSION_KEY = "member"
 # Sent when a person signs in or out: drops this site's HTTP cache and Cache Storage (the
 # service worker's copies of member pages) so nobody finds the previous person's card.
 CLEAR_SITE_DATA = '"cache", "storage"'
-
-
-def limiter() -> LoginLimiter:
-    store = current_app.extensions.get("attempt_store")
-    if store is None:
-        store = current_app.extensions["attempt_store"] = make_store(current_app.config.get("REDIS_URL"))
-    return LoginLimiter(store, prefix="guia:login")
 
 
 @bp.before_app_request
@@ -88,7 +81,18 @@ def _private(response):
     return response
 
 
+def _refused(response, error: services.SignInError):
+    """429 with ``Retry-After`` when locked, else 400."""
+    if error.locked:
+        response.status_code = 429
+        response.headers["Retry-After"] = str(error.retry_after)
+    else:
+        response.status_code = 400
+    return _private(response)
+
+
 @bp.route("/entrar", methods=["GET", "POST"])
+@burst_limit("members")
 def sign_in():
     errors: dict[str, str] = {}
     login = ""
@@ -102,11 +106,10 @@ def sign_in():
         if not errors:
             db = get_session()
             try:
-                member = services.sign_in(db, login, password, limiter())
+                member = services.sign_in(db, login, password, attempts("members"))
             except services.SignInError as error:
                 errors["login"] = str(error)
-                status = 429 if error.locked else 400
-                return _private(make_response(_render_sign_in(errors, login), status))
+                return _refused(make_response(_render_sign_in(errors, login)), error)
             db.commit()
             _start_session(member)
             response = redirect(_safe_next(request.args.get("next")), code=303)
@@ -127,6 +130,7 @@ def _render_sign_in(errors, login):
 
 
 @bp.route("/primeiro-acesso", methods=["GET", "POST"])
+@burst_limit("first_access")
 def first_access():
     errors: dict[str, str] = {}
     values = {k: (request.form.get(k) or "").strip()[:40] for k in ("cpf", "nascimento", "carteirinha")}
@@ -148,11 +152,12 @@ def first_access():
         if not errors:
             db = get_session()
             try:
-                member = services.first_access(db, values["cpf"], birth, values["carteirinha"], password, limiter())
+                member = services.first_access(db, values["cpf"], birth, values["carteirinha"], password,
+                                               attempts("first_access"))
             except services.SignInError as error:
                 errors["cpf"] = str(error)
-                return _private(make_response(render_template("members/first_access.html", errors=errors,
-                                                              values=values), 429 if error.locked else 400))
+                return _refused(make_response(render_template("members/first_access.html", errors=errors,
+                                                              values=values)), error)
             db.commit()
             _start_session(member)
             response = redirect(url_for("members.card"), code=303)
