@@ -4,10 +4,11 @@ The same conventions as the network import: every line is read and validated on 
 (:mod:`webapp.core.importfile`) and a bad row is reported with line, column, value and a pt-BR
 reason while the good rows go in; problems of the file as a whole (a header that is not UTF-8,
 unknown or missing columns, no data rows, no valid row) are fatal and nothing is written.  A
-guia is imported whole or not at all, so a line of an authorization file that cannot be split
-into cells — whose guia is therefore unknown — stops that file.  Writing is an idempotent upsert by the operator's id (event id, guia
-number) within the operator of the member: the same file twice changes nothing, and a changed
-row updates only that record (``updated_at`` moves only then).  Nothing is deleted.
+guia is imported whole or not at all, so a line of an authorization file whose guia number
+cannot be read (the line cannot be split into cells, or that cell is unreadable) stops that
+file.  Writing is an idempotent upsert by the operator's id (event id, guia number) within the
+operator of the member: the same file twice changes nothing, and a changed row updates only that
+record (``updated_at`` moves only then).  Nothing is deleted.
 
 The caller owns the transaction: commit on success, roll back on any exception.
 """
