@@ -91,7 +91,8 @@ def test_planted_bad_rows_are_each_reported_and_the_good_ones_go_in(families, le
         (usage_row(event_id="B2", card_number=card, procedure="dentadura-magica"), "procedure", "desconhecido"),
         (usage_row(event_id="B3", card_number=card, performed_on=(TODAY + timedelta(days=1)).isoformat()),
          "performed_on", "data no futuro"),
-        (usage_row(event_id="B4", card_number=card, performed_on="2026-02-30"), "performed_on", "data inválida"),
+        (usage_row(event_id="B4", card_number=card, performed_on="2026-02-30"), "performed_on",
+         "não existe no calendário"),
         (usage_row(event_id="B5", card_number=card, procedure="radiografia-periapical", tooth="19"), "tooth",
          "notação FDI"),
         (usage_row(event_id="B6", card_number=card, tooth="36"), "tooth", "não é feito em um dente"),
@@ -129,6 +130,134 @@ def test_planted_bad_rows_are_each_reported_and_the_good_ones_go_in(families, le
         found = by_line[position + 3]
         assert any(r.column == column and reason in r.reason for r in found), (position + 3, column, found)
     assert count(families, UsageEvent) == 1
+
+
+# Cells a hostile or broken export sends: look-alike digits ('²³'.isdigit() is true and int('²³')
+# raises; int('３６') is 36 and Decimal('１５0') is 150), control characters, values longer than
+# their column (a database error on PostgreSQL, silently kept on SQLite), out-of-range dates.
+USAGE_HOSTILE_CELLS = [
+    ("tooth", "３６", "dente inválido"),
+    ("tooth", "²³", "dente inválido"),
+    ("tooth", "٣٦", "dente inválido"),
+    ("card_number", "{card}²", "o número da carteirinha deve ter"),
+    ("card_number", "{wide_card}", "o número da carteirinha deve ter"),
+    ("performed_on", "２０２６-03-02", "AAAA-MM-DD"),
+    ("performed_on", "20260302", "AAAA-MM-DD"),
+    ("performed_on", "0001-01-01", "entre 01/01/1900"),
+    ("amount", "１５0", "valor inválido"),
+    ("amount", "150\x0b", "caractere de controle (U+000B)"),
+    ("provider_name", "Dra. Ana\x00", "caractere de controle (U+0000)"),
+    ("provider_name", "\x1b]0;x\x07Dra. Ana", "caractere de controle (U+001B, U+0007)"),
+    ("event_id", "E" * 61, "no máximo 60 caracteres"),
+    ("operator_code", "8" * 21, "no máximo 20 caracteres"),
+    ("provider_key", "K" * 61, "no máximo 60 caracteres"),
+    ("provider_name", "N" * 201, "no máximo 200 caracteres"),
+    ("location_key", "L" * 81, "no máximo 80 caracteres"),
+    ("authorization_number", "9" * 31, "no máximo 30 caracteres"),
+    ("status_reason", "r" * 2001, "célula longa demais"),
+]
+
+
+def _hostile(value: str, card: str) -> str:
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in card)  # full-width digits
+    return value.replace("{card}", card).replace("{wide_card}", wide)
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+@pytest.mark.parametrize(("column", "value", "reason"), USAGE_HOSTILE_CELLS,
+                         ids=[f"{column}-{n}" for n, (column, _, _) in enumerate(USAGE_HOSTILE_CELLS)])
+def test_a_hostile_usage_cell_rejects_its_row_with_line_and_reason(families, leve, tmp_path, column, value, reason):
+    holder = leve[0]
+    bad = usage_row(event_id="BAD", card_number=holder.card_number, performed_on="2026-03-02",
+                    procedure="radiografia-periapical", tooth="36")
+    bad[column] = _hostile(value, holder.card_number)
+    path = write_csv(tmp_path / "extrato.csv", [
+        usage_row(event_id="OK1", card_number=holder.card_number, performed_on="2026-03-02"), bad,
+        usage_row(event_id="OK2", card_number=holder.card_number, performed_on="2026-03-03"),
+    ])
+    report = import_usage(families, path, today=TODAY)
+    assert [(r.line, r.column) for r in report.rejects] == [(3, column)], report.rejects
+    assert reason in report.rejects[0].reason
+    assert not any(ch in report.rejects[0].value for ch in "\x00\x1b\x07\x0b")  # shown escaped
+    assert sorted(families.scalars(select(UsageEvent.event_key))) == ["OK1", "OK2"]
+
+
+AUTHORIZATION_HOSTILE_CELLS = [
+    ("protocol", "4023392026060100000²", "o protocolo deve ter de 10 a 30 dígitos"),
+    ("protocol", "４０２３３９２０２６０６０１", "o protocolo deve ter de 10 a 30 dígitos"),
+    ("tooth", "３６", "dente inválido"),
+    ("tooth", "²³", "dente inválido"),
+    ("card_number", "{card}²", "o número da carteirinha deve ter"),
+    ("requested_on", "２０２６-06-01", "AAAA-MM-DD"),
+    ("decided_on", "20260602", "AAAA-MM-DD"),
+    ("valid_until", "9999-12-31", "entre 01/01/1900 e 31/12/2100"),
+    ("provider_name", "Dra.\u202eAna", "caractere de controle (U+202E)"),
+    ("procedure", "radiografia-periapical\x00", "caractere de controle (U+0000)"),
+    ("authorization_number", "A" * 31, "no máximo 30 caracteres"),
+    ("provider_key", "K" * 61, "no máximo 60 caracteres"),
+    ("provider_name", "N" * 201, "no máximo 200 caracteres"),
+    ("operator_code", "8" * 21, "no máximo 20 caracteres"),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+@pytest.mark.parametrize(("column", "value", "reason"), AUTHORIZATION_HOSTILE_CELLS,
+                         ids=[f"{column}-{n}" for n, (column, _, _) in enumerate(AUTHORIZATION_HOSTILE_CELLS)])
+def test_a_hostile_authorization_cell_rejects_its_guia_with_line_and_reason(families, leve, tmp_path, column, value,
+                                                                             reason):
+    holder = leve[0]
+    bad = authorization_row(authorization_number="BAD", card_number=holder.card_number)
+    bad[column] = _hostile(value, holder.card_number)
+    path = write_authorizations(tmp_path / "guias.csv", [
+        authorization_row(authorization_number="OK1", card_number=holder.card_number), bad,
+        authorization_row(authorization_number="OK2", card_number=holder.card_number, protocol="40233920260601000002"),
+    ])
+    report = import_authorizations(families, path, today=TODAY)
+    assert [(r.line, r.column) for r in report.rejects] == [(3, column)], report.rejects
+    assert reason in report.rejects[0].reason
+    assert sorted(families.scalars(select(Authorization.number))) == ["OK1", "OK2"]
+
+
+def test_usage_lines_that_cannot_be_split_are_rejected_and_the_rest_imported(families, leve, tmp_path):
+    card = leve[0].card_number
+    path = write_csv(tmp_path / "extrato.csv", [
+        usage_row(event_id=f"E{n}", card_number=card, performed_on="2026-03-02") for n in range(1, 6)])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("Dra. Ana Souza", '"Dra. Ana Souza')  # E2: a quote never closed
+    lines[4] = lines[4] + ",extra"  # E4: one cell too many
+    path.write_bytes(("\n".join(lines) + "\n").encode().replace(b"E5,", b"E\xed5,"))  # E5: a Latin-1 byte
+    report = import_usage(families, path, today=TODAY)
+    assert [(r.line, r.column) for r in report.rejects] == [(3, ""), (5, ""), (6, "event_id")]
+    assert "aspas abertas" in report.rejects[0].reason and "18 células e o cabeçalho tem 17" in report.rejects[1].reason
+    assert "não está em UTF-8" in report.rejects[2].reason
+    assert sorted(families.scalars(select(UsageEvent.event_key))) == ["E1", "E3"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+@pytest.mark.parametrize("broken", [
+    pytest.param(lambda line: line.replace("Dra. Ana Souza", '"Dra. Ana Souza'), id="stray-quote"),
+    pytest.param(lambda line: line + ",extra", id="extra-cell"),
+    pytest.param(lambda line: line.replace("A2,", "A2\x00,", 1), id="control-character-in-the-number"),
+])
+def test_an_authorization_line_whose_guia_cannot_be_known_stops_the_file(runner, families, leve, tmp_path, broken):
+    card = leve[0].card_number
+    rows = [authorization_row(authorization_number=number, card_number=card, protocol=f"4023392026060100000{n}",
+                              procedure=procedure, tooth="36")
+            for n, (number, procedure) in enumerate([("A1", "tratamento-endodontico-multirradicular"),
+                                                     ("A2", "tratamento-endodontico-multirradicular"),
+                                                     ("A2", "radiografia-periapical")])]
+    rows[2]["protocol"] = rows[1]["protocol"]
+    path = write_authorizations(tmp_path / "guias.csv", rows)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = broken(lines[3])  # the second procedure of guia A2
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(FatalImportError, match="linha 4: .*uma guia entra inteira ou não entra"):
+        import_authorizations(families, path, today=TODAY)
+    assert count(families, Authorization) == 0 and count(families, AuthorizationItem) == 0
+
+    result = runner.invoke(args=["history", "import-authorizations", str(path), "--today", TODAY.isoformat()])
+    assert result.exit_code == 1 and "importação cancelada, nada foi alterado — linha 4" in result.output
+    assert count(families, Authorization) == 0
 
 
 @pytest.mark.parametrize("content, message", [

@@ -102,6 +102,69 @@ def test_a_bad_row_is_reported_with_line_column_and_reason_and_good_rows_go_in(s
     assert {"OK1", "OK2"} <= keys and "BAD" not in keys
 
 
+# Cells a hostile or broken export sends: look-alike digits ('²'.isdigit() is true and int('²')
+# raises; int('３') and float('３') read full-width digits), control characters, values longer
+# than their column (a database error on PostgreSQL, silently kept on SQLite), out-of-range dates.
+HOSTILE_CELLS = [
+    ("municipality_ibge", "330330²", "o código IBGE deve ter 7 dígitos"),
+    ("municipality_ibge", "３３０３３０２", "o código IBGE deve ter 7 dígitos"),
+    ("municipality_ibge", "٣٣٠٣٣٠٢", "o código IBGE deve ter 7 dígitos"),
+    ("cro_number", "12３45", "o número do CRO deve ter de 1 a 6 dígitos"),
+    ("cro_number", "¹²³", "o número do CRO deve ter de 1 a 6 dígitos"),
+    ("cep", "24230-052²", "o CEP deve ter 8 dígitos"),
+    ("cpf", "529.982.247-25²", "o CPF deve ter 11 dígitos"),
+    ("phones", "(21) 2711-0000²", "telefone inválido"),
+    ("whatsapp", "(21) 99876-543２", "celular"),
+    ("network_since", "２０２４-03-01", "AAAA-MM-DD"),
+    ("network_since", "20240301", "AAAA-MM-DD"),
+    ("network_until", "9999-12-31", "entre 01/01/1900 e 31/12/2100"),
+    ("latitude", "-２２.9035", "coordenadas inválidas"),
+    ("latitude", "-2290.35e-2", "coordenadas inválidas"),
+    ("name", "Dra. Ana\x00 Souza", "caractere de controle (U+0000)"),
+    ("name", "\x1b[31mDra. Ana", "caractere de controle (U+001B)"),
+    ("street", "Rua \u202eAzul", "caractere de controle (U+202E)"),
+    ("complement", "Sala\t201", "caractere de controle (U+0009)"),
+    ("provider_key", "P" * 61, "no máximo 60 caracteres"),
+    ("name", "A" * 201, "no máximo 200 caracteres"),
+    ("location_key", "L" * 81, "no máximo 80 caracteres"),
+    ("street", "R" * 201, "no máximo 200 caracteres"),
+    ("number", "1" * 21, "no máximo 20 caracteres"),
+    ("complement", "S" * 121, "no máximo 120 caracteres"),
+    ("neighbourhood", "B" * 121, "no máximo 120 caracteres"),
+    ("opening_hours", "h" * 501, "no máximo 500 caracteres"),
+    ("opening_hours", "h" * 2001, "célula longa demais"),
+    ("replaces_provider_key", "K" * 61, "no máximo 60 caracteres"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), HOSTILE_CELLS,
+                         ids=[f"{column}-{n}" for n, (column, _, _) in enumerate(HOSTILE_CELLS)])
+def test_a_hostile_cell_rejects_its_row_with_line_and_reason_and_the_rest_is_imported(
+        session, tmp_path, column, value, reason):
+    path = write_csv(tmp_path / "rede.csv", [
+        row(provider_key="OK1", location_key="OK1-L1"),
+        row(**{"provider_key": "BAD", "location_key": "BAD-L1", column: value}),
+        row(provider_key="OK2", location_key="OK2-L1"),
+    ])
+    report = run(session, path)
+    assert report.accepted == 2
+    assert [(r.line, r.column) for r in report.rejects] == [(3, column)], report.rejects
+    assert reason in report.rejects[0].reason
+    assert not any(ch in report.rejects[0].value for ch in "\x00\x1b\u202e\t")  # shown escaped
+    assert set(session.scalars(select(Provider.key))) == {"OK1", "OK2"}
+    assert session.scalar(select(func.max(func.length(Location.street)))) == len(row()["street"])
+
+
+def test_a_cnpj_with_a_look_alike_digit_is_refused_not_read_without_it(session, tmp_path):
+    report = run(session, write_csv(tmp_path / "r.csv", [
+        row(provider_key="C1", kind="clinica", cnpj="11.222.333/0001-8¹"),
+        row(provider_key="C2", location_key="C2-L1", kind="clinica", cnpj="11.222.333/0001-81²"),
+        row(provider_key="C3", location_key="C3-L1", kind="clinica", cnpj="11.222.333/0001-81"),
+    ]))
+    assert [(r.line, r.column) for r in report.rejects] == [(2, "cnpj"), (3, "cnpj")]
+    assert session.scalars(select(Provider.cnpj)).all() == ["11222333000181"]
+
+
 def test_municipality_by_name_and_uf(session, tmp_path):
     report = run(session, write_csv(tmp_path / "r.csv", [row(municipality_ibge="", municipality_name="NITEROI", uf="rj")]))
     assert report.accepted == 1
@@ -182,7 +245,7 @@ def test_full_network_file_ends_missing_providers_without_deleting(session, tmp_
     partial = write_csv(tmp_path / "b.csv", [row()])
     report = run(session, partial)  # not --full: P2 untouched
     assert report.memberships_ended == 0
-    report = run(session, partial, full=True)
+    report = run(session, partial, full=True, confirm_exits=2)  # half of each network: confirmed
     assert report.memberships_ended == 2
     p2 = session.scalars(select(Provider).where(Provider.key == "P2")).one()
     assert {m.until for m in p2.memberships} == {TODAY}
@@ -193,7 +256,7 @@ def test_full_network_file_ends_missing_providers_without_deleting(session, tmp_
 
 def test_dropping_a_product_ends_that_membership_only(session, tmp_path):
     run(session, write_csv(tmp_path / "a.csv", [row()]))
-    report = run(session, write_csv(tmp_path / "b.csv", [row(products="leve-dental-rj-1-adesao")]))
+    report = run(session, write_csv(tmp_path / "b.csv", [row(products="leve-dental-rj-1-adesao")]), confirm_exits=1)
     assert report.memberships_ended == 1
     memberships = session.scalars(select(NetworkMembership)).all()
     assert sorted(str(m.until) for m in memberships) == ["2026-11-24", "None"]

@@ -85,6 +85,8 @@ def parse_decimal(text: str, *, minimum: float, maximum: float, what: str = "O n
 
 def control_characters(text: str, *, allow_newlines: bool = False) -> list[str]:
     """The control and format characters in *text* (NUL, CR/LF, bidi overrides...), as ``U+XXXX``."""
+    if text.isprintable():  # no character of any "Other" category: the common case, in C
+        return []
     # Zero-width (non-)joiners are format characters that emoji and some scripts need.
     allowed = {"\u200c", "\u200d"} | ({"\n", "\r", "\t"} if allow_newlines else set())
     return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(text)

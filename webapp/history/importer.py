@@ -1,11 +1,14 @@
 """Import of an operator's usage file and authorization file (layouts in :mod:`.layout`).
 
-The same conventions as the network import: every row is validated on its own and a bad row is
-reported with line, column, value and a pt-BR reason while the good rows go in; problems of the
-file as a whole (not UTF-8, unknown or missing columns, no data rows, no valid row) are fatal
-and nothing is written.  Writing is an idempotent upsert by the operator's id (event id, guia
-number) within the operator of the member: the same file twice changes nothing, and a changed
-row updates only that record (``updated_at`` moves only then).  Nothing is deleted.
+The same conventions as the network import: every line is read and validated on its own
+(:mod:`webapp.core.importfile`) and a bad row is reported with line, column, value and a pt-BR
+reason while the good rows go in; problems of the file as a whole (a header that is not UTF-8,
+unknown or missing columns, no data rows, no valid row) are fatal and nothing is written.  A
+guia is imported whole or not at all, so a line of an authorization file whose guia number
+cannot be read (the line cannot be split into cells, or that cell is unreadable) stops that
+file.  Writing is an idempotent upsert by the operator's id (event id, guia number) within the
+operator of the member: the same file twice changes nothing, and a changed row updates only that
+record (``updated_at`` moves only then).  Nothing is deleted.
 
 The caller owns the transaction: commit on success, roll back on any exception.
 """
@@ -16,17 +19,28 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session, undefer
 
 from ..core import clock
-from ..core.documents import digits
+from ..core.importfile import (
+    DOCUMENT_PUNCTUATION,
+    FatalImportError,
+    Reject,
+    Row,
+    RowCells,
+    column_length,
+    no_valid_row,
+    read_csv,
+    shown,
+    write_rejects,
+)
+from ..core.parsing import is_ascii_digits
 from ..core.text import fold
 from ..members.models import Member
-from ..network.importer import FatalImportError, Reject, read_rows, write_rejects
 from ..plans.models import Procedure, Product
 from . import teeth
 from .layout import (
@@ -47,10 +61,32 @@ from .models import (
 __all__ = ["FatalImportError", "ImportReport", "Reject", "import_authorizations", "import_usage", "write_rejects"]
 
 BATCH = 1000
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONEY = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
+# ASCII digits only: ``\d`` would take '３' or '٣', which Decimal() then reads as numbers.
+_MONEY = re.compile(r"[0-9]{1,9}(?:[.,][0-9]{1,2})?")
 _VALIDITY = re.compile(r"validade (?:de |por )?(\d{1,3}) dias")
 MAX_CENTS = 10_000_000_00
+#: Reasons are Text columns; no operator's reason needs more.
+MAX_REASON = 2000
+# The longest value each free-text cell may bring: its column's length in the database.
+USAGE_LIMITS = {
+    "event_id": column_length(UsageEvent.event_key),
+    "operator_code": column_length(UsageEvent.operator_code),
+    "provider_key": column_length(UsageEvent.provider_key),
+    "provider_name": column_length(UsageEvent.provider_name),
+    "location_key": column_length(UsageEvent.location_key),
+    "authorization_number": column_length(UsageEvent.authorization_number),
+    "status_reason": MAX_REASON,
+}
+AUTHORIZATION_LIMITS = {
+    "authorization_number": column_length(Authorization.number),
+    "provider_key": column_length(Authorization.provider_key),
+    "provider_name": column_length(Authorization.provider_name),
+    "operator_code": column_length(AuthorizationItem.operator_code),
+    "denial_reason": MAX_REASON,
+    "denial_clause": column_length(Authorization.denial_clause),
+}
+PROTOCOL_LENGTHS = range(10, column_length(Authorization.protocol) + 1)
+CARD_LENGTHS = range(1, column_length(Member.card_number) + 1)
 
 
 @dataclass
@@ -75,67 +111,32 @@ class ImportReport:
 # --------------------------------------------------------------------------- reading
 
 
-class _RowErrors:
-    def __init__(self, line: int, raw: dict):
-        self.line, self.raw, self.items = line, raw, []
-
-    def add(self, column: str, reason: str) -> None:
-        self.items.append(Reject(self.line, column, (self.raw.get(column) or "")[:200], reason))
-
-    def has(self, column: str) -> bool:
-        return any(item.column == column for item in self.items)
-
-
-def _clean(raw: dict, column: str) -> str:
-    return " ".join((raw.get(column) or "").split())
-
-
-def _date(raw: dict, column: str, errors: _RowErrors, today: date, required: bool) -> date | None:
-    value = _clean(raw, column)
-    if not value:
-        if required:
-            errors.add(column, "data obrigatória (AAAA-MM-DD)")
+def _date(cells: RowCells, column: str, today: date, required: bool) -> date | None:
+    """A date no later than *today*."""
+    value = cells.date(column, required=required)
+    if value is not None and value > today:
+        cells.add(column, "data no futuro")
         return None
-    try:
-        if not _DATE.match(value):
-            raise ValueError
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        errors.add(column, "data inválida; use AAAA-MM-DD")
-        return None
-    if parsed > today:
-        errors.add(column, "data no futuro")
-        return None
-    return parsed
+    return value
 
 
 def parse_money(value: str) -> int | None:
     """Centavos of ``"1234,5"`` / ``"1234.50"``; None when it is not an amount."""
     value = value.strip()
-    if not _MONEY.match(value):
+    if not _MONEY.fullmatch(value):
         return None
-    try:
-        cents = int((Decimal(value.replace(",", ".")) * 100).to_integral_value())
-    except InvalidOperation:  # pragma: no cover - the pattern already rules it out
-        return None
+    cents = int((Decimal(value.replace(",", ".")) * 100).to_integral_value())
     return cents if cents <= MAX_CENTS else None
 
 
-def _money(raw: dict, column: str, errors: _RowErrors) -> int | None:
-    value = _clean(raw, column)
+def _money(cells: RowCells, column: str) -> int | None:
+    value = cells[column]
     if not value:
         return None
     cents = parse_money(value)
     if cents is None:
-        errors.add(column, "valor inválido: use reais com ponto ou vírgula, ex.: 150,00")
+        cells.add(column, "valor inválido: use reais com ponto ou vírgula, ex.: 150,00")
     return cents
-
-
-def _length(raw: dict, column: str, errors: _RowErrors, limit: int) -> str | None:
-    value = _clean(raw, column)
-    if len(value) > limit:
-        errors.add(column, f"texto longo demais (máximo {limit} caracteres)")
-    return value or None
 
 
 def _code(value: str) -> str:
@@ -166,9 +167,9 @@ def guide_validity(document: dict) -> tuple[int, str | None] | None:
 class _Context:
     """What validation needs from the database, loaded once per file."""
 
-    def __init__(self, session: Session, rows: list[tuple[int, dict]], today: date):
+    def __init__(self, session: Session, rows: list[Row], today: date):
         self.today = today
-        cards = {digits(raw.get("card_number") or "") for _, raw in rows} - {""}
+        cards = {card for row in rows if (card := _card_digits(row.cells.get("card_number") or ""))}
         products = {p.id: p for p in session.scalars(
             select(Product).options(undefer(Product.document)))}
         self.members: dict[str, _MemberInfo] = {}
@@ -187,55 +188,55 @@ class _Context:
                 )
         self.procedures = {p.id: p for p in session.scalars(select(Procedure))}
 
-    def member(self, raw: dict, errors: _RowErrors) -> _MemberInfo | None:
-        card = digits(_clean(raw, "card_number"))
+    def member(self, cells: RowCells) -> _MemberInfo | None:
+        card = cells.digits("card_number", lengths=CARD_LENGTHS, what="o número da carteirinha")
         if not card:
-            return None  # already reported as a required column
+            return None  # reported: an empty required column, or not a card number
         found = self.members.get(card)
         if found is None:
-            errors.add("card_number", "beneficiário não encontrado (número da carteirinha)")
+            cells.add("card_number", "beneficiário não encontrado (número da carteirinha)")
         return found
 
-    def procedure(self, raw: dict, errors: _RowErrors) -> Procedure | None:
-        value = _clean(raw, "procedure")
+    def procedure(self, cells: RowCells) -> Procedure | None:
+        value = cells["procedure"]
         if not value:
             return None
         found = self.procedures.get(value)
         if found is None:
-            errors.add("procedure", "procedimento desconhecido no vocabulário")
+            cells.add("procedure", "procedimento desconhecido no vocabulário")
         return found
 
 
-def _tooth_and_faces(raw: dict, procedure: Procedure | None, errors: _RowErrors) -> tuple[int | None, str]:
-    text = _clean(raw, "tooth")
+def _card_digits(text: str) -> str:
+    """The card number as stored (digits only), or "" when *text* is not one."""
+    digits = "".join(ch for ch in text if ch not in DOCUMENT_PUNCTUATION)
+    return digits if is_ascii_digits(digits) and len(digits) in CARD_LENGTHS else ""
+
+
+def _tooth_and_faces(cells: RowCells, procedure: Procedure | None) -> tuple[int | None, str]:
+    text = cells["tooth"]
     tooth = None
     if text:
         tooth = teeth.parse_tooth(text)
         if tooth is None:
-            errors.add("tooth", "dente inválido: use a notação FDI de dois dígitos (11 a 48 permanentes, "
-                                "51 a 85 decíduos)")
+            cells.add("tooth", "dente inválido: use a notação FDI de dois dígitos (11 a 48 permanentes, "
+                               "51 a 85 decíduos)")
             return None, ""
     faces = ""
-    face_text = _clean(raw, "faces")
+    face_text = cells["faces"]
     if face_text and tooth is not None:
         try:
             faces = teeth.parse_faces(face_text, tooth)
         except teeth.FaceError as exc:
-            errors.add("faces", str(exc))
+            cells.add("faces", str(exc))
             return tooth, ""
     elif face_text:
         faces = face_text  # reported below: faces without a tooth
     if procedure is not None:
         rule = teeth.tooth_rule(procedure.id, procedure.name)
         for column, reason in rule.check(tooth, faces):
-            errors.add(column, reason)
+            cells.add(column, reason)
     return tooth, faces
-
-
-def _required(raw: dict, required: frozenset[str], errors: _RowErrors) -> None:
-    for column in sorted(required):
-        if not _clean(raw, column):
-            errors.add(column, "campo obrigatório vazio")
 
 
 # --------------------------------------------------------------------------- usage
@@ -246,59 +247,52 @@ EVENT_FIELDS = ("member_id", "performed_on", "procedure_id", "operator_code", "t
                 "amount_cents", "copayment_cents", "reimbursed_cents")
 
 
-def _parse_event(line: int, raw: dict, ctx: _Context) -> tuple[tuple[int, str] | None, dict | None, list[Reject]]:
-    errors = _RowErrors(line, raw)
-    _required(raw, USAGE_REQUIRED, errors)
-    event_key = _length(raw, "event_id", errors, 60)
-    member = ctx.member(raw, errors)
-    performed_on = _date(raw, "performed_on", errors, ctx.today, required=True)
+def _parse_event(cells: RowCells, ctx: _Context) -> tuple[tuple[int, str] | None, dict | None]:
+    cells.required(USAGE_REQUIRED)
+    texts = {column: cells.text(column, limit) for column, limit in USAGE_LIMITS.items()}
+    member = ctx.member(cells)
+    performed_on = _date(cells, "performed_on", ctx.today, required=True)
     if member and performed_on and performed_on < member.inclusion:
-        errors.add("performed_on", f"data anterior à inclusão do beneficiário no plano "
-                                   f"({member.inclusion.strftime('%d/%m/%Y')})")
-    procedure = ctx.procedure(raw, errors)
-    tooth, faces = _tooth_and_faces(raw, procedure, errors)
+        cells.add("performed_on", f"data anterior à inclusão do beneficiário no plano "
+                                  f"({member.inclusion.strftime('%d/%m/%Y')})")
+    procedure = ctx.procedure(cells)
+    tooth, faces = _tooth_and_faces(cells, procedure)
 
-    status = _code(_clean(raw, "status"))
+    status = _code(cells["status"])
     if status and status not in EVENT_STATUSES:
-        errors.add("status", "use realizado, glosado, negado ou reembolsado")
-    reason = _length(raw, "status_reason", errors, 2000)
-    if status in ("glosado", "negado") and not reason:
-        errors.add("status_reason", f"informe o motivo ({status})")
-    source = _code(_clean(raw, "source")) or "rede"
+        cells.add("status", "use realizado, glosado, negado ou reembolsado")
+    reason = texts["status_reason"]
+    if status in ("glosado", "negado") and not reason and not cells.has("status_reason"):
+        cells.add("status_reason", f"informe o motivo ({status})")
+    source = _code(cells["source"]) or "rede"
     if source not in EVENT_SOURCES:
-        errors.add("source", "use rede ou reembolso")
-    amount = _money(raw, "amount", errors)
-    copayment = _money(raw, "copayment", errors)
-    reimbursed = _money(raw, "reimbursed", errors)
+        cells.add("source", "use rede ou reembolso")
+    amount = _money(cells, "amount")
+    copayment = _money(cells, "copayment")
+    reimbursed = _money(cells, "reimbursed")
     if status == "reembolsado":
         if source != "reembolso":
-            errors.add("source", "evento reembolsado deve ter origem reembolso")
-        if reimbursed is None and not errors.has("reimbursed"):
-            errors.add("reimbursed", "informe o valor reembolsado")
+            cells.add("source", "evento reembolsado deve ter origem reembolso")
+        if reimbursed is None and not cells.has("reimbursed"):
+            cells.add("reimbursed", "informe o valor reembolsado")
     elif reimbursed is not None:
-        errors.add("reimbursed", "valor reembolsado só com a situação reembolsado")
+        cells.add("reimbursed", "valor reembolsado só com a situação reembolsado")
     for column, value in (("copayment", copayment), ("reimbursed", reimbursed)):
         if value is not None and amount is not None and value > amount:
-            errors.add(column, "maior que o valor do procedimento")
+            cells.add(column, "maior que o valor do procedimento")
     if copayment and member and member.copayment_applies is False:
-        errors.add("copayment", f"o plano {member.product_name} não tem coparticipação, segundo o seu documento")
+        cells.add("copayment", f"o plano {member.product_name} não tem coparticipação, segundo o seu documento")
 
-    values = {
-        "operator_code": _length(raw, "operator_code", errors, 20),
-        "provider_key": _length(raw, "provider_key", errors, 60),
-        "provider_name": _length(raw, "provider_name", errors, 200),
-        "location_key": _length(raw, "location_key", errors, 80),
-        "authorization_number": _length(raw, "authorization_number", errors, 30),
-    }
-    if errors.items:
-        return None, None, errors.items
+    if cells.rejects:
+        return None, None
+    event_key = texts.pop("event_id")
     assert member and procedure and performed_on and event_key
     data = {
         "member_id": member.id, "performed_on": performed_on, "procedure_id": procedure.id, "tooth": tooth,
-        "faces": faces or None, "status": status, "status_reason": reason, "source": source,
-        "amount_cents": amount, "copayment_cents": copayment, "reimbursed_cents": reimbursed, **values,
+        "faces": faces or None, "status": status, "source": source,
+        "amount_cents": amount, "copayment_cents": copayment, "reimbursed_cents": reimbursed, **texts,
     }
-    return (member.operator_id, event_key), data, []
+    return (member.operator_id, event_key), data
 
 
 def import_usage(session: Session, path: Path, *, today: date | None = None,
@@ -306,26 +300,27 @@ def import_usage(session: Session, path: Path, *, today: date | None = None,
     """Import a usage file; see the module docstring."""
     today = today or clock.today()
     report = ImportReport()
-    rows = read_rows(path, USAGE_NAMES, USAGE_REQUIRED)
-    report.rows = len(rows)
-    ctx = _Context(session, rows, today)
+    file = read_csv(path, USAGE_NAMES, USAGE_REQUIRED)
+    report.rows = file.lines
+    report.rejects.extend(file.unreadable)  # one event a line: the other lines stand on their own
+    ctx = _Context(session, file.rows, today)
     parsed: dict[tuple[int, str], dict] = {}
     first_line: dict[tuple[int, str], int] = {}
-    for line, raw in progress(rows):
-        if raw.pop("__extra__", None):
-            report.rejects.append(Reject(line, "", "", "a linha tem mais colunas que o cabeçalho"))
-            continue
-        key, data, rejects = _parse_event(line, raw, ctx)
+    for row in progress(file.rows):
+        cells = RowCells(row)
+        key, data = (None, None) if cells.rejects else _parse_event(cells, ctx)
         if key is None:
-            report.rejects.extend(rejects)
+            report.rejects.extend(cells.rejects)
             continue
         if key in parsed:
-            report.rejects.append(Reject(line, "event_id", key[1], f"evento repetido (já na linha {first_line[key]})"))
+            report.rejects.append(Reject(row.line, "event_id", key[1],
+                                         f"evento repetido (já na linha {first_line[key]})"))
             continue
-        parsed[key], first_line[key] = data, line
+        parsed[key], first_line[key] = data, row.line
+    report.rejects.sort(key=lambda r: r.line)
     report.accepted = len(parsed)
     if not parsed:
-        raise FatalImportError("nenhuma linha válida: nada foi importado")
+        raise no_valid_row(report.rejects)
 
     existing = _existing(session, UsageEvent, UsageEvent.event_key, list(parsed), EVENT_FIELDS)
     now = clock.utcnow()
@@ -377,64 +372,54 @@ class _Guide:
     lines: list[int]
 
 
-def _parse_authorization(line: int, raw: dict, ctx: _Context) -> tuple[tuple[int, str] | None, dict | None,
-                                                                        dict | None, list[Reject]]:
-    errors = _RowErrors(line, raw)
-    _required(raw, AUTHORIZATION_REQUIRED, errors)
-    number = _length(raw, "authorization_number", errors, 30)
-    protocol = _clean(raw, "protocol")
-    if protocol and not (protocol.isdigit() and 10 <= len(protocol) <= 30):
-        errors.add("protocol", "protocolo deve ter de 10 a 30 dígitos")
-    member = ctx.member(raw, errors)
-    requested = _date(raw, "requested_on", errors, ctx.today, required=True)
+def _parse_authorization(cells: RowCells, ctx: _Context) -> tuple[tuple[int, str] | None, dict | None,
+                                                                   dict | None]:
+    cells.required(AUTHORIZATION_REQUIRED)
+    texts = {column: cells.text(column, limit) for column, limit in AUTHORIZATION_LIMITS.items()}
+    protocol = cells.digits("protocol", lengths=PROTOCOL_LENGTHS, what="o protocolo", punctuation=frozenset())
+    member = ctx.member(cells)
+    requested = _date(cells, "requested_on", ctx.today, required=True)
     if member and requested and requested < member.inclusion:
-        errors.add("requested_on", f"data anterior à inclusão do beneficiário no plano "
-                                   f"({member.inclusion.strftime('%d/%m/%Y')})")
-    status = _code(_clean(raw, "status"))
+        cells.add("requested_on", f"data anterior à inclusão do beneficiário no plano "
+                                  f"({member.inclusion.strftime('%d/%m/%Y')})")
+    status = _code(cells["status"])
     if status and status not in AUTHORIZATION_STATUSES:
-        errors.add("status", "use em-analise, autorizada, negada, executada ou expirada")
-    decided = _date(raw, "decided_on", errors, ctx.today, required=status not in ("", "em-analise"))
+        cells.add("status", "use em-analise, autorizada, negada, executada ou expirada")
+    decided = _date(cells, "decided_on", ctx.today, required=status not in ("", "em-analise"))
     if decided and requested and decided < requested:
-        errors.add("decided_on", "a decisão não pode ser anterior ao pedido")
-    valid_text = _clean(raw, "valid_until")
-    valid_until, validity_reference = None, None
-    if valid_text:
-        try:
-            if not _DATE.match(valid_text):
-                raise ValueError
-            valid_until = date.fromisoformat(valid_text)
-        except ValueError:
-            errors.add("valid_until", "data inválida; use AAAA-MM-DD")
-        else:
-            if decided and valid_until < decided:
-                errors.add("valid_until", "a validade termina antes da decisão")
-    elif member and decided and member.validity and status in ("autorizada", "executada", "expirada"):
+        cells.add("decided_on", "a decisão não pode ser anterior ao pedido")
+    valid_until = cells.date("valid_until", required=False)
+    validity_reference = None
+    if valid_until is not None:
+        if decided and valid_until < decided:
+            cells.add("valid_until", "a validade termina antes da decisão")
+    elif (not cells.has("valid_until") and member and decided and member.validity
+          and status in ("autorizada", "executada", "expirada")):
         days, validity_reference = member.validity
         valid_until = decided + timedelta(days=days)
-    denial_reason = _length(raw, "denial_reason", errors, 2000)
-    denial_clause = _length(raw, "denial_clause", errors, 120)
+    denial_reason, denial_clause = texts["denial_reason"], texts["denial_clause"]
     if status == "negada":
-        if not denial_reason:
-            errors.add("denial_reason", "guia negada: informe o motivo")
-        if not denial_clause:
-            errors.add("denial_clause", "guia negada: informe a cláusula do contrato citada")
+        if not denial_reason and not cells.has("denial_reason"):
+            cells.add("denial_reason", "guia negada: informe o motivo")
+        if not denial_clause and not cells.has("denial_clause"):
+            cells.add("denial_clause", "guia negada: informe a cláusula do contrato citada")
     elif denial_reason or denial_clause:
-        errors.add("denial_reason" if denial_reason else "denial_clause", "motivo e cláusula só com a situação negada")
-    procedure = ctx.procedure(raw, errors)
-    tooth, faces = _tooth_and_faces(raw, procedure, errors)
-    provider_key = _length(raw, "provider_key", errors, 60)
-    provider_name = _length(raw, "provider_name", errors, 200)
-    operator_code = _length(raw, "operator_code", errors, 20)
-    if errors.items:
-        return None, None, None, errors.items
-    assert member and number and procedure
+        cells.add("denial_reason" if denial_reason else "denial_clause", "motivo e cláusula só com a situação negada")
+    procedure = ctx.procedure(cells)
+    tooth, faces = _tooth_and_faces(cells, procedure)
+    if cells.rejects:
+        return None, None, None
+    number = texts["authorization_number"]
+    assert member and number and procedure and protocol
     header = {
-        "protocol": protocol, "member_id": member.id, "provider_key": provider_key, "provider_name": provider_name,
-        "requested_on": requested, "decided_on": decided, "status": status, "valid_until": valid_until,
-        "validity_reference": validity_reference, "denial_reason": denial_reason, "denial_clause": denial_clause,
+        "protocol": protocol, "member_id": member.id, "provider_key": texts["provider_key"],
+        "provider_name": texts["provider_name"], "requested_on": requested, "decided_on": decided, "status": status,
+        "valid_until": valid_until, "validity_reference": validity_reference, "denial_reason": denial_reason,
+        "denial_clause": denial_clause,
     }
-    item = {"procedure_id": procedure.id, "operator_code": operator_code, "tooth": tooth, "faces": faces or None}
-    return (member.operator_id, number), header, item, []
+    item = {"procedure_id": procedure.id, "operator_code": texts["operator_code"], "tooth": tooth,
+            "faces": faces or None}
+    return (member.operator_id, number), header, item
 
 
 def _item_tuple(item) -> tuple:
@@ -446,22 +431,28 @@ def import_authorizations(session: Session, path: Path, *, today: date | None = 
     """Import an authorization file (one row per procedure of a guia); see the module docstring."""
     today = today or clock.today()
     report = ImportReport()
-    rows = read_rows(path, AUTHORIZATION_NAMES, AUTHORIZATION_REQUIRED)
-    report.rows = len(rows)
-    ctx = _Context(session, rows, today)
+    file = read_csv(path, AUTHORIZATION_NAMES, AUTHORIZATION_REQUIRED)
+    report.rows = file.lines
+    # A guia goes in whole, and a line that could not be split into cells, or whose guia number
+    # cannot be read, may be a procedure of any guia: none can be trusted whole.
+    unknown_guia = file.unreadable + [problem for row in file.rows for problem in row.problems
+                                      if problem.column == "authorization_number"]
+    if unknown_guia:
+        first = min(unknown_guia, key=lambda r: r.line)
+        raise FatalImportError(
+            f"linha {first.line}: {first.reason}; sem ler o número da guia dessa linha não dá para saber "
+            f"se as outras guias estão completas (uma guia entra inteira ou não entra)"
+            + (f"; {len(unknown_guia)} linhas assim" if len(unknown_guia) > 1 else ""))
+    ctx = _Context(session, file.rows, today)
     guides: dict[tuple[int, str], _Guide] = {}
     failed: dict[tuple[int, str], int] = {}  # guias with a rejected row → that row's line
     failed_numbers: dict[str, int] = {}  # by number alone, for rows whose member is unknown
-    for line, raw in progress(rows):
-        number = _clean(raw, "authorization_number")
-        if raw.pop("__extra__", None):
-            report.rejects.append(Reject(line, "", "", "a linha tem mais colunas que o cabeçalho"))
-            failed_numbers.setdefault(number, line)
-            continue
-        key, header, item, rejects = _parse_authorization(line, raw, ctx)
+    for row in progress(file.rows):
+        line, raw, cells = row.line, row.cells, RowCells(row)
+        key, header, item = (None, None, None) if cells.rejects else _parse_authorization(cells, ctx)
         if key is None:
-            report.rejects.extend(rejects)
-            failed_numbers.setdefault(number, line)
+            report.rejects.extend(cells.rejects)
+            failed_numbers.setdefault(cells["authorization_number"], line)
             continue
         guide = guides.get(key)
         if guide is None:
@@ -470,7 +461,7 @@ def import_authorizations(session: Session, path: Path, *, today: date | None = 
         if guide.header != header:
             columns = sorted(k for k in header if header[k] != guide.header[k] and k != "validity_reference")
             column = {"member_id": "card_number"}.get(columns[0], columns[0]) if columns else "authorization_number"
-            report.rejects.append(Reject(line, column, (raw.get(column) or "")[:200],
+            report.rejects.append(Reject(line, column, shown(raw.get(column) or ""),
                                          f"dados da guia divergem da linha {guide.line}"))
             failed.setdefault(key, line)
             continue
@@ -489,9 +480,10 @@ def import_authorizations(session: Session, path: Path, *, today: date | None = 
             for line in guide.lines:
                 report.rejects.append(Reject(line, "authorization_number", key[1],
                                              f"guia não importada: a linha {bad_line} tem erro"))
+    report.rejects.sort(key=lambda r: r.line)
     report.accepted = sum(len(g.items) for g in guides.values())
     if not guides:
-        raise FatalImportError("nenhuma linha válida: nada foi importado")
+        raise no_valid_row(report.rejects)
 
     existing = _existing(session, Authorization, Authorization.number, list(guides), HEADER_FIELDS)
     items_of: dict[int, list[tuple]] = {}

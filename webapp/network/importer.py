@@ -1,33 +1,49 @@
 """Import of an operator's network file (layout in :mod:`webapp.network.layout`).
 
-Two passes.  First every row is parsed and validated on its own (rejected rows are reported
-with line, column, value and a pt-BR reason; the good rows go on).  Problems with the file as a
-whole — not UTF-8, a missing required column, an unknown column, no data rows — are fatal and
-nothing is written.  Then the accepted rows are upserted: providers by ``provider_key``,
-locations by ``location_key``, network memberships by product; nothing is ever deleted.  The
-same file imported twice changes nothing (``updated_at`` moves only when a value changes).  With
-``full=True`` the file is the operator's whole network, so providers missing from it leave
-every network they were in (an end date, and an exit in the change log).
+Two passes.  First every line is read and validated on its own (:mod:`webapp.core.importfile`:
+a rejected row is reported with line, column, value and a pt-BR reason; the good rows go on).
+Problems with the file as a whole — a header that is not UTF-8, a missing required column, an
+unknown column, no data rows — are fatal and nothing is written.  Then the accepted rows are
+upserted: providers by ``provider_key``, locations by ``location_key``, network memberships by
+product; nothing is ever deleted.  The same file imported twice changes nothing (``updated_at``
+moves only when a value changes).  With ``full=True`` the file is the operator's whole network,
+so providers missing from it leave every network they were in (an end date, and an exit in the
+change log).
+
+An import never ends what it could not read.  Exits inferred from what a file lacks — a
+provider missing from a full file, a product a provider no longer lists, a location no longer
+listed — happen only when every line of the file was read cleanly: one rejected row blocks them
+all (the report says how many were kept and why), since that row may be the provider, product
+or location whose absence would have ended it.  And a clean file that would end more than
+:data:`MAX_EXIT_SHARE` of a product's current network is refused, nothing written, unless the
+caller confirms the exact number of exits (:class:`ExitsNotConfirmed`).
 
 The caller owns the transaction: commit on success, roll back on any exception.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..core import clock
-from ..core.documents import cnpj_valid, cpf_valid, digits
+from ..core.documents import cnpj_valid, cpf_valid
+from ..core.importfile import (
+    FatalImportError,
+    Reject,
+    RowCells,
+    column_length,
+    no_valid_row,
+    read_csv,
+    write_rejects,
+)
+from ..core.parsing import ParseError, is_ascii_digits, parse_decimal
 from ..geo import locate, municipalities
 from ..plans.models import Product
 from ..plans.schema import UF
@@ -42,6 +58,10 @@ from .models import (
 )
 from .specialties import SPECIALTIES
 
+# Kept importable from here: the history importers and older callers use these names.
+__all__ = ["MAX_EXIT_SHARE", "ExitsNotConfirmed", "FatalImportError", "ImportReport", "Reject",
+           "import_network", "parse_file", "write_rejects"]
+
 UFS = frozenset(UF.__args__)  # type: ignore[attr-defined]
 TRUE = frozenset({"sim", "s", "1", "true", "verdadeiro", "yes"})
 FALSE = frozenset({"nao", "não", "n", "0", "false", "falso", "no", ""})
@@ -50,18 +70,45 @@ CHANGE_LOG_DAYS = timedelta(days=180)
 # A point this close (degrees, ~1 km) to the stated municipality's simplified polygon counts as
 # inside it: the boundaries are simplified with up to 0.01 degree tolerance.
 MUNICIPALITY_SLACK_DEG = 0.01
+#: A file may end at most this share of a product's current network without the caller stating
+#: the number of exits: a truncated or wrong export must not empty a network in one run.
+MAX_EXIT_SHARE = 0.05
+PHONE_PUNCTUATION = frozenset(" ()+-.")
+# The longest value each free-text cell may bring: its column's length in the database.
+TEXT_LIMITS = {
+    "provider_key": column_length(Provider.key),
+    "name": column_length(Provider.name),
+    "responsible_dentist": column_length(Provider.responsible_dentist),
+    "location_key": column_length(Location.key),
+    "street": column_length(Location.street),
+    "number": column_length(Location.number),
+    "complement": column_length(Location.complement),
+    "neighbourhood": column_length(Location.neighbourhood),
+    "replaces_provider_key": column_length(Provider.key),
+    "opening_hours": 500,  # a Text column: no database limit, but a line of opening hours
+    "municipality_name": 100,  # only looked up (the longest Brazilian name has 32 characters)
+}
 
 
-class FatalImportError(Exception):
-    """The file as a whole cannot be imported; nothing was written."""
+class ExitsNotConfirmed(FatalImportError):
+    """A clean file would end more of a product's network than :data:`MAX_EXIT_SHARE`, or the
+    caller's confirmed number of exits is not the number the file makes; nothing was written."""
+
+    def __init__(self, exits: int, shares: list[tuple[str, int, int]], confirmed: int | None,
+                 max_share: float):
+        self.exits, self.shares, self.confirmed = exits, shares, confirmed
+        detail = "; ".join(f"{name}: {n} de {current} ({_percent(n / current)})" for name, n, current in shares)
+        if confirmed is None:
+            message = (f"o arquivo tiraria {exits} vínculos de prestadores da rede, mais de "
+                       f"{_percent(max_share)} da rede de um plano ({detail}); confirme o número de saídas")
+        else:
+            message = (f"o número de saídas confirmado ({confirmed}) não confere: o arquivo tiraria "
+                       f"{exits} vínculos de prestadores da rede ({detail or 'nenhum'})")
+        super().__init__(message)
 
 
-@dataclass(frozen=True)
-class Reject:
-    line: int
-    column: str
-    value: str
-    reason: str
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}".replace(".", ",") + "%"
 
 
 @dataclass
@@ -82,6 +129,11 @@ class ImportReport:
     changes_recorded: int = 0
     geocoded: int = 0
     approximate: int = 0
+    # Exits withheld because some line was rejected: set when the file had exits to make (or
+    # was a full file), with how many memberships and locations were kept.
+    exits_blocked: bool = False
+    memberships_kept: int = 0
+    locations_kept: int = 0
 
     @property
     def rejected_lines(self) -> int:
@@ -109,44 +161,21 @@ class ParsedRow:
 # --------------------------------------------------------------------------- parsing
 
 
-class _RowErrors:
-    def __init__(self, line: int, raw: dict):
-        self.line, self.raw, self.items = line, raw, []
-
-    def add(self, column: str, reason: str) -> None:
-        self.items.append(Reject(self.line, column, (self.raw.get(column) or "")[:200], reason))
-
-
-def _clean(raw: dict, column: str) -> str:
-    return " ".join((raw.get(column) or "").split())
-
-
-def _bool(raw: dict, column: str, errors: _RowErrors) -> bool:
-    value = _clean(raw, column).casefold()
+def _bool(cells: RowCells, column: str) -> bool:
+    value = cells[column].casefold()
     if value in TRUE:
         return True
     if value in FALSE:
         return False
-    errors.add(column, "use sim ou não")
+    cells.add(column, "use sim ou não")
     return False
-
-
-def _date(raw: dict, column: str, errors: _RowErrors, required: bool) -> date | None:
-    value = _clean(raw, column)
-    if not value:
-        if required:
-            errors.add(column, "data obrigatória (AAAA-MM-DD)")
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.add(column, "data inválida; use AAAA-MM-DD")
-        return None
 
 
 def _phone(value: str, ddds: frozenset[int], mobile_only: bool = False) -> str | None:
     """Formatted phone, or None when invalid. Accepts an optional +55 prefix."""
-    d = digits(value)
+    d = "".join(ch for ch in value if ch not in PHONE_PUNCTUATION)
+    if not is_ascii_digits(d):  # a letter or a look-alike digit ('²', '３') is not dropped
+        return None
     if d.startswith("55") and len(d) in (12, 13):
         d = d[2:]
     if d.startswith("0") and len(d) in (11, 12):  # long-distance prefix "0"
@@ -171,110 +200,103 @@ class _Context:
     report: ImportReport
 
 
-def _parse_row(line: int, raw: dict, ctx: _Context) -> tuple[ParsedRow | None, list[Reject], list[Reject]]:
-    errors = _RowErrors(line, raw)
+def _parse_row(cells: RowCells, ctx: _Context) -> tuple[ParsedRow | None, list[Reject]]:
+    line = cells.line
     warnings: list[Reject] = []
-    get = lambda column: _clean(raw, column)  # noqa: E731
+    cells.required(REQUIRED)
+    texts = {column: cells.text(column, limit) for column, limit in TEXT_LIMITS.items()}
 
-    for column in REQUIRED:
-        if not get(column):
-            errors.add(column, "campo obrigatório vazio")
-
-    kind = get("kind").casefold()
+    kind = cells["kind"].casefold()
     if kind and kind not in ("dentista", "clinica", "clínica"):
-        errors.add("kind", "use dentista ou clinica")
+        cells.add("kind", "use dentista ou clinica")
     kind = "clinica" if kind in ("clinica", "clínica") else "dentista"
 
-    cro_uf = get("cro_uf").upper()
+    cro_uf = cells["cro_uf"].upper()
     if cro_uf and cro_uf not in UFS:
-        errors.add("cro_uf", "UF inexistente")
-    cro_number = get("cro_number")
-    if cro_number and (not cro_number.isdigit() or len(cro_number) > 6):
-        errors.add("cro_number", "número do CRO deve ter de 1 a 6 dígitos")
+        cells.add("cro_uf", "UF inexistente")
+    cro_number = cells.digits("cro_number", lengths=range(1, 7), what="o número do CRO", punctuation=frozenset())
 
-    cnpj = digits(get("cnpj")) or None
-    if get("cnpj") and not cnpj_valid(get("cnpj")):
-        errors.add("cnpj", "CNPJ inválido (dígitos verificadores não conferem)")
-    if kind == "clinica" and not cnpj and "cnpj" not in {e.column for e in errors.items}:
-        errors.add("cnpj", "clínica sem CNPJ")
-    if get("cpf") and not cpf_valid(get("cpf")):
-        errors.add("cpf", "CPF inválido (dígitos verificadores não conferem)")
+    cnpj = cells.digits("cnpj", lengths=(14,), what="o CNPJ")
+    if cnpj and not cnpj_valid(cnpj):
+        cells.add("cnpj", "CNPJ inválido (dígitos verificadores não conferem)")
+    if kind == "clinica" and not cnpj and not cells.has("cnpj"):
+        cells.add("cnpj", "clínica sem CNPJ")
+    cpf = cells.digits("cpf", lengths=(11,), what="o CPF")
+    if cpf and not cpf_valid(cpf):
+        cells.add("cpf", "CPF inválido (dígitos verificadores não conferem)")
 
-    specialties = tuple(dict.fromkeys(s.strip() for s in get("specialties").split(LIST_SEPARATOR) if s.strip()))
+    specialties = tuple(dict.fromkeys(s.strip() for s in cells["specialties"].split(LIST_SEPARATOR) if s.strip()))
     unknown = [s for s in specialties if s not in SPECIALTIES]
     if unknown:
-        errors.add("specialties", f"especialidade desconhecida: {', '.join(unknown)}")
-    products = tuple(dict.fromkeys(p.strip() for p in get("products").split(LIST_SEPARATOR) if p.strip()))
+        cells.add("specialties", f"especialidade desconhecida: {', '.join(unknown)}")
+    products = tuple(dict.fromkeys(p.strip() for p in cells["products"].split(LIST_SEPARATOR) if p.strip()))
     unknown = [p for p in products if p not in ctx.products]
     if unknown:
-        errors.add("products", f"plano desconhecido: {', '.join(unknown)}")
+        cells.add("products", f"plano desconhecido: {', '.join(unknown)}")
 
-    since = _date(raw, "network_since", errors, required=True)
-    until = _date(raw, "network_until", errors, required=False)
+    since = cells.date("network_since", required=True)
+    until = cells.date("network_until", required=False)
     if since and until and until <= since:
-        errors.add("network_until", "a saída da rede deve ser depois da entrada")
+        cells.add("network_until", "a saída da rede deve ser depois da entrada")
 
     # Where: the municipality by IBGE code, or by name + UF.
     municipality = None
-    code = get("municipality_ibge")
-    if code:
-        if not (code.isdigit() and len(code) == 7):
-            errors.add("municipality_ibge", "código IBGE deve ter 7 dígitos")
-        else:
+    if cells["municipality_ibge"]:
+        code = cells.digits("municipality_ibge", lengths=(7,), what="o código IBGE", punctuation=frozenset())
+        if code is not None:
             municipality = municipalities.get(int(code))
             if municipality is None:
-                errors.add("municipality_ibge", "código IBGE de município inexistente")
-    elif get("municipality_name"):
-        uf = get("uf").upper()
+                cells.add("municipality_ibge", "código IBGE de município inexistente")
+    elif texts["municipality_name"]:
+        uf = cells["uf"].upper()
         if uf not in UFS:
-            errors.add("uf", "UF ausente ou inexistente (obrigatória com o nome do município)")
+            cells.add("uf", "UF ausente ou inexistente (obrigatória com o nome do município)")
         else:
-            found = municipalities.search(get("municipality_name"), uf)
+            found = municipalities.search(texts["municipality_name"], uf)
             if len(found) == 1:
                 municipality = found[0]
             else:
-                errors.add("municipality_name", f"município não encontrado em {uf}")
-    else:
-        errors.add("municipality_ibge", "informe o código IBGE ou o nome do município e a UF")
-    if municipality and get("uf") and get("uf").upper() != municipality.uf:
-        errors.add("uf", f"a UF não confere com o município ({municipality.label})")
+                cells.add("municipality_name", f"município não encontrado em {uf}")
+    elif not cells.has("municipality_name"):
+        cells.add("municipality_ibge", "informe o código IBGE ou o nome do município e a UF")
+    if municipality and cells["uf"] and cells["uf"].upper() != municipality.uf:
+        cells.add("uf", f"a UF não confere com o município ({municipality.label})")
 
-    cep = digits(get("cep")) or None
-    if get("cep") and (cep is None or len(cep) != 8):
-        errors.add("cep", "CEP deve ter 8 dígitos")
+    cep = cells.digits("cep", lengths=(8,), what="o CEP")
 
     phones = []
-    for part in (p for p in get("phones").split(LIST_SEPARATOR) if p.strip()):
+    for part in (p.strip() for p in cells["phones"].split(LIST_SEPARATOR) if p.strip()):
         formatted = _phone(part, ctx.ddds)
         if formatted is None:
-            errors.add("phones", f"telefone inválido: {part.strip()} (use DDD + número)")
+            cells.add("phones", f"telefone inválido: {part} (use DDD + número)")
         else:
             phones.append(formatted)
     whatsapp = None
-    if get("whatsapp"):
-        whatsapp = _phone(get("whatsapp"), ctx.ddds, mobile_only=True)
+    if cells["whatsapp"]:
+        whatsapp = _phone(cells["whatsapp"], ctx.ddds, mobile_only=True)
         if whatsapp is None:
-            errors.add("whatsapp", "WhatsApp deve ser um celular com DDD, ex.: (21) 99999-8888")
-    flags = {c: _bool(raw, c, errors) for c in ("wheelchair_access", "sees_children", "urgency_24h")}
+            cells.add("whatsapp", "WhatsApp deve ser um celular com DDD, ex.: (21) 99999-8888")
+    flags = {c: _bool(cells, c) for c in ("wheelchair_access", "sees_children", "urgency_24h")}
 
-    lat_text, lon_text = get("latitude"), get("longitude")
+    lat_text, lon_text = cells["latitude"], cells["longitude"]
     lat = lon = None
     precision = "exact"
     coordinates_match = True
     if bool(lat_text) != bool(lon_text):
-        errors.add("latitude" if not lat_text else "longitude", "informe latitude e longitude juntas")
+        cells.add("latitude" if not lat_text else "longitude", "informe latitude e longitude juntas")
     elif lat_text:
+        column = "latitude"
         try:
-            lat, lon = float(lat_text.replace(",", ".")), float(lon_text.replace(",", "."))
-            if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError
-        except ValueError:
-            errors.add("latitude", "coordenadas inválidas (graus decimais)")
+            lat = parse_decimal(lat_text, minimum=-90, maximum=90, what="a latitude")
+            column = "longitude"
+            lon = parse_decimal(lon_text, minimum=-180, maximum=180, what="a longitude")
+        except ParseError as error:
+            cells.add(column, f"coordenadas inválidas (graus decimais): {str(error).rstrip('.')}")
             lat = lon = None
         else:
             where = locate.municipality_at(lat, lon)
             if where.outside_brazil:
-                errors.add("latitude", "coordenadas fora do Brasil")
+                cells.add("latitude", "coordenadas fora do Brasil")
                 lat = lon = None
             elif municipality and where.municipality.ibge_code != municipality.ibge_code:
                 polygon = municipalities.geometry(municipality.ibge_code)
@@ -286,14 +308,14 @@ def _parse_row(line: int, raw: dict, ctx: _Context) -> tuple[ParsedRow | None, l
                                            f"coordenadas caem em {where.municipality.label}, não em "
                                            f"{municipality.label}; importadas e sinalizadas"))
 
-    if errors.items:
-        return None, errors.items, warnings
+    if cells.rejects:
+        return None, warnings
 
-    assert municipality is not None and since is not None
-    if lat is None:
+    assert municipality is not None and since is not None and cro_number is not None
+    if lat is None or lon is None:
         found = None
         if ctx.geocoder is not None:
-            address = ", ".join(x for x in (get("street"), get("number"), get("neighbourhood"),
+            address = ", ".join(x for x in (texts["street"], texts["number"], texts["neighbourhood"],
                                             municipality.name, municipality.uf, "Brasil") if x)
             found = ctx.geocoder.geocode(address)
             if found and locate.municipality_at(*found).outside_brazil:
@@ -306,61 +328,21 @@ def _parse_row(line: int, raw: dict, ctx: _Context) -> tuple[ParsedRow | None, l
             ctx.report.approximate += 1
 
     provider = {
-        "key": get("provider_key"), "kind": kind, "name": get("name"), "cro_uf": cro_uf,
+        "key": texts["provider_key"], "kind": kind, "name": texts["name"], "cro_uf": cro_uf,
         "cro_number": cro_number.lstrip("0") or "0",
-        "responsible_dentist": get("responsible_dentist") or None, "cnpj": cnpj,
+        "responsible_dentist": texts["responsible_dentist"], "cnpj": cnpj,
         "specialties": list(specialties),
     }
     location = {
-        "key": get("location_key"), "street": get("street"), "number": get("number") or None,
-        "complement": get("complement") or None, "neighbourhood": get("neighbourhood") or None,
+        "key": texts["location_key"], "street": texts["street"], "number": texts["number"],
+        "complement": texts["complement"], "neighbourhood": texts["neighbourhood"],
         "cep": cep, "municipality_ibge": municipality.ibge_code, "uf": municipality.uf,
         "latitude": round(lat, 6), "longitude": round(lon, 6), "precision": precision,
         "coordinates_match": coordinates_match, "phones": phones, "whatsapp": whatsapp,
-        "opening_hours": get("opening_hours") or None, **flags, "active": True,
+        "opening_hours": texts["opening_hours"], **flags, "active": True,
     }
-    parsed = ParsedRow(line, provider, location, specialties, products, since, until,
-                       get("replaces_provider_key") or None)
-    return parsed, [], warnings
-
-
-def read_rows(path: Path, columns: Iterable[str] = COLUMN_NAMES,
-              required: Iterable[str] = REQUIRED) -> list[tuple[int, dict]]:
-    """Rows of a CSV file with these columns, with their file line numbers; FatalImportError
-    for problems of the whole file (also used by the history importers)."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise FatalImportError(f"não foi possível ler o arquivo: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise FatalImportError(f"o arquivo não está em UTF-8 (byte {exc.start})") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    if not header:
-        raise FatalImportError("arquivo vazio: falta a linha de cabeçalho")
-    names = [h.strip() for h in header]
-    columns, required = tuple(columns), frozenset(required)
-    unknown = [h for h in names if h not in columns]
-    if unknown:
-        raise FatalImportError(f"coluna desconhecida no cabeçalho: {', '.join(unknown)}")
-    missing = [c for c in columns if c in required and c not in names]
-    if missing:
-        raise FatalImportError(f"colunas obrigatórias ausentes: {', '.join(missing)}")
-    if len(set(names)) != len(names):
-        raise FatalImportError("coluna repetida no cabeçalho")
-    reader.fieldnames = names
-    rows = []
-    try:
-        for raw in reader:
-            if None in raw:  # more cells than header columns
-                raw.pop(None)
-                raw["__extra__"] = "1"
-            rows.append((reader.line_num, raw))
-    except csv.Error as exc:
-        raise FatalImportError(f"CSV malformado na linha {reader.line_num}: {exc}") from exc
-    if not rows:
-        raise FatalImportError("o arquivo não tem linhas de dados")
-    return rows
+    parsed = ParsedRow(line, provider, location, specialties, products, since, until, texts["replaces_provider_key"])
+    return parsed, warnings
 
 
 def parse_file(
@@ -372,17 +354,20 @@ def parse_file(
     accepted: list[ParsedRow] = []
     first_of_provider: dict[str, ParsedRow] = {}
     seen_locations: dict[tuple[str, str], int] = {}
-    rows = read_rows(path)
-    report.rows = len(rows)
-    for line, raw in progress(rows):
-        if raw.pop("__extra__", None):
-            report.rejects.append(Reject(line, "", "", "a linha tem mais colunas que o cabeçalho"))
+    file = read_csv(path, COLUMN_NAMES, REQUIRED)
+    report.rows = file.lines
+    report.rejects.extend(file.unreadable)
+    for row in progress(file.rows):
+        cells = RowCells(row)
+        if cells.rejects:  # unreadable cells (encoding, control characters): nothing else is asked of them
+            report.rejects.extend(cells.rejects)
             continue
-        parsed, rejects, warnings = _parse_row(line, raw, ctx)
+        parsed, warnings = _parse_row(cells, ctx)
         report.warnings.extend(warnings)
         if parsed is None:
-            report.rejects.extend(rejects)
+            report.rejects.extend(cells.rejects)
             continue
+        line = parsed.line
         key = parsed.provider["key"]
         loc_key = (key, parsed.location["key"])
         if loc_key in seen_locations:
@@ -400,6 +385,7 @@ def parse_file(
         first_of_provider.setdefault(key, parsed)
         seen_locations[loc_key] = line
         accepted.append(parsed)
+    report.rejects.sort(key=lambda r: r.line)
     report.accepted = len(accepted)
     return accepted
 
@@ -413,6 +399,16 @@ LOCATION_FIELDS = ("street", "number", "complement", "neighbourhood", "cep", "mu
                    "opening_hours", "wheelchair_access", "sees_children", "urgency_24h", "active")
 
 
+@dataclass(frozen=True)
+class _Exit:
+    """An open membership the file implies should end today."""
+
+    membership_id: int
+    product_id: int
+    provider_id: int
+    municipality: int
+
+
 def _spatial_key(location: dict) -> tuple:
     return (location["municipality_ibge"], round(location["latitude"], 2), round(location["longitude"], 2))
 
@@ -420,6 +416,23 @@ def _spatial_key(location: dict) -> tuple:
 def _chunks(items: list, size: int = BATCH):
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def _check_exits(exits: list[_Exit], open_counts: dict[int, int], names: dict[int, str],
+                 confirmed: int | None, max_share: float) -> None:
+    """Refuse (:class:`ExitsNotConfirmed`) exits past *max_share* of a product's open memberships
+    that the caller did not confirm, and any confirmation that is not the real number."""
+    leaving: dict[int, int] = defaultdict(int)
+    for exit_ in exits:
+        leaving[exit_.product_id] += 1
+    shares = sorted(((names[pid], n, open_counts[pid]) for pid, n in leaving.items()), key=lambda s: s[0])
+    if confirmed is not None:
+        if confirmed != len(exits):
+            raise ExitsNotConfirmed(len(exits), shares, confirmed, max_share)
+        return
+    over = [s for s in shares if s[1] > max_share * s[2]]
+    if over:
+        raise ExitsNotConfirmed(len(exits), over, None, max_share)
 
 
 def import_network(
@@ -430,13 +443,18 @@ def import_network(
     today: date | None = None,
     geocoder: Geocoder | None = None,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
+    confirm_exits: int | None = None,
+    max_exit_share: float = MAX_EXIT_SHARE,
 ) -> ImportReport:
+    """Import the file at *path*; see the module docstring.  *confirm_exits* is the number of
+    memberships the caller expects the file to end (checked only when the file is clean)."""
     today = today or clock.today()
     report = ImportReport()
-    products = dict(session.execute(select(Product.slug, Product.id)).all())
+    catalog = session.execute(select(Product.slug, Product.id, Product.name)).all()
+    products = {slug: pid for slug, pid, _name in catalog}
     rows = parse_file(path, products, geocoder, report, progress)
     if not rows:
-        raise FatalImportError("nenhuma linha válida: nada foi importado")
+        raise no_valid_row(report.rejects)
     now = clock.utcnow()
 
     by_provider: dict[str, list[ParsedRow]] = defaultdict(list)
@@ -447,9 +465,69 @@ def import_network(
     # reads its candidates from a few pages, not one page each (measured ~2x faster at 400k).
     by_provider = dict(sorted(by_provider.items(), key=lambda item: _spatial_key(item[1][0].location)))
 
-    # ---- providers
+    # ---- what is there now
     existing = {r.key: r for r in session.execute(
         select(Provider.id, Provider.key, *[getattr(Provider, f) for f in PROVIDER_FIELDS]))}
+    existing_locations = {
+        (r.provider_id, r.key): r
+        for r in session.execute(select(Location.id, Location.provider_id, Location.key,
+                                        *[getattr(Location, f) for f in LOCATION_FIELDS]))
+    }
+    # provider id → product id → that provider's memberships of that product
+    memberships: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for m in session.execute(select(NetworkMembership.id, NetworkMembership.provider_id,
+                                    NetworkMembership.product_id, NetworkMembership.since,
+                                    NetworkMembership.until)):
+        memberships[m.provider_id][m.product_id].append(m)
+
+    def open_membership(rows_):
+        return next((m for m in rows_ if m.until is None or m.until > today), None)
+
+    # ---- exits the file implies, decided before anything is written
+    exits: list[_Exit] = []
+    closures: list[int] = []
+    in_file_existing = {existing[key].id: key for key in by_provider if key in existing}
+    for pid, key in in_file_existing.items():
+        row = by_provider[key][0]
+        listed = {products[s] for s in row.products}
+        # Products the provider no longer lists: it leaves those networks today.
+        for product_id, current in memberships.get(pid, {}).items():
+            still_open = open_membership(current) if product_id not in listed else None
+            if still_open is not None:
+                exits.append(_Exit(still_open.id, product_id, pid, row.location["municipality_ibge"]))
+    file_location_keys = {(pid, row.location["key"]) for pid, key in in_file_existing.items()
+                          for row in by_provider[key]}
+    for loc_key, old in existing_locations.items():
+        # A location the operator dropped for a provider still in the file is closed, not deleted.
+        if loc_key[0] in in_file_existing and loc_key not in file_location_keys and old.active:
+            closures.append(old.id)
+    if full:
+        municipality_of: dict[int, int] = {}
+        for (pid, _key), old in sorted(existing_locations.items()):
+            municipality_of.setdefault(pid, old.municipality_ibge)
+        for pid, by_product in memberships.items():
+            if pid in in_file_existing:
+                continue
+            for product_id, current in by_product.items():
+                still_open = open_membership(current)
+                if still_open is not None:
+                    exits.append(_Exit(still_open.id, product_id, pid, municipality_of.get(pid, 0)))
+    if report.rejects:
+        # A rejected line may be the very provider, product or location whose absence these
+        # exits were read from: keep them all, and say so.
+        if exits or closures or full:
+            report.exits_blocked = True
+            report.memberships_kept, report.locations_kept = len(exits), len(closures)
+        exits, closures = [], []
+    else:
+        open_counts: dict[int, int] = defaultdict(int)
+        for by_product in memberships.values():
+            for product_id, current in by_product.items():
+                if open_membership(current) is not None:
+                    open_counts[product_id] += 1
+        _check_exits(exits, open_counts, {pid: name for _slug, pid, name in catalog}, confirm_exits, max_exit_share)
+
+    # ---- providers
     new_providers, changed_providers = [], []
     for key, group in by_provider.items():
         data = group[0].provider
@@ -471,8 +549,6 @@ def import_network(
     # ---- specialties (replaced for new and changed providers)
     touched = {provider_ids[p["key"]] for p in new_providers} | {p["id"] for p in changed_providers}
     if touched:
-        from sqlalchemy import delete
-
         for chunk in _chunks(sorted(touched)):
             session.execute(delete(ProviderSpecialty).where(ProviderSpecialty.provider_id.in_(chunk)))
         specialty_rows = [
@@ -484,46 +560,28 @@ def import_network(
             session.execute(insert(ProviderSpecialty), chunk)
 
     # ---- locations
-    in_file_ids = {provider_ids[k] for k in by_provider}
-    existing_locations = {
-        (r.provider_id, r.key): r
-        for r in session.execute(select(Location.id, Location.provider_id, Location.key,
-                                        *[getattr(Location, f) for f in LOCATION_FIELDS]))
-    }
     new_locations, changed_locations = [], []
-    file_location_keys = set()
     for key, group in by_provider.items():
         pid = provider_ids[key]
         for row in group:
-            loc_key = (pid, row.location["key"])
-            file_location_keys.add(loc_key)
-            old = existing_locations.get(loc_key)
+            old = existing_locations.get((pid, row.location["key"]))
             if old is None:
                 new_locations.append({"provider_id": pid, **row.location, "updated_at": now})
             elif any(getattr(old, f) != row.location[f] for f in LOCATION_FIELDS):
                 changed_locations.append({"id": old.id, **{f: row.location[f] for f in LOCATION_FIELDS},
                                           "updated_at": now})
-    for loc_key, old in existing_locations.items():
-        # A location the operator dropped for a provider still in the file is closed, not deleted.
-        if loc_key[0] in in_file_ids and loc_key not in file_location_keys and old.active:
-            changed_locations.append({"id": old.id, "active": False, "updated_at": now})
-            report.locations_deactivated += 1
+    report.locations_updated = len(changed_locations)
+    changed_locations += [{"id": location_id, "active": False, "updated_at": now} for location_id in closures]
+    report.locations_deactivated = len(closures)
     for chunk in _chunks(new_locations):
         session.execute(insert(Location), chunk)
     for chunk in _chunks(changed_locations):
         session.execute(update(Location), chunk)
     report.locations_created = len(new_locations)
-    report.locations_updated = len(changed_locations) - report.locations_deactivated
 
     # ---- memberships and the change log
-    # provider id → product id → that provider's memberships of that product
-    memberships: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for m in session.execute(select(NetworkMembership.id, NetworkMembership.provider_id,
-                                    NetworkMembership.product_id, NetworkMembership.since,
-                                    NetworkMembership.until)):
-        memberships[m.provider_id][m.product_id].append(m)
-    known_changes = set(tuple(r) for r in session.execute(select(NetworkChange.product_id, NetworkChange.provider_id,
-                                               NetworkChange.kind, NetworkChange.effective_date)))
+    known_changes = {tuple(r) for r in session.execute(select(NetworkChange.product_id, NetworkChange.provider_id,
+                                               NetworkChange.kind, NetworkChange.effective_date))}
     first_municipality = {key: group[0].location["municipality_ibge"] for key, group in by_provider.items()}
     new_members, changed_members, new_changes = [], [], []
 
@@ -536,9 +594,6 @@ def import_network(
         new_changes.append({"product_id": product_id, "provider_id": provider_id, "kind": kind,
                             "effective_date": when, "replaced_provider_id": replaced,
                             "municipality_ibge": municipality, "recorded_at": now, "updated_at": now})
-
-    def open_membership(rows_):
-        return next((m for m in rows_ if m.until is None or m.until > today), None)
 
     for key, group in by_provider.items():
         row, pid = group[0], provider_ids[key]
@@ -569,31 +624,11 @@ def import_network(
                 record(product_id, pid, "saida", row.until, first_municipality[key])
             if replaced is not None:
                 record(product_id, pid, "substituicao", row.since, first_municipality[key], replaced)
-        # Products the provider no longer lists: it leaves those networks today.
-        listed = {products[s] for s in row.products}
-        for product_id, current in memberships.get(pid, {}).items():
-            if product_id in listed:
-                continue
-            still_open = open_membership(current)
-            if still_open is not None:
-                changed_members.append({"id": still_open.id, "until": today, "updated_at": now})
-                report.memberships_ended += 1
-                record(product_id, pid, "saida", today, first_municipality[key])
-
-    if full:
-        municipality_of: dict[int, int] = {}
-        for pid, code in session.execute(select(Location.provider_id, Location.municipality_ibge)
-                                         .order_by(Location.provider_id, Location.key)):
-            municipality_of.setdefault(pid, code)
-        for pid, by_product in memberships.items():
-            if pid in in_file_ids:
-                continue
-            for product_id, current in by_product.items():
-                still_open = open_membership(current)
-                if still_open is not None:
-                    changed_members.append({"id": still_open.id, "until": today, "updated_at": now})
-                    report.memberships_ended += 1
-                    record(product_id, pid, "saida", today, municipality_of.get(pid, 0))
+    report.memberships_updated = len(changed_members)
+    for exit_ in exits:
+        changed_members.append({"id": exit_.membership_id, "until": today, "updated_at": now})
+        record(exit_.product_id, exit_.provider_id, "saida", today, exit_.municipality)
+    report.memberships_ended = len(exits)
 
     for chunk in _chunks(new_members):
         session.execute(insert(NetworkMembership), chunk)
@@ -602,16 +637,6 @@ def import_network(
     for chunk in _chunks(new_changes):
         session.execute(insert(NetworkChange), chunk)
     report.memberships_created = len(new_members)
-    report.memberships_updated = len(changed_members) - report.memberships_ended
     report.changes_recorded = len(new_changes)
     session.flush()
     return report
-
-
-def write_rejects(report: ImportReport, path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["linha", "coluna", "valor", "motivo", "tipo"])
-        for kind, items in (("rejeitada", report.rejects), ("aviso", report.warnings)):
-            for item in items:
-                writer.writerow([item.line, item.column, item.value, item.reason, kind])
