@@ -226,13 +226,17 @@ CARENCIAS = {
 }
 
 
-def _param(name: str, description: str, schema: dict) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+def _param(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    parameter = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+    if not required:
+        # As in the page's GET form, an empty value means the parameter was not given.
+        parameter["allowEmptyValue"] = True
+    return parameter
 
 
 SEARCH_PARAMETERS = [
-    _param("plano", "Slug do plano (obrigatório para buscar).", {"type": "string", "enum": list(PRODUCT_SLUGS)}),
-    _param("municipio", "Código IBGE do município, 7 algarismos (a busca parte da sede). "
+    _param("plano", "Slug do plano.", {"type": "string", "enum": list(PRODUCT_SLUGS)}, required=True),
+    _param("municipio", "Código IBGE do município, 7 algarismos (a busca parte da sede); este ou lat e lon. "
                         "Um código que não é de município dá 400.", {"type": "string", "pattern": "^[0-9]{7}$"}),
     _param("lat", "Latitude do ponto de partida (com lon). Um ponto fora do Brasil dá 400.",
            {"type": "number", "minimum": -90, "maximum": 90}),
