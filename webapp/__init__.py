@@ -13,6 +13,7 @@ from whitenoise import WhiteNoise
 from .config import BaseConfig, load_config
 from .core import assets, lockout
 from .core.parsing import IdConverter
+from .core.urls import external_url
 from .db import Database, make_engine
 from .extensions import compress, csrf, htmx
 
@@ -34,6 +35,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
         app.jinja_env.undefined = StrictUndefined
     app.json.ensure_ascii = False  # pt-BR text as UTF-8, not \u escapes
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -117,8 +119,20 @@ def _init_security_headers(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
         if request.path.startswith("/static/"):
             return response
+        if _personalised(response):
+            # Every page shows who is signed in (at least the name in "Sair"); no cache, shared
+            # or the browser's own, may keep it for the next person on the device.
+            response.headers["Cache-Control"] = "private, no-store"
+            response.vary.add("Cookie")
         response.headers.setdefault("Cache-Control", "no-store" if request.method != "GET" else "no-cache")
         return response
+
+
+def _personalised(response) -> bool:
+    """A page rendered for a signed-in member or agent (other answers keep their own caching:
+    the service worker, the manifest, the public JSON API)."""
+    signed_in = g.get("signed_in_member") is not None or g.get("agent") is not None
+    return signed_in and (response.mimetype in ("text/html", "text/csv") or "Cache-Control" not in response.headers)
 
 
 __all__ = ["create_app"]

@@ -8,10 +8,14 @@ support for rolled-back tests).
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import UTC
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -47,7 +51,17 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+#: Seconds to wait for PostgreSQL to accept a connection (libpq's minimum is 2).
+CONNECT_TIMEOUT_SECONDS = 2
+#: After a failed connection, seconds during which new requests fail at once instead of each
+#: waiting for its own attempt: a database that does not answer must not hold every worker.
+RECONNECT_PAUSE_SECONDS = 5
+
+
 def make_engine(url: str, **kwargs) -> Engine:
+    # A failing statement's message (logged, maybe shown in a traceback) must not carry its
+    # bound values: CPFs, card numbers, names.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
 
@@ -75,8 +89,57 @@ def make_engine(url: str, **kwargs) -> Engine:
         # estimates to be costly (a search's LATERAL over its boxes) takes longer than running it.
         connect_args = kwargs.pop("connect_args", {})
         connect_args.setdefault("options", "-c jit=off")
+        connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
         kwargs["connect_args"] = connect_args
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        _pause_after_failed_connections(engine)
+        return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _pause_after_failed_connections(engine: Engine) -> None:
+    """Once a connection attempt fails, answer new ones with the same error for a few seconds.
+
+    Refused connections fail in milliseconds, but a server that does not answer at all costs
+    each attempt the whole connect timeout; without the pause every request would wait for it.
+    """
+    last_failure: dict[str, float | str] = {"at": float("-inf"), "message": ""}
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect, _record, cargs, cparams):
+        since = time.monotonic() - float(last_failure["at"])
+        if since < RECONNECT_PAUSE_SECONDS:
+            raise dialect.loaded_dbapi.OperationalError(
+                f"banco indisponível há {since:.1f} s, nova tentativa em breve: {last_failure['message']}")
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as error:
+            last_failure.update(at=time.monotonic(), message=str(error).strip())
+            raise
+
+
+# SQLite's result codes that mean "not now" (busy past the timeout, disk trouble, file not
+# there) rather than a wrong statement: pysqlite reports both as OperationalError.
+_SQLITE_UNAVAILABLE = frozenset({
+    sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PROTOCOL,
+})
+
+
+def is_unavailable(error: Exception) -> bool:
+    """True when *error* says the database cannot serve now (down, refusing, too busy, timed
+    out), which deserves a "try again later", not when a statement itself is wrong."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    original = error.orig
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
+    # psycopg's OperationalError: connection refused or lost, shutdown, cancelled statement,
+    # serialization failure — all conditions of the server, not of the statement.
+    return True
 
 
 class Database:

@@ -11,8 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from tests.support.databases import BACKENDS
 from webapp.agents import services
 from webapp.agents.models import AppendOnlyError
-from webapp.agents.views import csv_cell
 from webapp.core import clock
+from webapp.core.csvsafe import csv_cell
 
 from .conftest import (
     AGENT,

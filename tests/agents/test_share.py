@@ -26,7 +26,8 @@ def leve_lookup(agent_client, families):
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-def test_search_link_for_endodontia_near_the_members_municipality(agent_client, families, leve_lookup):
+def test_search_link_for_endodontia_near_the_members_municipality(app, agent_client, families, leve_lookup):
+    base = app.config["PUBLIC_BASE_URL"]  # never the request's Host
     form = agent_client.page(f"/atendimento/consultas/{leve_lookup}/enviar-link")
     assert form.select_one("#plano option[selected]")["value"] == LEVE
     assert form.select_one("#cidade")["value"] == "Rio de Janeiro/RJ"  # from the phone's DDD 21
@@ -50,7 +51,7 @@ def test_search_link_for_endodontia_near_the_members_municipality(agent_client, 
     assert link_row.detail.startswith(code)
 
     page = agent_client.page(response.headers["Location"])
-    short_url = f"http://localhost/s/{code}"
+    short_url = f"{base}/s/{code}"
     assert page.select_one("#link-curto").get_text() == short_url
     whatsapp = page.select_one("a[href^='https://wa.me/']")["href"]
     assert whatsapp.startswith("https://wa.me/5521968881206?text=")
@@ -59,7 +60,7 @@ def test_search_link_for_endodontia_near_the_members_municipality(agent_client, 
     assert holder.name not in message
     assert page.select_one(".js-copy-link")["data-copy"] == short_url
     assert page.select_one("figure svg title").get_text() == "Código QR do link curto"
-    assert f"http://localhost{link.target}" in page.get_text()
+    assert f"{base}{link.target}" in page.get_text()
 
     followed = agent_client.get(f"/s/{code}")
     assert followed.status_code == 302 and followed.headers["Location"] == link.target

@@ -14,14 +14,38 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
 def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://guia.exemplo.com.br/")
     settings = load_config(str(tmp_path), "production")
     assert settings.SECRET_KEY == "x" * 40 and settings.SESSION_COOKIE_SECURE is True
+    assert settings.PUBLIC_BASE_URL == "https://guia.exemplo.com.br"
+
+
+def test_production_refuses_to_start_without_a_public_base_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL não definido"):
+        load_config(str(tmp_path), "production")
+
+
+def test_development_serves_links_on_the_local_address(monkeypatch, tmp_path):
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    assert load_config(str(tmp_path), "development").PUBLIC_BASE_URL == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize("value", ["guia.exemplo.com.br", "ftp://guia.exemplo.com.br", "https://",
+                                   "https://guia.exemplo.com.br/app", "https://guia.exemplo.com.br?x=1",
+                                   "https://user:senha@guia.exemplo.com.br", "https://guia.exemplo.com.br:porta"])
+def test_a_public_base_url_that_is_not_an_origin_is_refused(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("PUBLIC_BASE_URL", value)
+    with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL inválido"):
+        load_config(str(tmp_path), "development")
 
 
 def test_production_refuses_to_start_without_a_shared_store(monkeypatch):
     # Each worker would otherwise keep its own count of wrong passwords.
     monkeypatch.setenv("GUIA_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://guia.exemplo.com.br")
     monkeypatch.delenv("REDIS_URL", raising=False)
     with pytest.raises(ConfigurationError, match="REDIS_URL"):
         create_app()
@@ -30,6 +54,7 @@ def test_production_refuses_to_start_without_a_shared_store(monkeypatch):
 def test_production_counts_sign_in_attempts_in_redis_under_the_prefix(monkeypatch):
     monkeypatch.setenv("GUIA_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://guia.exemplo.com.br")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
     monkeypatch.setenv("REDIS_KEY_PREFIX", "guia-homologacao")
     app = create_app()

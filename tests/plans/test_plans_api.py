@@ -115,3 +115,33 @@ def test_unknown_plan_is_a_json_404(client, spec, url):
     assert response.status_code == 404
     validator(spec, "Erro").validate(response.get_json())
     assert response.get_json()["erro"] == "Plano não encontrado."
+
+
+@pytest.mark.parametrize(("inclusion", "first"), [
+    # São Paulo kept local mean time (−03:06:28) until 1914: that instant is written in UTC.
+    ("1900-01-01", "1900-03-02T03:06:28Z"),
+    ("1913-12-31", "1914-03-01T00:00:00-03:00"),  # days are counted on the wall clock
+    ("2100-12-31", "2101-03-01T00:00:00-03:00"),
+])
+def test_release_moments_are_rfc3339_at_the_bounds_the_document_states(client, spec, inclusion, first):
+    response = client.get(f"/api/v1/planos/cassems-odonto/carencias?inclusao={inclusion}")
+    assert response.status_code == 200
+    body = response.get_json()
+    validator(spec, "Carencias").validate(body)
+    assert body["itens"][0]["liberado_em"] == first
+    for item in body["itens"]:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})", item["liberado_em"])
+    parameter = next(p for p in spec["paths"]["/api/v1/planos/{slug}/carencias"]["get"]["parameters"]
+                     if p["name"] == "inclusao")
+    assert "de 1900-01-01 a 2100-12-31" in parameter["description"]
+    assert re.fullmatch(parameter["schema"]["pattern"], inclusion)
+
+
+@pytest.mark.parametrize("inclusion", ["1899-12-31", "2101-01-01"])
+def test_dates_past_the_stated_bounds_are_refused(client, spec, inclusion):
+    response = client.get(f"/api/v1/planos/cassems-odonto/carencias?inclusao={inclusion}")
+    assert response.status_code == 400
+    validator(spec, "Erro").validate(response.get_json())
+    parameter = next(p for p in spec["paths"]["/api/v1/planos/{slug}/carencias"]["get"]["parameters"]
+                     if p["name"] == "inclusao")
+    assert not re.fullmatch(parameter["schema"]["pattern"], inclusion)

@@ -27,8 +27,11 @@ from flask import (
 )
 
 from ..core import clock
+from ..core.csvsafe import csv_cell
 from ..core.lockout import attempts, burst_limit, misses
 from ..core.ratelimit import wait_text
+from ..core.urls import absolute, external_url
+from ..core.views import ignores_session
 from ..db import get_session
 from ..members.models import Member
 from ..plans import services as plan_services
@@ -67,7 +70,7 @@ def forbidden(kind: str):
 @bp.before_app_request
 def load_agent_and_keep_roles_apart():
     data = session.get(SESSION_KEY)
-    if data:
+    if data and not ignores_session():
         agent = None
         if isinstance(data, dict):
             agent = services.load_for_session(get_session(), data.get("id"), data.get("v"), data.get("t"), clock.utcnow())
@@ -342,12 +345,12 @@ def shared(lookup_id: int, code: str):
     if not made_here:
         abort(404)
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
-    short_url = url_for("links.follow", code=link.code, _external=True)
+    short_url = external_url("links.follow", code=link.code)
     message = services.whatsapp_message(link.title, short_url, link.expires_at)
     return render_template(
         "agents/shared.html", entry=entry, o=overview, link=link, short_url=short_url, message=message,
         whatsapp=services.whatsapp_url(overview.phone, message), qr=services.qr_svg(short_url),
-        public_url=request.host_url.rstrip("/") + link.target, kinds=services.KINDS)
+        public_url=absolute(link.target), kinds=services.KINDS)
 
 
 # --- the audit log --------------------------------------------------------------------------
@@ -413,12 +416,6 @@ def audit():
 
 CSV_HEADER = ["quando", "atendente", "nome_do_atendente", "beneficiario", "carteirinha", "motivo", "protocolo",
               "o_que_foi_aberto", "detalhe", "ip", "consulta"]
-
-
-def csv_cell(value) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.get("/auditoria.csv")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..core.parsing import EARLIEST_DATE, LATEST_DATE, MAX_ID
 from ..network.params import FLAGS, MAX_PAGE, MAX_Q
 from ..network.specialties import SPECIALTIES
 from ..plans.schema import PRODUCT_SLUGS
@@ -206,7 +207,9 @@ ITEM_CARENCIA = {
             ],
         },
         "liberado_em": {"type": "string", "format": "date-time",
-                        "description": "ISO 8601 com o fuso de America/Sao_Paulo (ex.: 2026-03-11T00:00:00-03:00)."},
+                        "description": "RFC 3339 com o fuso de America/Sao_Paulo (ex.: 2026-03-11T00:00:00-03:00); "
+                                       "antes de 1914, quando o fuso era a hora média local (−03:06:28, sem "
+                                       "minutos inteiros), em UTC (ex.: 1900-03-02T03:06:28Z)."},
     },
     "additionalProperties": False,
 }
@@ -223,102 +226,122 @@ CARENCIAS = {
 }
 
 
-def _param(name: str, description: str, schema: dict) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+def _param(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    parameter = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+    if not required:
+        # As in the page's GET form, an empty value means the parameter was not given.
+        parameter["allowEmptyValue"] = True
+    return parameter
 
 
 SEARCH_PARAMETERS = [
-    _param("plano", "Slug do plano (obrigatório para buscar).", {"type": "string", "enum": list(PRODUCT_SLUGS)}),
-    _param("municipio", "Código IBGE do município (a busca parte da sede).", {"type": "string", "pattern": "^[0-9]{7}$"}),
-    _param("lat", "Latitude do ponto de partida (com lon).", {"type": "number", "minimum": -90, "maximum": 90}),
+    _param("plano", "Slug do plano.", {"type": "string", "enum": list(PRODUCT_SLUGS)}, required=True),
+    _param("municipio", "Código IBGE do município, 7 algarismos (a busca parte da sede); este ou lat e lon. "
+                        "Um código que não é de município dá 400.", {"type": "string", "pattern": "^[0-9]{7}$"}),
+    _param("lat", "Latitude do ponto de partida (com lon). Um ponto fora do Brasil dá 400.",
+           {"type": "number", "minimum": -90, "maximum": 90}),
     _param("lon", "Longitude do ponto de partida (com lat).", {"type": "number", "minimum": -180, "maximum": 180}),
     _param("especialidade", "Especialidade (slug do nome do CFO).", {"type": "string", "enum": list(SPECIALTIES)}),
     _param("q", "Parte do nome do dentista ou clínica.", {"type": "string", "maxLength": MAX_Q}),
-    *[_param(flag, f"Filtro {flag} (1 para ativar).", {"type": "string", "enum": ["1"]}) for flag in FLAGS],
-    _param("pagina", "Página (20 resultados por página).", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+    *[_param(flag, f"Filtro {flag} (1 para ativar).", {"type": "string", "enum": ["1", "on"]}) for flag in FLAGS],
+    _param("pagina", f"Página, de 1 a {MAX_PAGE} (20 resultados por página).",
+           {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
 ]
 
+# Years EARLIEST_DATE.year … LATEST_DATE.year (1900 … 2100), as a pattern a client can check.
+INCLUSION_PATTERN = "^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
 
 SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "description": "Slug do plano.",
                   "schema": {"type": "string", "enum": list(PRODUCT_SLUGS)}}
 
+INCLUSION_PARAMETER = {
+    "name": "inclusao", "in": "query", "required": True,
+    "description": f"Data de inclusão no plano (AAAA-MM-DD), de {EARLIEST_DATE.isoformat()} a "
+                   f"{LATEST_DATE.isoformat()}.",
+    "schema": {"type": "string", "format": "date", "pattern": INCLUSION_PATTERN},
+}
+
+PROVIDER_ID_PARAMETER = {"name": "id", "in": "path", "required": True, "description": "Identificador do prestador.",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Erro"}}}}
+
+
+# Answers any operation may give, besides its own: every error under /api/ is JSON with "erro".
+# (A method a path does not take is a 405 with the Allow header, also with "erro".)
+COMMON_RESPONSES = {
+    "429": {"$ref": "#/components/responses/MuitosPedidos"},
+    "500": {"$ref": "#/components/responses/ErroInterno"},
+    "503": {"$ref": "#/components/responses/Indisponivel"},
+}
+
+RESPONSES = {
+    "MuitosPedidos": _error("Muitos pedidos seguidos: espere e tente de novo."),
+    "ErroInterno": _error("Erro inesperado do servidor."),
+    "Indisponivel": {
+        **_error("Banco de dados indisponível no momento."),
+        "headers": {"Retry-After": {"description": "Segundos a esperar antes de tentar de novo.",
+                                    "schema": {"type": "integer", "minimum": 1}}},
+    },
+}
+
+
+def _operation(operation_id: str, summary: str, parameters: list, ok: dict, errors: dict[str, str],
+               description: str | None = None) -> dict:
+    operation = {"operationId": operation_id, "summary": summary, "parameters": parameters,
+                 "responses": {"200": ok, **{code: _error(text) for code, text in errors.items()},
+                               **COMMON_RESPONSES}}
+    if description:
+        operation["description"] = description
+    return {"get": operation}
+
+
+def _ok(description: str, schema: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
 
 def document(server_url: str) -> dict:
-    def error(description: str) -> dict:
-        return {"description": description,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Erro"}}}}
-
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Guia Odonto — API pública da rede credenciada e dos planos",
             "version": "1.0.0",
             "description": "Busca de dentistas da rede credenciada dos planos, na mesma ordem da página /rede. "
-                           "Resumo de cada plano e calculadora de carências. Sem autenticação e sem dados pessoais.",
+                           "Resumo de cada plano e calculadora de carências. Sem autenticação e sem dados pessoais. "
+                           "Todo erro é JSON com o campo erro (em português); um método que o endereço não "
+                           "aceita dá 405 com o cabeçalho Allow.",
         },
         "servers": [{"url": server_url}],
         "paths": {
-            "/api/v1/rede": {
-                "get": {
-                    "operationId": "buscarRede",
-                    "summary": "Dentistas mais próximos, dentro da área do plano",
-                    "parameters": SEARCH_PARAMETERS,
-                    "responses": {
-                        "200": {"description": "Resultados ordenados por distância (km com uma casa decimal) e, na mesma distância, por nome.",
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Busca"}}}},
-                        "400": error("Parâmetros inválidos ou ausentes."),
-                    },
-                }
-            },
-            "/api/v1/planos/{slug}": {
-                "get": {
-                    "operationId": "plano",
-                    "summary": "Resumo de um plano: operadora, registros na ANS, contratação, abrangência, seções",
-                    "parameters": [SLUG_PARAMETER],
-                    "responses": {
-                        "200": {"description": "O plano, como o documento da operadora o descreve.",
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Plano"}}}},
-                        "404": error("Plano não encontrado."),
-                    },
-                }
-            },
-            "/api/v1/planos/{slug}/carencias": {
-                "get": {
-                    "operationId": "carencias",
-                    "summary": "Quando cada carência do plano termina, para uma data de inclusão",
-                    "description": "Cada item é uma carência como o documento a declara (procedimento ou grupo). "
-                                   "Horas contam tempo decorrido; dias são dias corridos; a inclusão começa às "
-                                   "00:00 (America/Sao_Paulo) da data informada.",
-                    "parameters": [
-                        SLUG_PARAMETER,
-                        {"name": "inclusao", "in": "query", "required": True,
-                         "description": "Data de inclusão no plano (AAAA-MM-DD).",
-                         "schema": {"type": "string", "format": "date"}},
-                    ],
-                    "responses": {
-                        "200": {"description": "As carências do plano e a data em que cada uma termina.",
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Carencias"}}}},
-                        "400": error("Data de inclusão ausente ou inválida."),
-                        "404": error("Plano não encontrado."),
-                    },
-                }
-            },
-            "/api/v1/rede/dentista/{id}": {
-                "get": {
-                    "operationId": "dentista",
-                    "summary": "Um dentista ou clínica da rede",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                    "responses": {
-                        "200": {"description": "O prestador.",
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dentista"}}}},
-                        "404": error("Prestador não encontrado."),
-                    },
-                }
-            },
+            "/api/v1/rede": _operation(
+                "buscarRede", "Dentistas mais próximos, dentro da área do plano", SEARCH_PARAMETERS,
+                _ok("Resultados ordenados por distância (km com uma casa decimal) e, na mesma distância, por nome.",
+                    "Busca"),
+                {"400": "Parâmetros inválidos ou ausentes."}),
+            "/api/v1/planos/{slug}": _operation(
+                "plano", "Resumo de um plano: operadora, registros na ANS, contratação, abrangência, seções",
+                [SLUG_PARAMETER], _ok("O plano, como o documento da operadora o descreve.", "Plano"),
+                {"404": "Plano não encontrado."}),
+            "/api/v1/planos/{slug}/carencias": _operation(
+                "carencias", "Quando cada carência do plano termina, para uma data de inclusão",
+                [SLUG_PARAMETER, INCLUSION_PARAMETER],
+                _ok("As carências do plano e a data em que cada uma termina.", "Carencias"),
+                {"400": "Data de inclusão ausente ou inválida.", "404": "Plano não encontrado."},
+                description="Cada item é uma carência como o documento a declara (procedimento ou grupo). "
+                            "Horas contam tempo decorrido; dias são dias corridos; a inclusão começa às "
+                            "00:00 (America/Sao_Paulo) da data informada."),
+            "/api/v1/rede/dentista/{id}": _operation(
+                "dentista", "Um dentista ou clínica da rede", [PROVIDER_ID_PARAMETER],
+                _ok("O prestador.", "Dentista"), {"404": "Prestador não encontrado."}),
         },
         "components": {
             "schemas": {"Municipio": MUNICIPIO, "Resultado": RESULTADO, "Busca": BUSCA, "Local": LOCAL,
                         "Dentista": DENTISTA, "Erro": ERRO, "Plano": PLANO, "ItemCarencia": ITEM_CARENCIA,
                         "Carencias": CARENCIAS},
+            "responses": RESPONSES,
         },
     }

@@ -6,8 +6,10 @@ data.  Routes live on the API blueprint (imported at the bottom of ``api/views.p
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
+from ..core import clock
+from ..core.urls import external_url
 from ..db import get_session
 from ..plans import services as plan_services
 from .views import _error, _municipio, bp
@@ -45,8 +47,8 @@ def plan(slug: str):
             "referencia": copayment.get("reference"),
         },
         "secoes": plan_services.product_sections(product),
-        "url": url_for("plans.detail", slug=product.slug, _external=True),
-        "carencias_url": url_for("api.plan_waiting", slug=product.slug, _external=True),
+        "url": external_url("plans.detail", slug=product.slug),
+        "carencias_url": external_url("api.plan_waiting", slug=product.slug),
     })
 
 
@@ -70,6 +72,6 @@ def plan_waiting(slug: str):
             "procedimento": row.label,
             "categoria": row.group,
             "carencia": {"horas": row.rule.hours} if row.rule.hours is not None else {"dias": row.rule.days},
-            "liberado_em": row.available_at.isoformat(),
+            "liberado_em": clock.rfc3339(row.available_at),
         } for row in rows],
     })

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 
 from ..core import clock
+from ..core.urls import external_url, public_base_url
 from ..db import get_session
 from ..geo import municipalities
 from ..network import params as params_module
@@ -110,8 +111,7 @@ def _result(r) -> dict:
         "acessivel": r.wheelchair_access,
         "atende_criancas": r.sees_children,
         "atualizado_em": r.updated_at.isoformat(),
-        "url": url_for("network.provider", provider_id=r.provider_id,
-                       slug=_slug(r.provider_name), _external=True),
+        "url": external_url("network.provider", provider_id=r.provider_id, slug=_slug(r.provider_name)),
     }
 
 
@@ -147,18 +147,13 @@ def provider(provider_id: int):
             "atende_criancas": loc.sees_children, "atualizado_em": loc.updated_at.isoformat(),
         } for loc in view.locations],
         "atualizado_em": p.updated_at.isoformat(),
-        "url": url_for("network.provider", provider_id=p.id, slug=services.provider_slug(p), _external=True),
+        "url": external_url("network.provider", provider_id=p.id, slug=services.provider_slug(p)),
     })
 
 
 @bp.get("/openapi.json")
 def openapi_document():
-    return jsonify(openapi.document(request.host_url.rstrip("/")))
-
-
-@bp.errorhandler(404)
-def _not_found(_error_):
-    return _error("Recurso não encontrado.", 404)
+    return jsonify(openapi.document(public_base_url()))
 
 
 from . import plans  # noqa: E402,F401  (plan catalog routes on this blueprint)

@@ -34,3 +34,15 @@ def today() -> date:
 def local(moment: datetime) -> datetime:
     """*moment* (aware) seen in America/Sao_Paulo."""
     return moment.astimezone(TIMEZONE)
+
+
+def rfc3339(moment: datetime) -> str:
+    """*moment* (aware) as an RFC 3339 timestamp for the API: with its America/Sao_Paulo offset,
+    or in UTC (``Z``) when that offset is not whole minutes — before 1914 the zone is local
+    mean time, −03:06:28, and ``isoformat`` would write an offset RFC 3339 does not have."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("datetime sem fuso horário")
+    if offset.total_seconds() % 60:
+        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return moment.isoformat()

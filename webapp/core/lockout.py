@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, request
 from flask_limiter import RateLimitExceeded
 from limits.errors import StorageError
 from limits.strategies import MovingWindowRateLimiter
@@ -39,18 +39,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def _burst(_error):
         wait = _seconds_until(limiter.current_limit.window.reset_time)
-        body, status = render_error(429, "Recebemos tentativas de entrada demais ao mesmo tempo. Por segurança, "
-                                         f"espere {wait_text(wait)} e tente de novo.")
-        response = make_response(body, status)
+        response = render_error(429, "Recebemos tentativas de entrada demais ao mesmo tempo. Por segurança, "
+                                     f"espere {wait_text(wait)} e tente de novo.")
         response.headers["Retry-After"] = str(wait)
         return response
 
     @app.errorhandler(StorageError)
     def _storage_down(_error):
         app.logger.exception("contadores de tentativas indisponíveis")
-        response = make_response(render_template(
-            "core/error.html", status=503, title="Entrada indisponível no momento",
-            text="Não conseguimos conferir as tentativas de entrada agora. Tente de novo em alguns instantes."), 503)
+        response = render_error(503, "Entrada indisponível no momento: não conseguimos conferir as tentativas de "
+                                     "entrada agora. Tente de novo em alguns instantes.")
         response.headers["Retry-After"] = str(STORAGE_DOWN_RETRY_AFTER)
         return response
 

@@ -17,6 +17,7 @@ from babel.numbers import format_currency, format_decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..core.csvsafe import csv_cell
 from ..members.models import Member
 from ..network.models import Location, Provider
 from ..network.presenters import municipality_label, name_slug
@@ -226,12 +227,12 @@ def statement_csv(found: Sequence[EventView]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for e in found:
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in (
             e.performed_on.strftime("%d/%m/%Y"), e.member_name, e.procedure_name, e.operator_code or "",
             e.category_name, e.tooth_label, e.faces_text, e.provider_name, e.authorization_number or "",
             e.status_name, e.status_reason or "", e.source_name, plain_money(e.amount_cents),
             plain_money(e.copayment_cents), plain_money(e.reimbursed_cents),
-        ])
+        )])
     return "\ufeff" + out.getvalue()
 
 

@@ -20,6 +20,8 @@ from flask import (
 from ..core import clock
 from ..core.documents import cpf_valid, digits
 from ..core.lockout import attempts, burst_limit
+from ..core.urls import external_url
+from ..core.views import ignores_session
 from ..db import get_session
 from . import services
 from .current import FamilyMember, SignedInMember
@@ -35,7 +37,7 @@ CLEAR_SITE_DATA = '"cache", "storage"'
 @bp.before_app_request
 def load_signed_in_member() -> None:
     data = session.get(SESSION_KEY)
-    if not data:
+    if not data or ignores_session():
         return
     member = services.load_for_session(get_session(), data.get("id"))
     if member is None or member.session_version != data.get("v") or member.status == "cancelado":
@@ -189,7 +191,7 @@ def card():
     views = services.card_views(get_session(), member, current_app.config["SECRET_KEY"], now)
     from .qr import qr_svg
 
-    qrs = {v.member.id: qr_svg(url_for("members.verify", token=v.verify_token, _external=True)) for v in views}
+    qrs = {v.member.id: qr_svg(external_url("members.verify", token=v.verify_token)) for v in views}
     return _private(make_response(render_template("members/card.html", views=views, qrs=qrs, now=now)))
 
 

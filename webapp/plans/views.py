@@ -2,7 +2,7 @@
 waiting-period calculator.
 
 Public pages (agents link to them); personalised when a member of that product is signed in
-(``current_member()``), and then marked private for caches.
+(``current_member()``); such pages are marked private, no-store in one place (``create_app``).
 """
 
 from __future__ import annotations
@@ -42,13 +42,6 @@ def _other_plan(product):
     return member.product_slug if member is not None and member.product_slug != product.slug else None
 
 
-def _private(response, personalised: bool):
-    if personalised:
-        response.headers["Cache-Control"] = "private, no-cache"
-        response.vary.add("Cookie")
-    return response
-
-
 @bp.get("")
 def index():
     products = services.list_products(get_session(), with_document=True)
@@ -78,7 +71,7 @@ def detail(slug: str):
         category_names=services.CATEGORY_NAMES,
         contract_type_names=services.CONTRACT_TYPE_NAMES,
     ))
-    return _private(response, member is not None)
+    return response
 
 
 @bp.get("/<slug>/coberturas")
@@ -108,7 +101,7 @@ def coverage(slug: str):
         max_query=services.MAX_QUERY,
         category_names=services.CATEGORY_NAMES,
     )
-    return _private(response, member is not None)
+    return response
 
 
 @bp.get("/<slug>/carencias")
@@ -132,7 +125,7 @@ def waiting(slug: str):
             context["rows"] = services.waiting_schedule(product, context["inclusion"], session=session)
             context["groups"] = services.group_schedule(context["rows"])
     response = make_response(render_template("plans/waiting.html", **context), 400 if context["errors"] else 200)
-    return _private(response, member is not None)
+    return response
 
 
 @bp.app_template_global()
