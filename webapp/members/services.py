@@ -8,10 +8,9 @@ from datetime import date, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..core import clock
 from ..core.documents import cpf_valid, digits
 from ..plans import services as plan_services
 from ..plans.models import Product
@@ -21,6 +20,7 @@ hasher = PasswordHasher()  # argon2id with the library's current recommended par
 MIN_PASSWORD = 8
 VERIFY_SALT = "carteirinha-verificacao"
 VERIFY_MAX_AGE = 10 * 60  # seconds
+ALREADY_HAS_PASSWORD = "Você já criou a sua senha. Use “Entrar”."
 
 
 class SignInError(Exception):
@@ -71,15 +71,28 @@ def sign_in(session: Session, login: str, password: str, limiter) -> Member:
     if member.status == "cancelado":
         raise SignInError("Este plano foi cancelado. Fale com a operadora.")
     limiter.succeeded(account)
-    if hasher.check_needs_rehash(member.password_hash):
-        member.password_hash = hasher.hash(password)
     return member
+
+
+def upgraded_hash(password_hash: str, password: str) -> str | None:
+    """A new hash of *password* when *password_hash* was made with weaker parameters than the
+    current ones, else None.  Hashing is slow on purpose: call it before taking the write lock."""
+    return hasher.hash(password) if hasher.check_needs_rehash(password_hash) else None
+
+
+def replace_password_hash(session: Session, member: Member, new_hash: str) -> None:
+    """Store *new_hash* in place of the hash just verified, in one conditional UPDATE: if the
+    password changed meanwhile (another sign-in's upgrade), that change is kept."""
+    session.execute(update(Member).where(Member.id == member.id, Member.password_hash == member.password_hash)
+                    .values(password_hash=new_hash), execution_options={"synchronize_session": "fetch"})
 
 
 _DUMMY_HASH = hasher.hash("senha-que-nao-existe")
 
 
-def first_access(session: Session, cpf: str, birth_date: date, card_number: str, password: str, limiter) -> Member:
+def first_access(session: Session, cpf: str, birth_date: date, card_number: str, limiter) -> Member:
+    """The member who proves who they are to make their first password (reads only; the
+    password is stored by ``set_first_password``)."""
     account = "primeiro:" + digits(cpf)
     if limiter.locked(account):
         raise SignInError("Muitas tentativas. Por segurança, tente de novo em 15 minutos.", locked=True)
@@ -90,11 +103,32 @@ def first_access(session: Session, cpf: str, birth_date: date, card_number: str,
         raise SignInError("Não encontramos um beneficiário com esses dados. Confira o CPF, a data de nascimento "
                           "e o número da carteirinha.")
     if member.password_hash:
-        raise SignInError("Você já criou a sua senha. Use “Entrar”.")
-    member.password_hash = hasher.hash(password)
-    member.password_set_at = clock.utcnow()
+        raise SignInError(ALREADY_HAS_PASSWORD)
     limiter.succeeded(account)
     return member
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of *password* (slow on purpose: before taking the write lock)."""
+    return hasher.hash(password)
+
+
+def set_first_password(session: Session, member: Member, password_hash: str, now: datetime) -> None:
+    """Store the first password of *member* (proven by ``first_access``) in one conditional
+    UPDATE: of two first accesses at the same time, only one sets it, the other is told so."""
+    stored = session.execute(
+        update(Member).where(Member.id == member.id, Member.password_hash.is_(None))
+        .values(password_hash=password_hash, password_set_at=now),
+        execution_options={"synchronize_session": "fetch"})
+    if stored.rowcount != 1:
+        raise SignInError(ALREADY_HAS_PASSWORD)
+
+
+def end_sessions(session: Session, member: Member) -> None:
+    """Every session cookie of *member* stops working (sign-out): an atomic increment, so two
+    sign-outs at the same time both count."""
+    session.execute(update(Member).where(Member.id == member.id)
+                    .values(session_version=Member.session_version + 1))
 
 
 def visible_family(session: Session, member: Member) -> list[Member]:
