@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
-from http.cookiejar import CookieJar
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,24 +69,36 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 class Browser:
     """One person's cookies against *base*; redirects are returned, not followed.
 
-    Every answer is also appended to *log* as (status, method, path, start of the body), so a
-    test can look at all of them, not only the ones it asserts on."""
+    Cookies are kept by name and sent back whatever their expiry: the test process's clock may
+    be frozen or years away (``GUIA_TEST_CLOCK``) while the server's is not, and a standard
+    cookie jar would drop them as expired. Every answer is also appended to *log* as (status,
+    method, path, start of the body), so a test can look at all of them, not only the ones it
+    asserts on."""
 
     def __init__(self, base: str, log: list | None = None):
         self.base = base
         self.log = log if log is not None else []
-        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect())
+        self.cookies: dict[str, str] = {}
+        self._opener = urllib.request.build_opener(_NoRedirect())
 
     def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str, dict]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(self.base + path, data=body, method=method)
+        if self.cookies:
+            req.add_header("Cookie", "; ".join(f"{name}={value}" for name, value in self.cookies.items()))
         try:
             with self._opener.open(req, timeout=60) as response:
-                status, text, headers = response.status, response.read().decode(), dict(response.headers)
+                status, text, headers = response.status, response.read().decode(), response.headers
         except urllib.error.HTTPError as error:
-            status, text, headers = error.code, error.read().decode(errors="replace"), dict(error.headers)
+            status, text, headers = error.code, error.read().decode(errors="replace"), error.headers
+        for header in headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.coded_value
         self.log.append((status, method, path, text[:300]))
-        return status, text, headers
+        return status, text, dict(headers)
 
     def get(self, path: str) -> tuple[int, str, dict]:
         return self.request("GET", path)
