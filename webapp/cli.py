@@ -33,6 +33,10 @@ def _engine():
     return current_app.extensions["db"].engine
 
 
+def _write_session():
+    return current_app.extensions["db"].write_session()
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
@@ -57,15 +61,8 @@ def _load(directory: Path) -> None:
         catalog = read_catalog(directory)
     except CatalogError as error:
         raise click.ClickException(f"catálogo não carregado — {error}") from None
-    session = current_app.extensions["db"].session_factory()
-    try:
+    with _write_session() as session:
         summary = load_catalog(session, catalog)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
     click.echo(
         f"Catálogo carregado: {summary.operators} operadoras, {summary.products} produtos, "
         f"{summary.procedures} procedimentos no vocabulário, {summary.lay_terms} termos leigos."
@@ -109,12 +106,8 @@ def _create_demo_families() -> None:
     from .core import clock
     from .members.demo import create_demo_families
 
-    session = current_app.extensions["db"].session_factory()
-    try:
+    with _write_session() as session:
         created = create_demo_families(session, clock.today())
-        session.commit()
-    finally:
-        session.close()
     click.echo(f"Famílias de demonstração: {created} beneficiários criados.")
     create_demo_history()
     _create_demo_agents()
@@ -132,12 +125,8 @@ agents_cli = AppGroup("agents", help="Contas da equipe de atendimento (não há 
 def _create_demo_agents() -> None:
     from .agents.demo import DEMO_PASSWORD, create_demo_agents
 
-    session = current_app.extensions["db"].session_factory()
-    try:
+    with _write_session() as session:
         created = create_demo_agents(session)
-        session.commit()
-    finally:
-        session.close()
     click.echo(f"Atendentes de demonstração: {created} criados (senha {DEMO_PASSWORD}).")
 
 
@@ -151,15 +140,11 @@ def agents_create(username: str, name: str, supervisor: bool) -> None:
 
     password = click.prompt(f"Senha (mínimo {MIN_PASSWORD} caracteres)", hide_input=True,
                             confirmation_prompt="Repita a senha")
-    session = current_app.extensions["db"].session_factory()
     try:
-        agent = create_agent(session, username, name, password, supervisor=supervisor)
-        session.commit()
+        with _write_session() as session:
+            agent = create_agent(session, username, name, password, supervisor=supervisor)
     except AgentError as error:
-        session.rollback()
         raise click.ClickException(str(error)) from None
-    finally:
-        session.close()
     role = "supervisão" if agent.is_supervisor else "atendimento"
     click.echo(f"Atendente “{agent.username}” ({agent.name}, {role}) criado.")
 
@@ -170,15 +155,11 @@ def agents_deactivate(username: str) -> None:
     """Desativa a conta USERNAME e encerra as sessões abertas dela (o registro de acessos fica)."""
     from .agents.services import AgentError, deactivate_agent
 
-    session = current_app.extensions["db"].session_factory()
     try:
-        agent = deactivate_agent(session, username)
-        session.commit()
+        with _write_session() as session:
+            agent = deactivate_agent(session, username)
     except AgentError as error:
-        session.rollback()
         raise click.ClickException(str(error)) from None
-    finally:
-        session.close()
     click.echo(f"Atendente “{agent.username}” desativado.")
 
 

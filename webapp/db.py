@@ -2,18 +2,32 @@
 
 One engine per app, a session per request kept on ``g`` and closed at teardown.  Services get
 the session as an argument and know nothing of Flask.  SQLite gets the pragmas and the
-transaction handling it needs to behave like a real database (foreign keys, WAL, SAVEPOINT
-support for rolled-back tests).
+transaction handling it needs to behave like a real database (foreign keys, WAL, a busy
+timeout, SAVEPOINT support for rolled-back tests).
+
+Reads and writes begin differently.  A session's transaction begins deferred: on SQLite it
+reads a snapshot and takes no lock, so any number of readers run side by side.  Every write
+goes through ``writing(session)`` (``Database.write_session()`` outside a request), which ends
+whatever the session was reading and begins a transaction that takes SQLite's write lock up
+front (``BEGIN IMMEDIATE``).  A writer then waits its turn (``busy_timeout``) instead of
+failing: a deferred transaction that read first cannot upgrade to a write once another writer
+has committed after its snapshot, and SQLite answers "database is locked" at once, without
+waiting.  PostgreSQL needs no lock up front; there a write that depends on a read is one
+atomic statement, a conditional update, or kept to one transaction at a time with
+``one_at_a_time(session, key)``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -26,6 +40,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Execution option of a connection whose transaction will write (see ``writing``).
+WRITE_OPTION = "guia_write"
 
 
 class Base(DeclarativeBase):
@@ -79,7 +97,9 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # A writer takes the write lock now, waiting busy_timeout for it; readers take none.
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
@@ -153,6 +173,17 @@ class Database:
         app.extensions["db"] = self
         app.teardown_appcontext(self._close_session)
 
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session of its own (CLI, scripts) whose one transaction writes: committed when the
+        block ends, rolled back if it raises."""
+        session = self.session_factory()
+        try:
+            with writing(session):
+                yield session
+        finally:
+            session.close()
+
     @staticmethod
     def _close_session(_exc) -> None:
         session = g.pop("db_session", None)
@@ -165,3 +196,37 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db"].session_factory()
     return g.db_session
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[Session]:
+    """One write transaction on *session*, committed when the block ends (rolled back if it raises).
+
+    What the session was reading is ended first (nothing may be pending: a change made before
+    the block would be written without the lock), so read again inside the block whatever the
+    write depends on.  On SQLite the transaction begins with the write lock; keep the block
+    short and do slow work (password hashing) before it.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("alterações pendentes antes de writing(): faça-as dentro do bloco")
+    session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def one_at_a_time(session: Session, *key: str) -> None:
+    """Hold *key* until this transaction ends, after waiting for any other transaction holding it.
+
+    For a read that decides a write (count, then insert if under a limit): on PostgreSQL a
+    transaction-scoped advisory lock, held until commit or rollback.  On SQLite nothing to do:
+    ``writing`` already holds the one write lock."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        digest = hashlib.blake2b("\x1f".join(key).encode(), digest_size=8).digest()
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                        {"key": int.from_bytes(digest, "big", signed=True)})

@@ -13,7 +13,8 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.clock import TIMEZONE
@@ -95,7 +96,7 @@ def deactivate_agent(session: Session, username: str) -> Agent:
     if agent is None:
         raise AgentError(f"Não existe atendente com o usuário “{normalise_username(username)}”.")
     agent.active = False
-    agent.session_version += 1  # signed out everywhere, now
+    end_sessions(session, agent)  # signed out everywhere, now
     return agent
 
 
@@ -122,9 +123,26 @@ def sign_in(session: Session, username: str, password: str, attempts) -> Agent:
     attempts.succeeded(account)
     if not agent.active:
         raise SignInError("Este acesso foi desativado. Fale com a supervisão.")
-    if hasher.check_needs_rehash(agent.password_hash):
-        agent.password_hash = hasher.hash(password)
     return agent
+
+
+def upgraded_hash(password_hash: str, password: str) -> str | None:
+    """A new hash of *password* when *password_hash* was made with weaker parameters than the
+    current ones, else None.  Hashing is slow on purpose: call it before taking the write lock."""
+    return hasher.hash(password) if hasher.check_needs_rehash(password_hash) else None
+
+
+def replace_password_hash(session: Session, agent: Agent, new_hash: str) -> None:
+    """Store *new_hash* in place of the hash just verified, in one conditional UPDATE: if the
+    password changed meanwhile (another sign-in's upgrade), that change is kept."""
+    session.execute(update(Agent).where(Agent.id == agent.id, Agent.password_hash == agent.password_hash)
+                    .values(password_hash=new_hash), execution_options={"synchronize_session": "fetch"})
+
+
+def end_sessions(session: Session, agent: Agent) -> None:
+    """Every session cookie of *agent* stops working (sign-out): an atomic increment, so two
+    sign-outs at the same time both count."""
+    session.execute(update(Agent).where(Agent.id == agent.id).values(session_version=Agent.session_version + 1))
 
 
 def load_for_session(session: Session, agent_id, version, signed_in_at, now: datetime) -> Agent | None:
@@ -319,15 +337,20 @@ def create_short_link(session: Session, agent: Agent, kind: str, target: str, ti
         raise ValueError("tipo ou validade de link desconhecido")
     if not target.startswith("/") or target.startswith("//"):
         raise ValueError("o destino precisa ser um caminho deste site")
-    for _ in range(5):  # a collision is astronomically unlikely; the unique index is the guard
-        code = new_code()
-        if session.scalars(select(ShortLink.id).where(ShortLink.code == code)).first() is None:
-            break
-    link = ShortLink(code=code, kind=kind, target=target, title=title[:300], created_by=agent.id, created_at=now,
-                     expires_at=now + timedelta(days=days), visits=0)
-    session.add(link)
-    session.flush()
-    return link
+    # A collision is astronomically unlikely; the unique index decides, even between two
+    # transactions drawing the same code at once (a savepoint keeps the rest of the transaction).
+    attempts = 5
+    for attempt in range(1, attempts + 1):
+        link = ShortLink(code=new_code(), kind=kind, target=target, title=title[:300], created_by=agent.id,
+                         created_at=now, expires_at=now + timedelta(days=days), visits=0)
+        try:
+            with session.begin_nested():
+                session.add(link)
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+        else:
+            return link
 
 
 class LinkExpired(Exception):
@@ -350,8 +373,6 @@ def resolve(session: Session, code: str, now: datetime) -> ShortLink:
 
 def count_visit(session: Session, link: ShortLink, now: datetime) -> None:
     """One more visit, as a single atomic UPDATE (two people opening it at once both count)."""
-    from sqlalchemy import update
-
     session.execute(update(ShortLink).where(ShortLink.id == link.id)
                     .values(visits=ShortLink.visits + 1, last_visit_at=now))
 

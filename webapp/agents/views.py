@@ -32,7 +32,7 @@ from ..core.lockout import attempts, burst_limit, misses
 from ..core.ratelimit import wait_text
 from ..core.urls import absolute, external_url
 from ..core.views import ignores_session
-from ..db import get_session
+from ..db import get_session, writing
 from ..members.models import Member
 from ..plans import services as plan_services
 from . import services
@@ -142,7 +142,10 @@ def sign_in():
                 status = 429 if error.locked else 400
                 retry_after = error.retry_after if error.locked else None
             else:
-                db.commit()
+                new_hash = services.upgraded_hash(agent.password_hash, password)  # slow: before the lock
+                if new_hash is not None:
+                    with writing(db):
+                        services.replace_password_hash(db, agent, new_hash)
                 session.clear()
                 session.permanent = True
                 session[SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(clock.utcnow().timestamp())}
@@ -164,9 +167,8 @@ def sign_in():
 
 @bp.post("/sair")
 def sign_out():
-    agent = g.get("agent")
-    agent.session_version += 1  # any copy of the old cookie stops working
-    get_session().commit()
+    with writing(get_session()) as db:
+        services.end_sessions(db, g.agent)  # any copy of the old cookie stops working
     session.clear()
     response = redirect(url_for("agents.sign_in", saiu="1"), code=303)
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
@@ -214,21 +216,18 @@ def lookup():
                                            f"estão pausadas. Tente de novo em {wait_text(wait)}.")
                 status = 429
             else:
-                member = services.find_member(db, values["identificador"])
                 protocol = services.clean_protocol(values["protocolo"])
-                if member is None:
-                    services.record(db, g.agent, "nao-encontrado", values["motivo"], request.remote_addr, clock.utcnow(),
-                                    protocol=protocol)
-                    db.commit()
-                    missed.missed()
-                    errors["identificador"] = ("Nenhum beneficiário com esse CPF ou número de carteirinha. "
-                                               "A busca é exata: confira os números com o beneficiário.")
-                    status = 404
-                else:
-                    entry = services.record(db, g.agent, "consulta", values["motivo"], request.remote_addr, clock.utcnow(),
+                with writing(db):
+                    member = services.find_member(db, values["identificador"])
+                    action = "nao-encontrado" if member is None else "consulta"
+                    entry = services.record(db, g.agent, action, values["motivo"], request.remote_addr, clock.utcnow(),
                                             member=member, protocol=protocol)
-                    db.commit()
+                if member is not None:
                     return redirect(url_for("agents.member", lookup_id=entry.id), code=303)
+                missed.missed()
+                errors["identificador"] = ("Nenhum beneficiário com esse CPF ou número de carteirinha. "
+                                           "A busca é exata: confira os números com o beneficiário.")
+                status = 404
     response = make_response(render_template(
         "agents/lookup.html", values=values, errors=errors, reasons=services.REASONS,
         open_lookups=_open_lookups(db), minutes=services.LOOKUP_MINUTES), status)
@@ -270,9 +269,9 @@ def statement(lookup_id: int):
         return stop
     db = get_session()
     if request.method == "POST":
-        services.record(db, g.agent, "extrato", entry.reason, request.remote_addr, clock.utcnow(), member=person,
-                        lookup=entry, protocol=entry.protocol)
-        db.commit()
+        with writing(db):
+            services.record(db, g.agent, "extrato", entry.reason, request.remote_addr, clock.utcnow(), member=person,
+                            lookup=entry, protocol=entry.protocol)
         return redirect(url_for("agents.statement", lookup_id=lookup_id), code=303)
     if services.opened_in_lookup(db, entry, "extrato") is None:
         return redirect(url_for("agents.member", lookup_id=lookup_id, _anchor="extrato"), code=303)
@@ -310,10 +309,11 @@ def share(lookup_id: int):
         req = share_module.parse(request.form, kind, db, by_slug, clock.today())
         if not req.errors:
             target, title = share_module.build(req, url_for)
-            link = services.create_short_link(db, g.agent, kind, target, title, req.days, clock.utcnow())
-            services.record(db, g.agent, "link", entry.reason, request.remote_addr, clock.utcnow(), member=person,
-                            lookup=entry, protocol=entry.protocol, detail=f"{link.code} — {title}", short_link=link)
-            db.commit()
+            with writing(db):
+                link = services.create_short_link(db, g.agent, kind, target, title, req.days, clock.utcnow())
+                services.record(db, g.agent, "link", entry.reason, request.remote_addr, clock.utcnow(), member=person,
+                                lookup=entry, protocol=entry.protocol, detail=f"{link.code} — {title}",
+                                short_link=link)
             return redirect(url_for("agents.shared", lookup_id=lookup_id, code=link.code), code=303)
         errors, status = req.errors, 400
         values = {k: " ".join((request.form.get(k) or "").split()) for k in request.form}
@@ -459,8 +459,8 @@ def follow(code: str):
         response = make_response(render_template("agents/link_missing.html", status=404, expired_at=None), 404)
     else:
         if request.method == "GET" and not services.is_preview_fetch(request.headers.get("User-Agent")):
-            services.count_visit(db, link, clock.utcnow())
-            db.commit()
+            with writing(db):  # the lookup's read ends; the UPDATE is a transaction of its own
+                services.count_visit(db, link, clock.utcnow())
         response = redirect(link.target, code=302)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"

@@ -13,20 +13,17 @@ Report = TypeVar("Report")
 
 
 def run_import(run: Callable[[Session], Report]) -> Report:
-    """``run(session)`` in a session of its own, committed when it returns; a file-level
-    problem (FatalImportError) rolls everything back and becomes a pt-BR command error."""
+    """``run(session)`` in a session of its own, one write transaction committed when it
+    returns; a file-level problem (FatalImportError) rolls everything back and becomes a pt-BR
+    command error.
+
+    On SQLite the transaction takes the write lock before the first read, so an import waits
+    for the app's writers (``busy_timeout``) instead of failing halfway with "database is
+    locked"; while it runs, the app's writes wait for it."""
     from ..network.importer import FatalImportError
 
-    session = current_app.extensions["db"].session_factory()
     try:
-        report = run(session)
-        session.commit()
-        return report
+        with current_app.extensions["db"].write_session() as session:
+            return run(session)
     except FatalImportError as error:
-        session.rollback()
         raise click.ClickException(f"importação cancelada, nada foi alterado — {error}") from None
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()

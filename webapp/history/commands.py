@@ -63,15 +63,8 @@ def create_demo_history() -> None:
     from ..core import clock
     from .demo import create_demo_history as build
 
-    session = current_app.extensions["db"].session_factory()
-    try:
+    with current_app.extensions["db"].write_session() as session:
         summary = build(session, clock.today())
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
     if not summary.families:
         click.echo("Extratos de demonstração: nenhuma família de demonstração encontrada.")
         return

@@ -8,10 +8,9 @@ from datetime import date, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..core import clock
 from ..core.documents import cpf_valid, digits
 from ..core.ratelimit import wait_text
 from ..plans import services as plan_services
@@ -22,6 +21,7 @@ hasher = PasswordHasher()  # argon2id with the library's current recommended par
 MIN_PASSWORD = 8
 VERIFY_SALT = "carteirinha-verificacao"
 VERIFY_MAX_AGE = 10 * 60  # seconds
+ALREADY_HAS_PASSWORD = "Você já criou a sua senha. Use “Entrar”."
 
 
 class SignInError(Exception):
@@ -83,16 +83,29 @@ def sign_in(session: Session, login: str, password: str, attempts) -> Member:
     attempts.succeeded(person)
     if member.status == "cancelado":
         raise SignInError("Este plano foi cancelado. Fale com a operadora.")
-    if hasher.check_needs_rehash(member.password_hash):
-        member.password_hash = hasher.hash(password)
     return member
+
+
+def upgraded_hash(password_hash: str, password: str) -> str | None:
+    """A new hash of *password* when *password_hash* was made with weaker parameters than the
+    current ones, else None.  Hashing is slow on purpose: call it before taking the write lock."""
+    return hasher.hash(password) if hasher.check_needs_rehash(password_hash) else None
+
+
+def replace_password_hash(session: Session, member: Member, new_hash: str) -> None:
+    """Store *new_hash* in place of the hash just verified, in one conditional UPDATE: if the
+    password changed meanwhile (another sign-in's upgrade), that change is kept."""
+    session.execute(update(Member).where(Member.id == member.id, Member.password_hash == member.password_hash)
+                    .values(password_hash=new_hash), execution_options={"synchronize_session": "fetch"})
 
 
 _DUMMY_HASH = hasher.hash("senha-que-nao-existe")
 
 
-def first_access(session: Session, cpf: str, birth_date: date, card_number: str, password: str, attempts) -> Member:
-    """*attempts* counts tries per CPF and per address (``core.ratelimit.SignInAttempts``)."""
+def first_access(session: Session, cpf: str, birth_date: date, card_number: str, attempts) -> Member:
+    """The member who proves who they are to make their first password (reads only; the
+    password is stored by ``set_first_password``).  *attempts* counts tries per CPF and per
+    address (``core.ratelimit.SignInAttempts``)."""
     person = "cpf:" + digits(cpf)
     wait = attempts.start(person)
     if wait:
@@ -106,10 +119,31 @@ def first_access(session: Session, cpf: str, birth_date: date, card_number: str,
                           "e o número da carteirinha.")
     attempts.succeeded(person)
     if member.password_hash:
-        raise SignInError("Você já criou a sua senha. Use “Entrar”.")
-    member.password_hash = hasher.hash(password)
-    member.password_set_at = clock.utcnow()
+        raise SignInError(ALREADY_HAS_PASSWORD)
     return member
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of *password* (slow on purpose: before taking the write lock)."""
+    return hasher.hash(password)
+
+
+def set_first_password(session: Session, member: Member, password_hash: str, now: datetime) -> None:
+    """Store the first password of *member* (proven by ``first_access``) in one conditional
+    UPDATE: of two first accesses at the same time, only one sets it, the other is told so."""
+    stored = session.execute(
+        update(Member).where(Member.id == member.id, Member.password_hash.is_(None))
+        .values(password_hash=password_hash, password_set_at=now),
+        execution_options={"synchronize_session": "fetch"})
+    if stored.rowcount != 1:
+        raise SignInError(ALREADY_HAS_PASSWORD)
+
+
+def end_sessions(session: Session, member: Member) -> None:
+    """Every session cookie of *member* stops working (sign-out): an atomic increment, so two
+    sign-outs at the same time both count."""
+    session.execute(update(Member).where(Member.id == member.id)
+                    .values(session_version=Member.session_version + 1))
 
 
 def visible_family(session: Session, member: Member) -> list[Member]:

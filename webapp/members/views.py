@@ -22,7 +22,7 @@ from ..core.documents import cpf_valid, digits
 from ..core.lockout import attempts, burst_limit
 from ..core.urls import external_url
 from ..core.views import ignores_session
-from ..db import get_session
+from ..db import get_session, writing
 from . import services
 from .current import FamilyMember, SignedInMember
 
@@ -112,7 +112,10 @@ def sign_in():
             except services.SignInError as error:
                 errors["login"] = str(error)
                 return _refused(make_response(_render_sign_in(errors, login)), error)
-            db.commit()
+            new_hash = services.upgraded_hash(member.password_hash, password)  # slow: before the lock
+            if new_hash is not None:
+                with writing(db):
+                    services.replace_password_hash(db, member, new_hash)
             _start_session(member)
             response = redirect(_safe_next(request.args.get("next")), code=303)
             response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
@@ -154,13 +157,15 @@ def first_access():
         if not errors:
             db = get_session()
             try:
-                member = services.first_access(db, values["cpf"], birth, values["carteirinha"], password,
+                member = services.first_access(db, values["cpf"], birth, values["carteirinha"],
                                                attempts("first_access"))
+                password_hash = services.hash_password(password)  # slow: before the lock
+                with writing(db):
+                    services.set_first_password(db, member, password_hash, clock.utcnow())
             except services.SignInError as error:
                 errors["cpf"] = str(error)
                 return _refused(make_response(render_template("members/first_access.html", errors=errors,
                                                               values=values)), error)
-            db.commit()
             _start_session(member)
             response = redirect(url_for("members.card"), code=303)
             response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
@@ -174,8 +179,8 @@ def first_access():
 def sign_out():
     member = g.get("member")
     if member is not None:
-        member.session_version += 1  # any copy of the old cookie stops working
-        get_session().commit()
+        with writing(get_session()) as db:
+            services.end_sessions(db, member)  # any copy of the old cookie stops working
     session.clear()
     response = redirect(url_for("members.sign_in", saiu="1"), code=303)
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from ..db import one_at_a_time
 from ..plans.models import Product
 from .models import Location, NetworkChange, NetworkMembership, Provider
 
@@ -179,6 +180,7 @@ def record_report(session: Session, provider_id: int, reason: str, detail: str |
 
     from .models import DataReport
 
+    one_at_a_time(session, "data_report", client)  # the count below decides the insert
     recent = session.scalar(
         select(func.count()).select_from(DataReport)
         .where(DataReport.client_hash == client, DataReport.created_at >= now - timedelta(hours=1))

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..core import clock
 from ..core.rendering import render_page
-from ..db import get_session
+from ..db import get_session, writing
 from ..geo import municipalities, svgmap
 from ..plans import services as plan_services
 from . import params as params_module
@@ -142,12 +142,12 @@ def report_error(provider_id: int):
                                text="Escolha o que está errado na lista (e use no máximo 500 caracteres nos "
                                     "detalhes). Volte à página do dentista e tente de novo."), 400
     try:
-        record_report(session, provider_id, reason, detail,
-                      client_hash(current_app.config["SECRET_KEY"], request.remote_addr), clock.utcnow())
+        with writing(session):
+            record_report(session, provider_id, reason, detail,
+                          client_hash(current_app.config["SECRET_KEY"], request.remote_addr), clock.utcnow())
     except TooManyReports:
         return render_template("core/error.html", status=429, title="Muitos envios seguidos",
                                text="Você já enviou vários avisos na última hora. Tente de novo mais tarde."), 429
-    session.commit()
     return redirect(url_for("network.provider", provider_id=provider_id, slug=services.provider_slug(provider),
                             enviado="1") + "#informar-erro", code=303)
 
