@@ -18,7 +18,7 @@ def routes(app, predicate):
             continue
         path = rule.rule
         for name in rule.arguments:
-            path = path.replace(f"<int:{name}>", str(ARGS[name])).replace(f"<{name}>", str(ARGS[name]))
+            path = path.replace(f"<id:{name}>", str(ARGS[name])).replace(f"<{name}>", str(ARGS[name]))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             out.append((method, path, rule.endpoint))
     return out

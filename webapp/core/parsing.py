@@ -101,6 +101,14 @@ def clean_text(text: str, *, max_length: int, what: str = "O texto", allow_newli
     return text
 
 
+def clean_line(text: str, *, max_length: int, what: str = "O texto") -> str:
+    """One line of free text (a search box, a protocol number): control characters refused (a
+    browser's single-line field never sends CR/LF or NUL), blanks collapsed, then bounded."""
+    if control_characters(text):
+        raise ParseError(f"{what} tem caracteres de controle; digite de novo só o texto.")
+    return clean_text(" ".join(text.split()), max_length=max_length, what=what)
+
+
 class IdConverter(BaseConverter):
     """``<id:name>`` in a route: ASCII digits, 1 … 2⁶³−1; anything else does not match (a 404).
 

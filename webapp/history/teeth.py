@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..core.parsing import is_ascii_digits
+
 PERMANENT: tuple[int, ...] = tuple(q * 10 + p for q in (1, 2, 3, 4) for p in range(1, 9))
 DECIDUOUS: tuple[int, ...] = tuple(q * 10 + p for q in (5, 6, 7, 8) for p in range(1, 6))
 ALL_TEETH = frozenset(PERMANENT + DECIDUOUS)
@@ -92,7 +94,7 @@ def tooth_label(number: int) -> str:
 def parse_tooth(text: str) -> int | None:
     """The tooth of a two-digit FDI code, or None when it is not one."""
     text = text.strip()
-    if len(text) != 2 or not text.isdigit():
+    if len(text) != 2 or not is_ascii_digits(text):  # '²'.isdigit() is true
         return None
     number = int(text)
     return number if is_tooth(number) else None

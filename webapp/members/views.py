@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from urllib.parse import urlparse
-
 from flask import (
     Blueprint,
     current_app,
@@ -19,7 +16,9 @@ from flask import (
 
 from ..core import clock
 from ..core.documents import cpf_valid, digits
+from ..core.parsing import ParseError, parse_date
 from ..core.ratelimit import LoginLimiter, make_store
+from ..core.urls import safe_next
 from ..db import get_session
 from . import services
 from .current import FamilyMember, SignedInMember
@@ -68,15 +67,6 @@ def _product_slug(product_id: int) -> str:
     return get_session().get(Product, product_id).slug
 
 
-def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("members.card")
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("members.card")
-    return target
-
-
 def _start_session(member) -> None:
     session.clear()
     session.permanent = True
@@ -109,7 +99,7 @@ def sign_in():
                 return _private(make_response(_render_sign_in(errors, login), status))
             db.commit()
             _start_session(member)
-            response = redirect(_safe_next(request.args.get("next")), code=303)
+            response = redirect(safe_next(request.args.get("next"), default=url_for("members.card")), code=303)
             response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
             return response
         return _private(make_response(_render_sign_in(errors, login), 400))
@@ -136,9 +126,9 @@ def first_access():
         if not cpf_valid(values["cpf"]):
             errors["cpf"] = "CPF inválido. Confira os 11 números."
         try:
-            birth = date.fromisoformat(values["nascimento"])
-        except ValueError:
-            errors["nascimento"] = "Informe a data de nascimento (dia, mês e ano)."
+            birth = parse_date(values["nascimento"], latest=clock.today(), what="A data de nascimento")
+        except ParseError as error:
+            errors["nascimento"] = str(error)
         if not digits(values["carteirinha"]):
             errors["carteirinha"] = "Informe o número da carteirinha."
         if len(password) < services.MIN_PASSWORD:

@@ -628,8 +628,9 @@ def family_schedules(product: models.Product, family, session: Session | None = 
 MAX_QUERY = 100  # characters of a "posso fazer?" search
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_BR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# ASCII digits only, matched whole: \d would also take '٣' and '３' (and $ a trailing newline).
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_BR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 class InvalidInclusion(ValueError):
@@ -642,7 +643,7 @@ def parse_inclusion(raw: str | None, *, allow_br: bool = True) -> date:
     value = (raw or "").strip()
     if not value:
         raise InvalidInclusion("Informe a data de inclusão no plano.")
-    iso, br = _ISO_DATE.match(value), _BR_DATE.match(value) if allow_br else None
+    iso, br = _ISO_DATE.fullmatch(value), _BR_DATE.fullmatch(value) if allow_br else None
     if iso:
         year, month, day = (int(g) for g in iso.groups())
     elif br:
