@@ -4,7 +4,7 @@ Every number, date and free text that a person or a file gives the app goes thro
 Python's own tools are too generous for that: ``'²'.isdigit()`` is true and ``int('²')`` raises;
 ``int('٣')`` and ``int('３')`` read Arabic-Indic and full-width digits; ``int`` and ``float`` take
 ``'1_000'``, ``' 7 '``, ``'+7'``, ``'1e400'``; a year 9999 is a valid ``date`` whose arithmetic then
-overflows; and a number past 2⁶³ reaches the database and fails there.  So: ASCII digits only,
+overflows; and a number past the database's integers reaches it and fails there.  So: ASCII digits only,
 explicit bounds, and one exception type whose message is pt-BR and can be shown as it is.
 """
 
@@ -16,8 +16,9 @@ from datetime import date
 
 from werkzeug.routing import BaseConverter, ValidationError
 
-#: Largest id a URL or a form may name: the signed 64-bit range of both databases' integer keys.
-MAX_ID = 2**63 - 1
+#: Largest id a URL or a form may name.  The keys are ``INTEGER`` columns: 64-bit on SQLite but
+#: 32-bit on PostgreSQL, where a larger number is "integer out of range" (a 500), not a miss.
+MAX_ID = 2**31 - 1
 #: Dates the app reasons about (births, inclusions, events, filters).  Outside them the answer is
 #: "invalid date", never an overflow further down (``date.max + timedelta(days=1)``).
 EARLIEST_DATE = date(1900, 1, 1)
@@ -50,7 +51,7 @@ def parse_int(text: str, *, minimum: int, maximum: int, what: str = "O número")
 
 
 def parse_id(text: str) -> int | None:
-    """A database id (1 … 2⁶³−1) or None: callers answer None with a 404, not a 400."""
+    """A database id (1 … 2³¹−1) or None: callers answer None with a 404, not a 400."""
     try:
         return parse_int(text, minimum=1, maximum=MAX_ID)
     except ParseError:
@@ -110,14 +111,14 @@ def clean_line(text: str, *, max_length: int, what: str = "O texto") -> str:
 
 
 class IdConverter(BaseConverter):
-    """``<id:name>`` in a route: ASCII digits, 1 … 2⁶³−1; anything else does not match (a 404).
+    """``<id:name>`` in a route: ASCII digits, 1 … ``MAX_ID``; anything else does not match (a 404).
 
     Werkzeug's ``int`` converter matches ``\\d+``, which in Python includes Arabic-Indic and
     full-width digits, and has no upper bound, so ``/x/99999999999999999999`` reached the
     database as an integer it cannot hold.
     """
 
-    regex = r"[0-9]{1,19}"
+    regex = r"[0-9]{1,10}"  # len(str(MAX_ID)); to_python checks the value
     weight = 50
     part_isolating = True
 
@@ -129,3 +130,13 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value: int) -> str:
         return str(int(value))
+
+
+class SlugConverter(BaseConverter):
+    """``<slug:name>`` in a route: a lower-case slug (``cassems-odonto``); anything else is a 404.
+
+    The default converter lets any text through to the database (PostgreSQL refuses a NUL in a
+    text parameter with an error, not an empty answer)."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+){0,15}"
+    part_isolating = True
