@@ -12,7 +12,7 @@ from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
 from .core import assets
-from .core.parsing import IdConverter, SlugConverter
+from .core.parsing import IdConverter
 from .db import Database, make_engine
 from .extensions import compress, csrf, htmx
 
@@ -39,7 +39,6 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
 
     # <id:...> in routes: ASCII digits within the databases' integer keys, else a 404.
     app.url_map.converters["id"] = IdConverter
-    app.url_map.converters["slug"] = SlugConverter  # <slug:...>: lower-case slugs, else a 404
 
     engine = app.config.get("DATABASE_ENGINE") or make_engine(app.config["DATABASE_URL"])
     Database(engine).init_app(app)

@@ -17,7 +17,7 @@ def _product(slug: str):
     return plan_services.get_product(get_session(), slug)
 
 
-@bp.get("/planos/<slug:slug>")
+@bp.get("/planos/<slug>")
 def plan(slug: str):
     product = _product(slug)
     if product is None:
@@ -50,7 +50,7 @@ def plan(slug: str):
     })
 
 
-@bp.get("/planos/<slug:slug>/carencias")
+@bp.get("/planos/<slug>/carencias")
 def plan_waiting(slug: str):
     product = _product(slug)
     if product is None:

@@ -27,6 +27,8 @@ LATEST_DATE = date(2100, 12, 31)
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DECIMAL = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]{1,15})?")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the catalog's slugs (plans/schema.py)
+MAX_SLUG = 100
 
 
 class ParseError(ValueError):
@@ -48,6 +50,12 @@ def parse_int(text: str, *, minimum: int, maximum: int, what: str = "O número")
     if not minimum <= value <= maximum:
         raise ParseError(f"{what} deve estar entre {minimum} e {maximum}.")
     return value
+
+
+def is_slug(text: str) -> bool:
+    """True for a lower-case slug (``cassems-odonto``): the only shape a product's key can have,
+    so anything else (a NUL, which PostgreSQL refuses in a text parameter) is never looked up."""
+    return len(text) <= MAX_SLUG and bool(_SLUG.fullmatch(text))
 
 
 def parse_id(text: str) -> int | None:
@@ -130,13 +138,3 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value: int) -> str:
         return str(int(value))
-
-
-class SlugConverter(BaseConverter):
-    """``<slug:name>`` in a route: a lower-case slug (``cassems-odonto``); anything else is a 404.
-
-    The default converter lets any text through to the database (PostgreSQL refuses a NUL in a
-    text parameter with an error, not an empty answer)."""
-
-    regex = r"[a-z0-9]+(?:-[a-z0-9]+){0,15}"
-    part_isolating = True

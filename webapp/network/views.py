@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..core import clock
+from ..core.documents import digits
 from ..core.parsing import ParseError, clean_line, control_characters
 from ..core.rendering import render_page
 from ..db import get_session
@@ -173,7 +174,7 @@ def specialty_name(slug: str) -> str:
 
 @bp.app_template_filter("phone_digits")
 def phone_digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+    return digits(value)
 
 
 @bp.app_template_filter("slug")

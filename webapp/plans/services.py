@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, undefer
 
+from ..core.parsing import is_slug
 from ..core.text import fold
 from . import models
 from .waiting import Availability, Rule, availability
@@ -50,6 +51,8 @@ def list_products(session: Session, with_document: bool = False) -> list[models.
 
 
 def get_product(session: Session, slug: str) -> models.Product | None:
+    if not is_slug(slug):
+        return None
     stmt = (
         select(models.Product)
         .where(models.Product.slug == slug)

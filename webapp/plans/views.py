@@ -56,7 +56,7 @@ def index():
     return render_template("plans/index.html", products=products)
 
 
-@bp.get("/<slug:slug>")
+@bp.get("/<slug>")
 def detail(slug: str):
     from ..geo import svgmap
 
@@ -82,7 +82,7 @@ def detail(slug: str):
     return _private(response, member is not None)
 
 
-@bp.get("/<slug:slug>/coberturas")
+@bp.get("/<slug>/coberturas")
 def coverage(slug: str):
     """"Posso fazer?": a GET form; htmx asks for the results block alone while typing."""
     session = get_session()
@@ -116,7 +116,7 @@ def coverage(slug: str):
     return _private(response, member is not None)
 
 
-@bp.get("/<slug:slug>/carencias")
+@bp.get("/<slug>/carencias")
 def waiting(slug: str):
     """The waiting-period calculator: the date each statement ends for an inclusion date;
     a signed-in member of the product without ``inclusao`` sees their family's own dates."""
