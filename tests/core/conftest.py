@@ -66,9 +66,6 @@ def world_with_history(world, session) -> World:
     return world
 
 
-ROLES = ("anonymous", "member", "agent", "supervisor")
-
-
 def enter_as(client, world: World, role: str) -> None:
     """Put *role*'s session in the client's cookie (what a sign-in does, without the slow hash)."""
     with client.session_transaction() as sess:
@@ -78,11 +75,3 @@ def enter_as(client, world: World, role: str) -> None:
         elif role in ("agent", "supervisor"):
             agent_id = world.agent_id if role == "agent" else world.supervisor_id
             sess["agent"] = {"id": agent_id, "v": 0, "t": int(clock.now().timestamp())}  # as demo agents start
-
-
-def csrf_token(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    from bs4 import BeautifulSoup
-
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one("input[name=csrf_token]")["value"]
