@@ -39,7 +39,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    # <id:...> in routes: ASCII digits within the databases' 64-bit keys, else a 404.
+    # <id:...> in routes: ASCII digits within the databases' integer keys, else a 404.
     app.url_map.converters["id"] = IdConverter
 
     engine = app.config.get("DATABASE_ENGINE") or make_engine(app.config["DATABASE_URL"])

@@ -1,6 +1,8 @@
 """Two roles that never meet: no member page with an agent session, no agent page with a member
 session. The routes come from the app's URL map, so a new page is covered the day it appears."""
 
+import re
+
 import pytest
 
 from webapp.agents.views import is_member_endpoint
@@ -18,7 +20,7 @@ def routes(app, predicate):
             continue
         path = rule.rule
         for name in rule.arguments:
-            path = path.replace(f"<int:{name}>", str(ARGS[name])).replace(f"<{name}>", str(ARGS[name]))
+            path = re.sub(rf"<(?:\w+:)?{name}>", str(ARGS[name]), path)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             out.append((method, path, rule.endpoint))
     return out

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webapp.core.parsing import (MAX_ID, IdConverter, ParseError, clean_text, control_characters, is_ascii_digits,
-                                 parse_date, parse_decimal, parse_id, parse_int)
+from webapp.core.parsing import (MAX_ID, IdConverter, ParseError, clean_text, control_characters,
+                                 is_ascii_digits, is_slug, parse_date, parse_decimal, parse_id, parse_int)
 
 # Digits that str.isdigit() or int() accept and a person or a file may still send us.
 LOOK_ALIKES = ["²", "³", "¹", "٣", "۳", "３", "१", "①", "𝟕", "1_000", "+7", " 7 ", "7\n", "0x1f", "1e3", "-0"]
@@ -112,3 +112,11 @@ def test_the_id_converter_matches_ascii_digits_only(app):
     assert client.get("/teste-id/42").get_data(as_text=True) == "42"
     for segment in ("٤٢", "４２", "²", "0", str(MAX_ID + 1), "9" * 30, "-1", "4 2"):
         assert client.get(f"/teste-id/{segment}").status_code == 404, segment
+
+
+
+def test_slugs():
+    assert is_slug("cassems-odonto") and is_slug("leve-dental-rj-1-adesao")
+    for text in ("Cassems", "a--b", "-a", "a-", "", "\x00", "a\x00b", "a\r\nb", "ａ", "é", "a_b", "a.", "a b",
+                 "-".join("a" * 51)):
+        assert not is_slug(text), text

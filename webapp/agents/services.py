@@ -110,7 +110,9 @@ def sign_in(session: Session, username: str, password: str, attempts) -> Agent:
     if wait:
         raise SignInError("Muitas tentativas erradas. Por segurança, o acesso está bloqueado. "
                           f"Tente de novo em {wait_text(wait)}.", locked=True, retry_after=wait)
-    agent = session.scalars(select(Agent).where(Agent.username == account)).one_or_none()
+    # A name no account can have (a NUL byte, which PostgreSQL refuses in text) is never looked up.
+    agent = (session.scalars(select(Agent).where(Agent.username == account)).one_or_none()
+             if USERNAME.fullmatch(account) else None)
     ok = False
     try:
         # Same work whether or not the account exists, so timing does not reveal it.

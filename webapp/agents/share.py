@@ -15,6 +15,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from ..core.parsing import ParseError, clean_line, parse_decimal, parse_id
 from ..geo import locate, municipalities
 from ..geo.municipalities import Municipality
 from ..network import params as search_params
@@ -25,7 +26,8 @@ from ..plans.models import Product
 from .services import DEFAULT_LINK_DAYS, KINDS, LINK_DAYS
 
 FLAG_LABELS = {"urgencia": "urgência 24 h", "acessivel": "acessível para cadeirantes", "criancas": "atende crianças"}
-_PROVIDER_IN_URL = re.compile(r"/dentista/(\d{1,9})(?:\D|$)")
+# ASCII digits only ([0-9], not \d, which also reads Arabic-Indic and full-width digits).
+_PROVIDER_IN_URL = re.compile(r"/dentista/([0-9]+)(?:[^0-9]|$)")
 
 
 @dataclass
@@ -50,11 +52,13 @@ def _text(form, name: str) -> str:
     return " ".join((form.get(name) or "").split())
 
 
-def _float(text: str) -> float | None:
+def _line(form, name: str, errors: dict[str, str], max_length: int, what: str) -> str:
+    """A free-text field that goes into a link's title (stored): no control characters, bounded."""
     try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        return None
+        return clean_line(form.get(name) or "", max_length=max_length, what=what)
+    except ParseError as error:
+        errors[name] = str(error)
+        return ""
 
 
 def parse(form, kind: str, session: Session, products: dict[str, Product], today: date) -> LinkRequest:
@@ -64,11 +68,12 @@ def parse(form, kind: str, session: Session, products: dict[str, Product], today
     req = LinkRequest(kind=kind)
     errors = req.errors
 
-    days = _text(form, "validade") or str(DEFAULT_LINK_DAYS)
-    if not days.isdigit() or int(days) not in LINK_DAYS:
+    # A choice from a list, compared as text: nothing typed there ever reaches int().
+    days = {str(d): d for d in LINK_DAYS}.get(_text(form, "validade") or str(DEFAULT_LINK_DAYS))
+    if days is None:
         errors["validade"] = "Escolha a validade do link na lista."
     else:
-        req.days = int(days)
+        req.days = days
 
     if kind != "dentista":
         slug = _text(form, "plano")
@@ -90,13 +95,11 @@ def parse(form, kind: str, session: Session, products: dict[str, Product], today
         else:
             req.section = section
     else:  # posso-fazer
-        procedure = _text(form, "procedimento")
-        if not procedure:
-            errors["procedimento"] = "Digite o tratamento, por exemplo “canal” ou “limpeza”."
-        elif len(procedure) > plan_services.MAX_QUERY:
-            errors["procedimento"] = f"Use no máximo {plan_services.MAX_QUERY} caracteres."
-        else:
+        procedure = _line(form, "procedimento", errors, plan_services.MAX_QUERY, "O tratamento")
+        if procedure:
             req.procedure = procedure
+        elif "procedimento" not in errors:
+            errors["procedimento"] = "Digite o tratamento, por exemplo “canal” ou “limpeza”."
     return req
 
 
@@ -104,8 +107,10 @@ def _parse_search(form, req: LinkRequest) -> None:
     errors = req.errors
     lat_text, lon_text = _text(form, "lat"), _text(form, "lon")
     if lat_text or lon_text:
-        lat, lon = _float(lat_text), _float(lon_text)
-        if lat is None or lon is None or not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+        try:
+            lat = parse_decimal(lat_text, minimum=-90, maximum=90, what="A latitude")
+            lon = parse_decimal(lon_text, minimum=-180, maximum=180, what="A longitude")
+        except ParseError:
             errors["lat"] = "Ponto inválido: informe latitude e longitude em graus, por exemplo -22,9035 e -43,1094."
         else:
             found = locate.municipality_at(lat, lon)
@@ -114,12 +119,10 @@ def _parse_search(form, req: LinkRequest) -> None:
             else:
                 req.lat, req.lon, req.point_municipality = round(lat, 5), round(lon, 5), found.municipality
     else:
-        typed = _text(form, "cidade")
-        if not typed:
+        typed = _line(form, "cidade", errors, search_params.MAX_Q, "O nome da cidade")
+        if not typed and "cidade" not in errors:
             errors["cidade"] = "Digite a cidade (e a UF), ou informe um ponto."
-        elif len(typed) > search_params.MAX_Q:
-            errors["cidade"] = f"Use no máximo {search_params.MAX_Q} caracteres."
-        else:
+        elif typed:
             found = municipalities.search(typed)
             if not found:
                 errors["cidade"] = f"Não encontramos a cidade “{typed}”. Confira a grafia ou digite também a UF."
@@ -134,23 +137,22 @@ def _parse_search(form, req: LinkRequest) -> None:
         errors["especialidade"] = "Escolha a especialidade na lista."
     req.specialty = specialty or None
 
-    q = _text(form, "q")
-    if len(q) > search_params.MAX_Q:
-        errors["q"] = f"Use no máximo {search_params.MAX_Q} caracteres."
-    req.q = q or None
+    req.q = _line(form, "q", errors, search_params.MAX_Q, "O nome do dentista ou clínica") or None
     req.flags = tuple(flag for flag in search_params.FLAGS if form.get(flag) in ("1", "on"))
 
 
 def _parse_provider(form, req: LinkRequest, session: Session, today: date) -> None:
     typed = _text(form, "dentista")
-    match = _PROVIDER_IN_URL.search(typed) or re.fullmatch(r"(\d{1,9})", typed)
+    match = _PROVIDER_IN_URL.search(typed) or re.fullmatch(r"([0-9]+)", typed)
     if not typed or match is None:
         req.errors["dentista"] = ("Cole o link da página do dentista (…/rede/dentista/123-nome) "
                                   "ou digite o número dele.")
         return
-    view = network_services.get_provider(session, int(match.group(1)), today)
+    # A number past the databases' ids names nobody, like an unused one.
+    provider_id = parse_id(match.group(1))
+    view = network_services.get_provider(session, provider_id, today) if provider_id is not None else None
     if view is None:
-        req.errors["dentista"] = f"Não existe dentista com o número {match.group(1)}."
+        req.errors["dentista"] = f"Não existe dentista com o número {match.group(1)[:20]}."
         return
     req.provider = view.provider
 

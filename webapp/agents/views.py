@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -29,8 +29,9 @@ from flask import (
 from ..core import clock
 from ..core.csvsafe import csv_cell
 from ..core.lockout import attempts, burst_limit, misses
+from ..core.parsing import ParseError, clean_line, parse_date, parse_id, parse_int
 from ..core.ratelimit import wait_text
-from ..core.urls import absolute, external_url
+from ..core.urls import absolute, external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
 from ..members.models import Member
@@ -50,6 +51,7 @@ CLEAR_SITE_DATA = '"cache", "storage"'
 MEMBER_AREAS = ("members.", "history.")
 PUBLIC_MEMBER_ENDPOINTS = frozenset({"members.verify", "members.privacy"})
 AUDIT_PAGE_SIZE = 50
+MAX_AUDIT_PAGE = 10_000
 MAX_OPEN_LOOKUPS = 10
 
 
@@ -108,14 +110,6 @@ def _agent_context():
 # --- sign-in and sign-out -------------------------------------------------------------------
 
 
-def _safe_next(target: str | None) -> str:
-    prefix = bp.url_prefix
-    if (target and (target == prefix or target.startswith((prefix + "/", prefix + "?")))
-            and "//" not in target and "\\" not in target):
-        return target
-    return url_for("agents.lookup")
-
-
 @bp.route("/entrar", methods=["GET", "POST"])
 @burst_limit("agents")
 def sign_in():
@@ -149,7 +143,8 @@ def sign_in():
                 session.clear()
                 session.permanent = True
                 session[SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(clock.utcnow().timestamp())}
-                response = redirect(_safe_next(request.args.get("next")), code=303)
+                response = redirect(safe_next(request.args.get("next"), default=url_for("agents.lookup"),
+                                               under=bp.url_prefix), code=303)
                 response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
                 return response
     demo = None
@@ -205,8 +200,10 @@ def lookup():
             errors["identificador"] = "CPF ou número da carteirinha longo demais."
         if values["motivo"] not in services.REASONS:
             errors["motivo"] = "Escolha o motivo da consulta."
-        if len(values["protocolo"]) > services.MAX_PROTOCOL:
-            errors["protocolo"] = f"O protocolo pode ter no máximo {services.MAX_PROTOCOL} caracteres."
+        try:
+            clean_line(request.form.get("protocolo") or "", max_length=services.MAX_PROTOCOL, what="O protocolo")
+        except ParseError as error:
+            errors["protocolo"] = str(error)
         status = 400
         if not errors:
             missed = misses("consultas", str(g.agent.id))
@@ -248,7 +245,7 @@ def _lookup_or_stop(lookup_id: int):
     return entry, db.get(Member, entry.member_id), None
 
 
-@bp.get("/consultas/<int:lookup_id>")
+@bp.get("/consultas/<id:lookup_id>")
 def member(lookup_id: int):
     entry, person, stop = _lookup_or_stop(lookup_id)
     if stop is not None:
@@ -260,7 +257,7 @@ def member(lookup_id: int):
                            kinds=services.KINDS, now=clock.utcnow())
 
 
-@bp.route("/consultas/<int:lookup_id>/extrato", methods=["GET", "POST"])
+@bp.route("/consultas/<id:lookup_id>/extrato", methods=["GET", "POST"])
 def statement(lookup_id: int):
     """The family's usage statement and authorizations, read-only: opened by a POST that is
     recorded in the audit log; the GET shows it while the look-up is open."""
@@ -289,7 +286,7 @@ def statement(lookup_id: int):
 # --- the share builder ----------------------------------------------------------------------
 
 
-@bp.route("/consultas/<int:lookup_id>/enviar-link", methods=["GET", "POST"])
+@bp.route("/consultas/<id:lookup_id>/enviar-link", methods=["GET", "POST"])
 def share(lookup_id: int):
     entry, person, stop = _lookup_or_stop(lookup_id)
     if stop is not None:
@@ -329,7 +326,7 @@ def share(lookup_id: int):
     ), status)
 
 
-@bp.get("/consultas/<int:lookup_id>/links/<code>")
+@bp.get("/consultas/<id:lookup_id>/links/<code>")
 def shared(lookup_id: int, code: str):
     entry, person, stop = _lookup_or_stop(lookup_id)
     if stop is not None:
@@ -339,7 +336,8 @@ def shared(lookup_id: int, code: str):
     from .models import AccessLog
 
     db = get_session()
-    link = db.scalars(select(ShortLink).where(ShortLink.code == code[:services.CODE_LENGTH])).one_or_none()
+    link = (db.scalars(select(ShortLink).where(ShortLink.code == code)).one_or_none()
+            if services.is_well_formed(code) else None)
     made_here = link is not None and db.scalars(select(AccessLog.id).where(
         AccessLog.lookup_id == entry.id, AccessLog.action == "link", AccessLog.short_link_id == link.id)).first()
     if not made_here:
@@ -362,9 +360,8 @@ def _audit_filters(db):
     filters = services.AuditFilter()
     values = {k: (args.get(k) or "").strip()[:40] for k in ("agente", "carteirinha", "de", "ate", "pagina")}
     if values["agente"]:
-        if values["agente"].isdigit():
-            filters.agent_id = int(values["agente"])
-        else:
+        filters.agent_id = parse_id(values["agente"])
+        if filters.agent_id is None:
             errors["agente"] = "Escolha o atendente na lista."
     if values["carteirinha"]:
         found = services.member_by_card(db, values["carteirinha"])
@@ -372,20 +369,20 @@ def _audit_filters(db):
             errors["carteirinha"] = "Nenhum beneficiário com esse número de carteirinha."
         else:
             filters.member_id = found.id
-    for key, attr in (("de", "since"), ("ate", "until")):
+    for key, attr, what in (("de", "since", "A data inicial"), ("ate", "until", "A data final")):
         if values[key]:
             try:
-                setattr(filters, attr, date.fromisoformat(values[key]))
-            except ValueError:
-                errors[key] = "Data inválida: use dia, mês e ano (AAAA-MM-DD)."
+                setattr(filters, attr, parse_date(values[key], what=what))
+            except ParseError as error:
+                errors[key] = str(error)
     if filters.since and filters.until and filters.since > filters.until:
         errors["ate"] = "A data final é anterior à inicial."
     page = 1
     if values["pagina"]:
-        if values["pagina"].isdigit() and 1 <= int(values["pagina"]) <= 10_000:
-            page = int(values["pagina"])
-        else:
-            errors["pagina"] = "Página inválida."
+        try:
+            page = parse_int(values["pagina"], minimum=1, maximum=MAX_AUDIT_PAGE, what="A página")
+        except ParseError as error:
+            errors["pagina"] = str(error)
     return filters, values, errors, page
 
 

@@ -121,7 +121,7 @@ def _slug(name: str) -> str:
     return name_slug(name)
 
 
-@bp.get("/rede/dentista/<int:provider_id>")
+@bp.get("/rede/dentista/<id:provider_id>")
 def provider(provider_id: int):
 
     view = services.get_provider(get_session(), provider_id, clock.today())

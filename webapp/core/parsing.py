@@ -4,7 +4,7 @@ Every number, date and free text that a person or a file gives the app goes thro
 Python's own tools are too generous for that: ``'²'.isdigit()`` is true and ``int('²')`` raises;
 ``int('٣')`` and ``int('３')`` read Arabic-Indic and full-width digits; ``int`` and ``float`` take
 ``'1_000'``, ``' 7 '``, ``'+7'``, ``'1e400'``; a year 9999 is a valid ``date`` whose arithmetic then
-overflows; and a number past 2⁶³ reaches the database and fails there.  So: ASCII digits only,
+overflows; and a number past the database's integers reaches it and fails there.  So: ASCII digits only,
 explicit bounds, and one exception type whose message is pt-BR and can be shown as it is.
 """
 
@@ -16,8 +16,9 @@ from datetime import date
 
 from werkzeug.routing import BaseConverter, ValidationError
 
-#: Largest id a URL or a form may name: the signed 64-bit range of both databases' integer keys.
-MAX_ID = 2**63 - 1
+#: Largest id a URL or a form may name.  The keys are ``INTEGER`` columns: 64-bit on SQLite but
+#: 32-bit on PostgreSQL, where a larger number is "integer out of range" (a 500), not a miss.
+MAX_ID = 2**31 - 1
 #: Dates the app reasons about (births, inclusions, events, filters).  Outside them the answer is
 #: "invalid date", never an overflow further down (``date.max + timedelta(days=1)``).
 EARLIEST_DATE = date(1900, 1, 1)
@@ -26,6 +27,8 @@ LATEST_DATE = date(2100, 12, 31)
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DECIMAL = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]{1,15})?")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the catalog's slugs (plans/schema.py)
+MAX_SLUG = 100
 
 
 class ParseError(ValueError):
@@ -49,8 +52,14 @@ def parse_int(text: str, *, minimum: int, maximum: int, what: str = "O número")
     return value
 
 
+def is_slug(text: str) -> bool:
+    """True for a lower-case slug (``cassems-odonto``): the only shape a product's key can have,
+    so anything else (a NUL, which PostgreSQL refuses in a text parameter) is never looked up."""
+    return len(text) <= MAX_SLUG and bool(_SLUG.fullmatch(text))
+
+
 def parse_id(text: str) -> int | None:
-    """A database id (1 … 2⁶³−1) or None: callers answer None with a 404, not a 400."""
+    """A database id (1 … 2³¹−1) or None: callers answer None with a 404, not a 400."""
     try:
         return parse_int(text, minimum=1, maximum=MAX_ID)
     except ParseError:
@@ -103,15 +112,23 @@ def clean_text(text: str, *, max_length: int, what: str = "O texto", allow_newli
     return text
 
 
+def clean_line(text: str, *, max_length: int, what: str = "O texto") -> str:
+    """One line of free text (a search box, a protocol number): control characters refused (a
+    browser's single-line field never sends CR/LF or NUL), blanks collapsed, then bounded."""
+    if control_characters(text):
+        raise ParseError(f"{what} tem caracteres de controle; digite de novo só o texto.")
+    return clean_text(" ".join(text.split()), max_length=max_length, what=what)
+
+
 class IdConverter(BaseConverter):
-    """``<id:name>`` in a route: ASCII digits, 1 … 2⁶³−1; anything else does not match (a 404).
+    """``<id:name>`` in a route: ASCII digits, 1 … ``MAX_ID``; anything else does not match (a 404).
 
     Werkzeug's ``int`` converter matches ``\\d+``, which in Python includes Arabic-Indic and
     full-width digits, and has no upper bound, so ``/x/99999999999999999999`` reached the
     database as an integer it cannot hold.
     """
 
-    regex = r"[0-9]{1,19}"
+    regex = r"[0-9]{1,10}"  # len(str(MAX_ID)); to_python checks the value
     weight = 50
     part_isolating = True
 

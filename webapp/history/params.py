@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..core.parsing import ParseError, parse_date, parse_id, parse_int
 from ..plans.services import CATEGORY_NAMES
 from . import teeth
 
 FIELDS = ("pessoa", "ano", "de", "ate", "categoria", "dente")
+MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 @dataclass
@@ -52,27 +54,29 @@ def parse(args: Mapping[str, str], visible_ids: list[int]) -> StatementParams:
     params = StatementParams()
 
     def text(name: str) -> str:
-        return (args.get(name) or "").strip()[:20]
+        return (args.get(name) or "").strip()
 
     pessoa = text("pessoa")
     if pessoa:
-        if pessoa.isdigit() and int(pessoa) in visible_ids:
-            params.pessoa = int(pessoa)
+        # Any id but the family's (malformed, out of range or someone else's) gets the same answer.
+        person = parse_id(pessoa)
+        if person in visible_ids:
+            params.pessoa = person
         else:
             params.errors["pessoa"] = "Escolha uma pessoa da lista."
     ano = text("ano")
     if ano:
-        if ano.isdigit() and len(ano) == 4 and 1990 <= int(ano) <= 2100:
-            params.ano = int(ano)
-        else:
+        try:
+            params.ano = parse_int(ano, minimum=MIN_YEAR, maximum=MAX_YEAR, what="O ano")
+        except ParseError:
             params.errors["ano"] = "Ano inválido. Escolha um ano da lista."
     for name, label in (("de", "início"), ("ate", "fim")):
         value = text(name)
         if value:
             try:
-                setattr(params, name, date.fromisoformat(value))
-            except ValueError:
-                params.errors[name] = f"Data de {label} do período inválida. Informe dia, mês e ano."
+                setattr(params, name, parse_date(value, what=f"A data de {label} do período"))
+            except ParseError as error:
+                params.errors[name] = str(error)
     if params.de and params.ate and params.de > params.ate:
         params.errors["ate"] = "O fim do período deve ser depois do início."
     categoria = text("categoria")

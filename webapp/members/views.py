@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from urllib.parse import urlparse
-
 from flask import (
     Blueprint,
     current_app,
@@ -20,7 +17,8 @@ from flask import (
 from ..core import clock
 from ..core.documents import cpf_valid, digits
 from ..core.lockout import attempts, burst_limit
-from ..core.urls import external_url
+from ..core.parsing import ParseError, parse_date
+from ..core.urls import external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
 from . import services
@@ -61,15 +59,6 @@ def _product_slug(product_id: int) -> str:
     from ..plans.models import Product
 
     return get_session().get(Product, product_id).slug
-
-
-def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("members.card")
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("members.card")
-    return target
 
 
 def _start_session(member) -> None:
@@ -117,7 +106,7 @@ def sign_in():
                 with writing(db):
                     services.replace_password_hash(db, member, new_hash)
             _start_session(member)
-            response = redirect(_safe_next(request.args.get("next")), code=303)
+            response = redirect(safe_next(request.args.get("next"), default=url_for("members.card")), code=303)
             response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
             return response
         return _private(make_response(_render_sign_in(errors, login), 400))
@@ -145,9 +134,9 @@ def first_access():
         if not cpf_valid(values["cpf"]):
             errors["cpf"] = "CPF inválido. Confira os 11 números."
         try:
-            birth = date.fromisoformat(values["nascimento"])
-        except ValueError:
-            errors["nascimento"] = "Informe a data de nascimento (dia, mês e ano)."
+            birth = parse_date(values["nascimento"], latest=clock.today(), what="A data de nascimento")
+        except ParseError as error:
+            errors["nascimento"] = str(error)
         if not digits(values["carteirinha"]):
             errors["carteirinha"] = "Informe o número da carteirinha."
         if len(password) < services.MIN_PASSWORD:

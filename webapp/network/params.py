@@ -8,12 +8,12 @@ on the server), ``especialidade``, ``q``, ``urgencia=1``, ``acessivel=1``, ``cri
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from ..core.parsing import ParseError, clean_line, parse_decimal, parse_int
 from ..geo import municipalities
 from ..geo.municipalities import Municipality
 from .specialties import SPECIALTIES
@@ -72,12 +72,13 @@ class SearchParams:
         return urlencode(self.query(**changes))
 
 
-def _float(value: str) -> float | None:
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+def parse_municipality(code: str) -> Municipality:
+    """The municipality of a 7-digit IBGE code in ASCII digits; ParseError otherwise."""
+    number = parse_int(code, minimum=1_000_000, maximum=9_999_999, what="O código do município")
+    found = municipalities.get(number)
+    if found is None:
+        raise ParseError("Município não encontrado.")
+    return found
 
 
 def parse(args: MultiDict, product_slugs: set[str]) -> SearchParams:
@@ -92,33 +93,37 @@ def parse(args: MultiDict, product_slugs: set[str]) -> SearchParams:
     municipio = None
     code = get("municipio")
     if code:
-        found = municipalities.get(int(code)) if code.isdigit() and len(code) == 7 else None
-        if found is None:
+        try:
+            municipio = parse_municipality(code)
+        except ParseError:
             errors["municipio"] = "Município não encontrado. Digite o nome da cidade."
-        municipio = found
 
     lat = lon = None
     lat_text, lon_text = get("lat"), get("lon")
     if lat_text or lon_text:
-        lat, lon = _float(lat_text), _float(lon_text)
-        if lat is None or lon is None or not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+        try:
+            lat = parse_decimal(lat_text, minimum=-90, maximum=90, what="A latitude")
+            lon = parse_decimal(lon_text, minimum=-180, maximum=180, what="A longitude")
+        except ParseError:
             errors["lat"] = "Localização inválida: latitude entre -90 e 90 e longitude entre -180 e 180."
             lat = lon = None
 
-    cidade = get("cidade") or None
-    if cidade and len(cidade) > MAX_Q:
-        errors["cidade"] = f"O nome da cidade pode ter no máximo {MAX_Q} caracteres."
-        cidade = None
+    cidade = None
+    try:
+        cidade = clean_line(args.get("cidade") or "", max_length=MAX_Q, what="O nome da cidade") or None
+    except ParseError as error:
+        errors["cidade"] = str(error)
 
     especialidade = get("especialidade") or None
     if especialidade and especialidade not in SPECIALTIES:
         errors["especialidade"] = "Especialidade desconhecida. Escolha uma da lista."
         especialidade = None
 
-    q = " ".join(get("q").split()) or None
-    if q and len(q) > MAX_Q:
-        errors["q"] = f"O nome do dentista ou clínica pode ter no máximo {MAX_Q} caracteres."
-        q = None
+    q = None
+    try:
+        q = clean_line(args.get("q") or "", max_length=MAX_Q, what="O nome do dentista ou clínica") or None
+    except ParseError as error:
+        errors["q"] = str(error)
 
     flags = {}
     for flag in FLAGS:
@@ -130,10 +135,10 @@ def parse(args: MultiDict, product_slugs: set[str]) -> SearchParams:
     pagina = 1
     page_text = get("pagina")
     if page_text:
-        if not page_text.isdigit() or not (1 <= int(page_text) <= MAX_PAGE):
+        try:
+            pagina = parse_int(page_text, minimum=1, maximum=MAX_PAGE, what="A página")
+        except ParseError:
             errors["pagina"] = f"Página inválida (de 1 a {MAX_PAGE})."
-        else:
-            pagina = int(page_text)
 
     return SearchParams(plano=plano, municipio=municipio, lat=lat, lon=lon, cidade=cidade,
                         especialidade=especialidade, q=q, pagina=pagina, errors=errors, **flags)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..core import clock
+from ..core.documents import digits
 from ..core.text import slugify
 from ..geo import municipalities
 from .specialties import SPECIALTIES
@@ -21,10 +22,6 @@ def name_slug(name: str) -> str:
 def municipality_label(ibge_code: int) -> str:
     found = municipalities.get(ibge_code)
     return found.label if found else str(ibge_code)
-
-
-def digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
 
 
 def km(value: float) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..core import clock
+from ..core.documents import digits
+from ..core.parsing import ParseError, clean_line, control_characters
 from ..core.rendering import render_page
 from ..db import get_session, writing
 from ..geo import municipalities, svgmap
@@ -67,15 +71,19 @@ def _map(outcome) -> str:
 @bp.get("/municipios")
 def suggest_municipalities():
     """Suggestions while typing a city (an htmx fragment; also a plain page without JS)."""
-    typed = " ".join((request.args.get("cidade") or "").split())[:params_module.MAX_Q]
+    try:
+        typed = clean_line(request.args.get("cidade") or "", max_length=params_module.MAX_Q)
+    except ParseError:
+        typed = ""  # nobody types control characters: no suggestion for them
     found = municipalities.suggest(typed, limit=8) if len(typed) >= 2 else []
-    keep = {k: v for k, v in request.args.items() if k in ("plano", "especialidade", "q", *params_module.FLAGS)}
+    keep = {k: v for k, v in request.args.items()
+            if k in ("plano", "especialidade", "q", *params_module.FLAGS) and not control_characters(v)}
     return render_page("network/suggestions.html", fragments={"sugestoes-cidade": "suggestions"},
                        typed=typed, found=found, keep=keep)
 
 
-@bp.get("/dentista/<int:provider_id>")
-@bp.get("/dentista/<int:provider_id>-<slug>")
+@bp.get("/dentista/<id:provider_id>")
+@bp.get("/dentista/<id:provider_id>-<slug>")
 def provider(provider_id: int, slug: str | None = None):
     session = get_session()
     view = services.get_provider(session, provider_id, clock.today())
@@ -83,8 +91,11 @@ def provider(provider_id: int, slug: str | None = None):
         abort(404)
     canonical_slug = services.provider_slug(view.provider)
     if slug != canonical_slug:
-        return redirect(url_for("network.provider", provider_id=provider_id, slug=canonical_slug,
-                                **request.args), code=301)
+        # The query string is carried over as text: given to url_for as keywords, ?_external=1
+        # made an absolute URL from the Host header and ?endpoint= or ?slug= broke the call.
+        target = url_for("network.provider", provider_id=provider_id, slug=canonical_slug)
+        query = urlencode(list(request.args.items(multi=True)))
+        return redirect(target + ("?" + query if query else ""), code=301)
     first = view.locations[0] if view.locations else None
     map_svg = ""
     if first is not None:
@@ -108,8 +119,9 @@ def changes():
         errors["plano"] = "Plano desconhecido. Escolha um dos planos da lista."
     municipality = None
     if code:
-        municipality = municipalities.get(int(code)) if code.isdigit() and len(code) == 7 else None
-        if municipality is None:
+        try:
+            municipality = params_module.parse_municipality(code)
+        except ParseError:
             errors["municipio"] = "Código de município inválido."
     rows = services.network_changes(get_session(), product, clock.today(),
                                     municipality.ibge_code if municipality else None) if product and not errors else []
@@ -118,7 +130,7 @@ def changes():
                            municipality_of=municipalities.get, today=clock.today()), 400 if errors else 200
 
 
-@bp.post("/dentista/<int:provider_id>/erro")
+@bp.post("/dentista/<id:provider_id>/erro")
 def report_error(provider_id: int):
     from flask import current_app
 
@@ -136,11 +148,14 @@ def report_error(provider_id: int):
     if provider is None:
         abort(404)
     reason = request.form.get("motivo", "")
-    detail = " ".join((request.form.get("detalhe") or "").split()) or None
-    if reason not in REPORT_REASONS or (detail and len(detail) > MAX_DETAIL):
+    raw = request.form.get("detalhe") or ""
+    # A textarea: line breaks are folded into spaces; any other control character (NUL...) is refused.
+    detail = " ".join(raw.split()) or None
+    if (reason not in REPORT_REASONS or control_characters(raw, allow_newlines=True)
+            or (detail and len(detail) > MAX_DETAIL)):
         return render_template("core/error.html", status=400, title="Não foi possível enviar",
-                               text="Escolha o que está errado na lista (e use no máximo 500 caracteres nos "
-                                    "detalhes). Volte à página do dentista e tente de novo."), 400
+                               text="Escolha o que está errado na lista (e use nos detalhes só texto, no máximo "
+                                    "500 caracteres). Volte à página do dentista e tente de novo."), 400
     try:
         with writing(session):
             record_report(session, provider_id, reason, detail,
@@ -159,7 +174,7 @@ def specialty_name(slug: str) -> str:
 
 @bp.app_template_filter("phone_digits")
 def phone_digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+    return digits(value)
 
 
 @bp.app_template_filter("slug")

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, undefer
 
+from ..core.parsing import is_slug
 from ..core.text import fold
 from . import models
 from .waiting import Availability, Rule, availability
@@ -50,6 +51,8 @@ def list_products(session: Session, with_document: bool = False) -> list[models.
 
 
 def get_product(session: Session, slug: str) -> models.Product | None:
+    if not is_slug(slug):
+        return None
     stmt = (
         select(models.Product)
         .where(models.Product.slug == slug)
@@ -628,8 +631,9 @@ def family_schedules(product: models.Product, family, session: Session | None = 
 MAX_QUERY = 100  # characters of a "posso fazer?" search
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_BR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# ASCII digits only, matched whole: \d would also take '٣' and '３' (and $ a trailing newline).
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_BR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 class InvalidInclusion(ValueError):
@@ -642,7 +646,7 @@ def parse_inclusion(raw: str | None, *, allow_br: bool = True) -> date:
     value = (raw or "").strip()
     if not value:
         raise InvalidInclusion("Informe a data de inclusão no plano.")
-    iso, br = _ISO_DATE.match(value), _BR_DATE.match(value) if allow_br else None
+    iso, br = _ISO_DATE.fullmatch(value), _BR_DATE.fullmatch(value) if allow_br else None
     if iso:
         year, month, day = (int(g) for g in iso.groups())
     elif br:

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 
 from ..core import clock
 from ..core.formatting import data, data_hora
+from ..core.parsing import control_characters
 from ..core.rendering import render_page
 from ..db import get_session
 from ..members.current import current_member
@@ -80,9 +81,13 @@ def coverage(slug: str):
     session = get_session()
     product = _product_or_404(slug)
     member = _member_of(product)
-    query = " ".join((request.args.get("q") or "").split())
+    raw = request.args.get("q") or ""
+    query = " ".join(raw.split())
     errors, answers = {}, None
-    if len(query) > services.MAX_QUERY:
+    if control_characters(raw):
+        errors["q"] = "A busca tem caracteres de controle; digite de novo só o nome do tratamento."
+        query = ""
+    elif len(query) > services.MAX_QUERY:
         errors["q"] = (f"A busca pode ter no máximo {services.MAX_QUERY} caracteres. "
                        "Use poucas palavras, por exemplo “canal” ou “aparelho”.")
     elif query:
