@@ -36,8 +36,10 @@ def live_engine(tmp_path_factory):
 
 @contextmanager
 def serving(app):
-    """*app* on 127.0.0.1, on a free port, in a thread; gives its base URL."""
+    """*app* on 127.0.0.1, on a free port, in a thread; gives its base URL, which is also the app's
+    public base URL (the address its QR codes and short links name)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
