@@ -2,6 +2,7 @@
 
 import csv
 import io
+from urllib.parse import parse_qs, urlparse
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -58,32 +59,58 @@ def test_supervisor_filters_by_agent_member_and_date(client, history):
     assert audit_names(page) == [("Rita Moraes", "Mariana"), ("Carla Nunes", "Luiz"), ("Carla Nunes", "Mariana")]
     by_agent = client.page(f"/atendimento/auditoria?agente={history['agent'].id}")
     assert audit_names(by_agent) == [("Carla Nunes", "Luiz"), ("Carla Nunes", "Mariana")]
-    by_member = client.page(f"/atendimento/auditoria?carteirinha={history['cassems'].card_number}")
+    by_member = client.page(f"/atendimento/auditoria?beneficiario={history['cassems'].id}")
     assert audit_names(by_member) == [("Rita Moraes", "Mariana"), ("Carla Nunes", "Mariana")]
+    assert by_member.select_one("#carteirinha")["value"] == history["cassems"].card_number
     # Dates are local (America/Sao_Paulo): 02:30 UTC on the 20th is the evening of the 19th.
     assert audit_names(client.page("/atendimento/auditoria?de=2026-11-19&ate=2026-11-19")) == [
         ("Carla Nunes", "Mariana")]
     assert audit_names(client.page("/atendimento/auditoria?de=2026-11-20&ate=2026-11-21")) == [
         ("Carla Nunes", "Luiz")]
-    combined = client.page(f"/atendimento/auditoria?agente={history['agent'].id}&carteirinha="
-                           f"{history['cassems'].card_number}&de=2026-11-01")
+    combined = client.page(f"/atendimento/auditoria?agente={history['agent'].id}&beneficiario="
+                           f"{history['cassems'].id}&de=2026-11-01")
     assert audit_names(combined) == [("Carla Nunes", "Mariana")]
     row = page.select(".go-agent-audit__row")[1].get_text(" ")
     for needle in ("Conversa pelo WhatsApp", "=1+1", "10.0.0.2", "Consulta: carteirinha"):
         assert needle in row
 
 
+def test_the_card_number_filter_is_posted_and_never_put_in_a_url(client, history):
+    """A card number is personal data: typed into the form, it travels in the body, and the
+    filtered page's URL names the member by internal id (access logs keep URLs)."""
+    agent_session(client, history["supervisor"])
+    form = client.page("/atendimento/auditoria")
+    assert form.select_one("form.go-agent-filters")["method"] == "post"
+    token = form.select_one("form.go-agent-filters input[name=csrf_token]")["value"]
+    card = history["cassems"].card_number
+    response = client.post("/atendimento/auditoria", data={
+        "csrf_token": token, "agente": str(history["agent"].id), "carteirinha": f" {card[:4]}.{card[4:]} ",
+        "de": "2026-11-01", "ate": ""})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert card not in location
+    assert parse_qs(urlparse(location).query) == {
+        "agente": [str(history["agent"].id)], "beneficiario": [str(history["cassems"].id)], "de": ["2026-11-01"]}
+    assert audit_names(client.page(location)) == [("Carla Nunes", "Mariana")]
+    unknown = client.post("/atendimento/auditoria", data={"csrf_token": token, "carteirinha": "123"})
+    assert unknown.status_code == 400 and "Nenhum beneficiário com esse número" in unknown.get_data(as_text=True)
+    assert client.post("/atendimento/auditoria", data={"carteirinha": card}).status_code == 400  # no CSRF token
+    everyone = client.post("/atendimento/auditoria", data={"csrf_token": token, "carteirinha": ""})
+    assert everyone.status_code == 303 and everyone.headers["Location"] == "/atendimento/auditoria"
+
+
 def test_member_link_keeps_the_other_filters(client, history):
     agent_session(client, history["supervisor"])
     page = client.page(f"/atendimento/auditoria?agente={history['agent'].id}")
     href = page.select_one(".go-agent-audit__row td:nth-of-type(3) a")["href"]
-    assert f"agente={history['agent'].id}" in href and f"carteirinha={history['leve'].card_number}" in href
+    assert f"agente={history['agent'].id}" in href and f"beneficiario={history['leve'].id}" in href
+    assert history["leve"].card_number not in href
     assert page.select_one("a[href^='/atendimento/auditoria.csv']")["href"] == (
         f"/atendimento/auditoria.csv?agente={history['agent'].id}")
 
 
 @pytest.mark.parametrize("query, field", [
-    ("agente=abc", "agente"), ("carteirinha=123", "carteirinha"), ("de=31/12/2026", "de"),
+    ("agente=abc", "agente"), ("beneficiario=999999", "carteirinha"), ("de=31/12/2026", "de"),
     ("de=2026-11-22&ate=2026-11-01", "ate"), ("pagina=0", "pagina"),
 ])
 def test_bad_filters_are_a_400(client, history, query, field):

@@ -33,7 +33,7 @@ PLANS = ("cassems-odonto", "sintaema-convencional", "leve-dental-rj-1-adesao", "
 SEARCH_KEYS = ("plano", "municipio", "lat", "lon", "cidade", "especialidade", "q", "urgencia", "acessivel",
                "criancas", "pagina")
 STATEMENT_KEYS = ("pessoa", "ano", "de", "ate", "categoria", "dente")
-AUDIT_KEYS = ("agente", "carteirinha", "de", "ate", "pagina")
+AUDIT_KEYS = ("agente", "beneficiario", "de", "ate", "pagina")
 # What each route reads from its query string; any other route still gets the keys below.
 KEYS = {
     "network.search": SEARCH_KEYS,

@@ -118,7 +118,7 @@ STATEMENT_PARAMS = (
 )
 AUDIT_PARAMS = (
     p("agente", NUMBER, "Escolha o atendente na lista"),
-    p("carteirinha", CHOICE, "Nenhum beneficiário"),
+    p("beneficiario", NUMBER, "Nenhum beneficiário"),
     p("de", DATE, "A data inicial"),
     p("ate", DATE, "A data final"),
     p("pagina", NUMBER, "A página"),
@@ -165,6 +165,8 @@ ROUTES = [
     # an agent
     Route("audit log", "supervisor", "/atendimento/auditoria", AUDIT_PARAMS),
     Route("audit CSV", "supervisor", "/atendimento/auditoria.csv", AUDIT_PARAMS),
+    Route("audit filter form", "supervisor", "/atendimento/auditoria", (p("carteirinha", QUIET),),
+          method="POST", token_from="/atendimento/auditoria"),
     Route("look-up", "agent", "/atendimento",
           (p("motivo", CHOICE, "Escolha o motivo"), p("protocolo", TEXT, "O protocolo", max_length=30),
            p("identificador", QUIET)),

@@ -354,21 +354,29 @@ def shared(lookup_id: int, code: str):
 # --- the audit log --------------------------------------------------------------------------
 
 
+AUDIT_FILTERS = ("agente", "beneficiario", "de", "ate")
+
+
 def _audit_filters(db):
+    """The filters of the audit log from its URL.  The member is named by internal id
+    (``beneficiario``), never by card number: see ``audit_member_filter``."""
     args = request.args
     errors: dict[str, str] = {}
     filters = services.AuditFilter()
-    values = {k: (args.get(k) or "").strip()[:40] for k in ("agente", "carteirinha", "de", "ate", "pagina")}
+    values = {k: (args.get(k) or "").strip()[:40] for k in (*AUDIT_FILTERS, "pagina")}
+    values["carteirinha"] = ""
     if values["agente"]:
         filters.agent_id = parse_id(values["agente"])
         if filters.agent_id is None:
             errors["agente"] = "Escolha o atendente na lista."
-    if values["carteirinha"]:
-        found = services.member_by_card(db, values["carteirinha"])
+    if values["beneficiario"]:
+        member_id = parse_id(values["beneficiario"])
+        found = db.get(Member, member_id) if member_id is not None else None
         if found is None:
             errors["carteirinha"] = "Nenhum beneficiário com esse número de carteirinha."
         else:
             filters.member_id = found.id
+            values["carteirinha"] = found.card_number  # shown in the field, from the database
     for key, attr, what in (("de", "since", "A data inicial"), ("ate", "until", "A data final")):
         if values[key]:
             try:
@@ -386,29 +394,51 @@ def _audit_filters(db):
     return filters, values, errors, page
 
 
+def _audit_page(db, filters, values, errors, page):
+    rows, total = [], 0
+    if not errors:
+        total = services.audit_count(db, filters)
+        rows = services.audit_rows(db, filters, limit=AUDIT_PAGE_SIZE, offset=(page - 1) * AUDIT_PAGE_SIZE)
+    agents, members = services.names_for(db, rows)
+    query = {k: values[k] for k in AUDIT_FILTERS if values.get(k)}
+    return make_response(render_template(
+        "agents/audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // AUDIT_PAGE_SIZE)),
+        agents=agents, members=members, all_agents=services.list_agents(db), values=values, errors=errors,
+        query=query, reasons=services.REASONS, actions=services.ACTIONS), 400 if errors else 200)
+
+
+def audit_member_filter(db):
+    """The filter form, posted: a card number is personal data, so it travels in the body and the
+    page it leads to names the member by internal id — never the card number in a URL, where access
+    logs, proxies and the browser's history would keep it."""
+    form = request.form
+    query = {k: (form.get(k) or "").strip()[:40] for k in ("agente", "de", "ate")}
+    card = (form.get("carteirinha") or "").strip()[:40]
+    if card:
+        found = services.member_by_card(db, card)
+        if found is None:
+            values = {**query, "beneficiario": "", "pagina": "", "carteirinha": card}
+            errors = {"carteirinha": "Nenhum beneficiário com esse número de carteirinha."}
+            return _audit_page(db, services.AuditFilter(), values, errors, 1)
+        query["beneficiario"] = str(found.id)
+    return redirect(url_for("agents.audit", **{k: v for k, v in query.items() if v}), code=303)
+
+
 def _supervisor_only():
     if not g.agent.is_supervisor:
         return forbidden("not-supervisor")
     return None
 
 
-@bp.get("/auditoria")
+@bp.route("/auditoria", methods=["GET", "POST"])
 def audit():
     refused = _supervisor_only()
     if refused is not None:
         return refused
     db = get_session()
-    filters, values, errors, page = _audit_filters(db)
-    rows, total = [], 0
-    if not errors:
-        total = services.audit_count(db, filters)
-        rows = services.audit_rows(db, filters, limit=AUDIT_PAGE_SIZE, offset=(page - 1) * AUDIT_PAGE_SIZE)
-    agents, members = services.names_for(db, rows)
-    query = {k: v for k, v in values.items() if v and k != "pagina"}
-    return make_response(render_template(
-        "agents/audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // AUDIT_PAGE_SIZE)),
-        agents=agents, members=members, all_agents=services.list_agents(db), values=values, errors=errors,
-        query=query, reasons=services.REASONS, actions=services.ACTIONS), 400 if errors else 200)
+    if request.method == "POST":
+        return audit_member_filter(db)
+    return _audit_page(db, *_audit_filters(db))
 
 
 CSV_HEADER = ["quando", "atendente", "nome_do_atendente", "beneficiario", "carteirinha", "motivo", "protocolo",
@@ -421,9 +451,9 @@ def audit_csv():
     if refused is not None:
         return refused
     db = get_session()
-    filters, values, errors, _page = _audit_filters(db)
+    filters, values, errors, page = _audit_filters(db)
     if errors:
-        return audit()
+        return _audit_page(db, filters, values, errors, page)
     rows = services.audit_rows(db, filters)
     agents, members = services.names_for(db, rows)
     out = io.StringIO()
