@@ -366,21 +366,21 @@ def test_two_links_drawing_the_same_code_both_get_made(site, monkeypatch):
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 def test_a_password_upgrade_keeps_a_password_changed_meanwhile(session):
-    from webapp.members import services as member_services
+    from webapp.core import passwords
 
     create_demo_families(session, clock.today())
     member = member_by_seed(session, 11)
     member.password_hash = OLD_HASHER.hash(DEMO_PASSWORD)
     session.flush()
-    new_hash = member_services.upgraded_hash(member.password_hash, DEMO_PASSWORD)
-    assert new_hash is not None and member_services.upgraded_hash(new_hash, DEMO_PASSWORD) is None
+    new_hash = passwords.upgraded_hash(member.password_hash, DEMO_PASSWORD)
+    assert new_hash is not None and passwords.upgraded_hash(new_hash, DEMO_PASSWORD) is None
     # Between this sign-in's check and its write, another request stores a new password.
     session.connection().execute(Member.__table__.update().where(Member.__table__.c.id == member.id)
                                  .values(password_hash="trocada-por-outro-pedido"))
-    member_services.replace_password_hash(session, member, new_hash)
+    passwords.replace_password_hash(session, member, new_hash)
     session.expire_all()
     assert member.password_hash == "trocada-por-outro-pedido"
-    member_services.replace_password_hash(session, member, new_hash)  # nothing changed meanwhile this time
+    passwords.replace_password_hash(session, member, new_hash)  # nothing changed meanwhile this time
     session.expire_all()
     assert member.password_hash == new_hash
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Agent
-from .services import hasher
+from ..core.passwords import hasher
 
 DEMO_PASSWORD = "demo-atendimento"
 # (username, name, supervisor)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..core.clock import TIMEZONE
 from ..core.documents import digits
+from ..core.passwords import hasher
 from ..core.ratelimit import wait_text
 from ..geo import municipalities
 from ..members import services as member_services
@@ -26,7 +27,6 @@ from ..members.models import Member
 from ..plans.models import Product
 from .models import AccessLog, Agent, ShortLink
 
-hasher = member_services.hasher  # the members' argon2id hasher: same parameters
 MIN_PASSWORD = 12  # staff passwords open personal data: longer than the members' minimum
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 SESSION_HOURS = 12  # an agent's session lasts one shift at most, then a new sign-in
@@ -126,19 +126,6 @@ def sign_in(session: Session, username: str, password: str, attempts) -> Agent:
     if not agent.active:
         raise SignInError("Este acesso foi desativado. Fale com a supervisão.")
     return agent
-
-
-def upgraded_hash(password_hash: str, password: str) -> str | None:
-    """A new hash of *password* when *password_hash* was made with weaker parameters than the
-    current ones, else None.  Hashing is slow on purpose: call it before taking the write lock."""
-    return hasher.hash(password) if hasher.check_needs_rehash(password_hash) else None
-
-
-def replace_password_hash(session: Session, agent: Agent, new_hash: str) -> None:
-    """Store *new_hash* in place of the hash just verified, in one conditional UPDATE: if the
-    password changed meanwhile (another sign-in's upgrade), that change is kept."""
-    session.execute(update(Agent).where(Agent.id == agent.id, Agent.password_hash == agent.password_hash)
-                    .values(password_hash=new_hash), execution_options={"synchronize_session": "fetch"})
 
 
 def end_sessions(session: Session, agent: Agent) -> None:

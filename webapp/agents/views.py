@@ -27,6 +27,7 @@ from flask import (
 )
 
 from ..core import clock
+from ..core import passwords
 from ..core.csvsafe import csv_cell
 from ..core.lockout import attempts, burst_limit, misses
 from ..core.parsing import ParseError, clean_line, parse_date, parse_id, parse_int
@@ -136,10 +137,10 @@ def sign_in():
                 status = 429 if error.locked else 400
                 retry_after = error.retry_after if error.locked else None
             else:
-                new_hash = services.upgraded_hash(agent.password_hash, password)  # slow: before the lock
+                new_hash = passwords.upgraded_hash(agent.password_hash, password)  # slow: before the lock
                 if new_hash is not None:
                     with writing(db):
-                        services.replace_password_hash(db, agent, new_hash)
+                        passwords.replace_password_hash(db, agent, new_hash)
                 session.clear()
                 session.permanent = True
                 session[SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(clock.utcnow().timestamp())}

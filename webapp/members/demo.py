@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..core.clock import TIMEZONE
 from ..plans.models import Product
 from .models import Member
-from .services import hasher
+from ..core.passwords import hasher
 
 DEMO_PASSWORD = "demo-odonto"
 

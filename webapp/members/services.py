@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..core.documents import cpf_valid, digits
+from ..core.passwords import hasher
 from ..core.ratelimit import wait_text
 from ..plans import services as plan_services
 from ..plans.models import Product
 from .models import Member
 
-hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 MIN_PASSWORD = 8
 VERIFY_SALT = "carteirinha-verificacao"
 VERIFY_MAX_AGE = 10 * 60  # seconds
@@ -86,19 +85,6 @@ def sign_in(session: Session, login: str, password: str, attempts) -> Member:
     return member
 
 
-def upgraded_hash(password_hash: str, password: str) -> str | None:
-    """A new hash of *password* when *password_hash* was made with weaker parameters than the
-    current ones, else None.  Hashing is slow on purpose: call it before taking the write lock."""
-    return hasher.hash(password) if hasher.check_needs_rehash(password_hash) else None
-
-
-def replace_password_hash(session: Session, member: Member, new_hash: str) -> None:
-    """Store *new_hash* in place of the hash just verified, in one conditional UPDATE: if the
-    password changed meanwhile (another sign-in's upgrade), that change is kept."""
-    session.execute(update(Member).where(Member.id == member.id, Member.password_hash == member.password_hash)
-                    .values(password_hash=new_hash), execution_options={"synchronize_session": "fetch"})
-
-
 _DUMMY_HASH = hasher.hash("senha-que-nao-existe")
 
 
@@ -121,11 +107,6 @@ def first_access(session: Session, cpf: str, birth_date: date, card_number: str,
     if member.password_hash:
         raise SignInError(ALREADY_HAS_PASSWORD)
     return member
-
-
-def hash_password(password: str) -> str:
-    """The argon2id hash of *password* (slow on purpose: before taking the write lock)."""
-    return hasher.hash(password)
 
 
 def set_first_password(session: Session, member: Member, password_hash: str, now: datetime) -> None:

@@ -16,6 +16,7 @@ from flask import (
 
 from ..core import clock
 from ..core.documents import cpf_valid, digits
+from ..core import passwords
 from ..core.lockout import attempts, burst_limit
 from ..core.parsing import ParseError, parse_date
 from ..core.urls import external_url, safe_next
@@ -101,10 +102,10 @@ def sign_in():
             except services.SignInError as error:
                 errors["login"] = str(error)
                 return _refused(make_response(_render_sign_in(errors, login)), error)
-            new_hash = services.upgraded_hash(member.password_hash, password)  # slow: before the lock
+            new_hash = passwords.upgraded_hash(member.password_hash, password)  # slow: before the lock
             if new_hash is not None:
                 with writing(db):
-                    services.replace_password_hash(db, member, new_hash)
+                    passwords.replace_password_hash(db, member, new_hash)
             _start_session(member)
             response = redirect(safe_next(request.args.get("next"), default=url_for("members.card")), code=303)
             response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
@@ -148,7 +149,7 @@ def first_access():
             try:
                 member = services.first_access(db, values["cpf"], birth, values["carteirinha"],
                                                attempts("first_access"))
-                password_hash = services.hash_password(password)  # slow: before the lock
+                password_hash = passwords.hash_password(password)  # slow: before the lock
                 with writing(db):
                     services.set_first_password(db, member, password_hash, clock.utcnow())
             except services.SignInError as error:
