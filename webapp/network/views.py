@@ -102,8 +102,7 @@ def provider(provider_id: int, slug: str | None = None):
         map_svg = svgmap.municipality_svg(first.municipality_ibge,
                                           points=[(loc.latitude, loc.longitude, loc.street) for loc in view.locations])
     return render_template("network/provider.html", view=view, specialties=SPECIALTIES, map_svg=map_svg,
-                           municipality=municipalities.get, sent=request.args.get("enviado") == "1",
-                           back=request.args.get("voltar") or "")
+                           municipality=municipalities.get, sent=request.args.get("enviado") == "1")
 
 
 @bp.get("/alteracoes")
