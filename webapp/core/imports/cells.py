@@ -1,5 +1,5 @@
 """Reading the cells of one row through :mod:`webapp.core.parsing`: texts bounded by their
-column, codes of ASCII digits, bounded dates, decimals, money, ``sim``/``nao``, lists separated
+column, codes of ASCII digits, bounded dates, money, ``sim``/``nao``, lists separated
 by ``|`` and Brazilian phone numbers.  Each problem becomes a :class:`Reject` of that line and
 column; what the values mean (which specialty, which member) is for each importer to check.
 """
@@ -18,7 +18,6 @@ from ..parsing import (
     clean_text,
     is_ascii_digits,
     parse_date,
-    parse_decimal,
 )
 from .columns import Layout
 from .reading import Reject, Row, shown
@@ -134,13 +133,6 @@ class RowCells:
             return None
         try:
             return parse_date(value, earliest=earliest, latest=latest, what="a data")
-        except ParseError as error:
-            self.add(column, _reason(error))
-            return None
-
-    def decimal(self, column: str, *, minimum: float, maximum: float, what: str) -> float | None:
-        try:
-            return parse_decimal(self[column], minimum=minimum, maximum=maximum, what=what)
         except ParseError as error:
             self.add(column, _reason(error))
             return None
