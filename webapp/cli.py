@@ -3,6 +3,7 @@
     db upgrade | db check        migrations (Alembic owns the schema)
     catalog load | catalog check the plan catalog from webapp/plans/catalog/*.yaml
     assets build                 hashed static files (htmx comes from npm)
+    network import               an operator's network file
     history import | import-authorizations | demo   usage statements and authorizations
     agents create | deactivate | demo   support agents' accounts (no sign-up on the site)
     setup [--demo]               everything a fresh machine needs, in order
@@ -19,14 +20,13 @@ from flask.cli import AppGroup
 from .core import assets as assets_module
 from .core import migrate
 from .history.commands import create_demo_history, history_cli
-from .network.importer import MAX_EXIT_SHARE
+from .network.commands import network_cli
 from .plans.catalog import CATALOG_DIR, CatalogError, read_catalog
 from .plans.loader import load_catalog
 
 db_cli = AppGroup("db", help="Esquema do banco de dados (migrações Alembic).")
 catalog_cli = AppGroup("catalog", help="Catálogo de planos a partir dos arquivos YAML.")
 assets_cli = AppGroup("assets", help="Arquivos estáticos com nomes por conteúdo.")
-network_cli = AppGroup("network", help="Rede credenciada: importação do arquivo da operadora.")
 
 
 def _engine():
@@ -177,67 +177,6 @@ def setup() -> None:
     _load(CATALOG_DIR)
     if current_app.config.get("DEMO"):
         _create_demo_families()
-
-
-@network_cli.command("import")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--full", is_flag=True, help="O arquivo é a rede inteira: quem não estiver nele sai da rede hoje "
-                                          "(só se nenhuma linha for rejeitada).")
-@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Onde gravar o relatório de linhas rejeitadas (CSV). Padrão: ao lado do arquivo.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Data de referência (AAAA-MM-DD).")
-@click.option("--confirmar-saidas", "confirm_exits", type=click.IntRange(min=0), metavar="N",
-              help="Confirma que o arquivo encerra exatamente N vínculos com planos; necessário quando ele tiraria "
-                   f"mais de {MAX_EXIT_SHARE:.0%} da rede de um plano.")
-def network_import(csv_file: Path, full: bool, rejects_path: Path | None, today, confirm_exits: int | None) -> None:
-    """Importa CSV_FILE (layout em webapp/network/layout.py); arquivo com erro fatal não muda nada."""
-    import sys
-
-    from tqdm import tqdm
-
-    from .core.importfile import FatalImportError
-    from .core.imports import run_import
-    from .network.geocoding import configured_geocoder
-    from .network.importer import ExitsNotConfirmed, import_network, write_rejects
-
-    def run(session):
-        try:
-            return import_network(
-                session, csv_file, full=full, today=today.date() if today else None,
-                geocoder=configured_geocoder(current_app.config, session), confirm_exits=confirm_exits,
-                progress=lambda rows: tqdm(rows, desc="linhas", unit=" linhas", file=sys.stderr,
-                                           disable=None, mininterval=0.5),
-            )
-        except ExitsNotConfirmed as error:
-            raise FatalImportError(f"{error}. Se essas saídas estão certas, importe de novo com "
-                                   f"--confirmar-saidas {error.exits}.") from None
-
-    report = run_import(run)
-    click.echo(
-        f"{report.rows} linhas lidas: {report.accepted} aceitas, {report.rejected_lines} rejeitadas, "
-        f"{len(report.warnings)} avisos.\n"
-        f"Prestadores: {report.providers_created} novos, {report.providers_updated} alterados, "
-        f"{report.providers_unchanged} sem mudança. Locais: {report.locations_created} novos, "
-        f"{report.locations_updated} alterados, {report.locations_deactivated} desativados.\n"
-        f"Vínculos com planos: {report.memberships_created} novos, {report.memberships_updated} alterados, "
-        f"{report.memberships_ended} encerrados. Alterações de rede registradas: {report.changes_recorded}.\n"
-        f"Coordenadas: {report.geocoded} geocodificadas, {report.approximate} aproximadas (sede do município)."
-    )
-    if report.exits_blocked:
-        click.echo(
-            f"Saídas bloqueadas: {report.rejected_lines} linhas do arquivo foram rejeitadas, e uma linha que não "
-            f"foi lida pode ser justamente de quem sairia. Nenhum vínculo foi encerrado "
-            f"({report.memberships_kept} seriam) e nenhum local foi desativado ({report.locations_kept} seriam). "
-            f"Corrija as linhas rejeitadas e importe o arquivo de novo."
-        )
-    if report.rejects or report.warnings:
-        target = rejects_path or csv_file.with_name(csv_file.stem + "-rejeicoes.csv")
-        write_rejects(report, target)
-        for item in report.rejects[:20]:
-            click.echo(f"  linha {item.line}, coluna {item.column or '-'}: {item.reason} [{item.value}]")
-        if len(report.rejects) > 20:
-            click.echo(f"  … e mais {len(report.rejects) - 20}.")
-        click.echo(f"Relatório completo: {target}")
 
 
 def init_app(app: Flask) -> None:

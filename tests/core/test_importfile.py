@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.core.importfile import FatalImportError, read_csv, shown
+from webapp.core.imports.reading import FatalImportError, read_csv, shown
 
 COLUMNS = ("key", "name", "city")
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.support.databases import BACKENDS
-from webapp.history.importer import FatalImportError, import_authorizations, import_usage, parse_money
+from webapp.core.imports.cells import parse_money
+from webapp.history.importer import FatalImportError, import_authorizations, import_usage
 from webapp.history.models import Authorization, AuthorizationItem, UsageEvent
 
 from .conftest import (CASSEMS, LEVE, TODAY, authorization_row, family_of, usage_row, write_authorizations,

@@ -3,59 +3,51 @@ the demo history."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..core.imports.command import (
+    csv_file_argument,
+    import_file,
+    lines_read,
+    rejects_option,
+    today_option,
+)
+from .importer import UpsertReport, import_authorizations, import_usage
+
 history_cli = AppGroup("history", help="Extrato de utilização e autorizações (guias).")
 
-
-def _run_import(function, csv_file: Path, rejects_path: Path | None, today, what: str) -> None:
-    from ..core.imports import run_import
-    from .importer import write_rejects
-
-    report = run_import(lambda session: function(session, csv_file, today=today.date() if today else None))
-    click.echo(f"{report.rows} linhas lidas: {report.accepted} aceitas, {report.rejected_lines} rejeitadas.\n"
-               f"{what}: {report.created} novos, {report.updated} alterados, {report.unchanged} sem mudança.")
-    if report.rejects:
-        target = rejects_path or csv_file.with_name(csv_file.stem + "-rejeicoes.csv")
-        write_rejects(report, target)
-        for item in report.rejects[:20]:
-            click.echo(f"  linha {item.line}, coluna {item.column or '-'}: {item.reason} [{item.value}]")
-        if len(report.rejects) > 20:
-            click.echo(f"  … e mais {len(report.rejects) - 20}.")
-        click.echo(f"Relatório completo: {target}")
+_today = today_option("Data de referência (AAAA-MM-DD); datas depois dela são rejeitadas.")
 
 
-_file = click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-_rejects = click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=Path),
-                        help="Onde gravar o relatório de linhas rejeitadas (CSV). Padrão: ao lado do arquivo.")
-_today = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-                      help="Data de referência (AAAA-MM-DD); datas depois dela são rejeitadas.")
+def _import(function, csv_file: Path, rejects_path: Path | None, today: date | None, what: str) -> None:
+    def summary(report: UpsertReport) -> str:
+        return (f"{lines_read(report)}.\n"
+                f"{what}: {report.created} novos, {report.updated} alterados, {report.unchanged} sem mudança.")
+
+    import_file(lambda session: function(session, csv_file, today=today), csv_file, rejects_path, summary)
 
 
 @history_cli.command("import")
-@_file
-@_rejects
+@csv_file_argument
+@rejects_option
 @_today
-def import_usage_command(csv_file: Path, rejects_path: Path | None, today) -> None:
+def import_usage_command(csv_file: Path, rejects_path: Path | None, today: date | None) -> None:
     """Importa o arquivo de utilização CSV_FILE (layout no README); linhas ruins são relatadas."""
-    from .importer import import_usage
-
-    _run_import(import_usage, csv_file, rejects_path, today, "Eventos")
+    _import(import_usage, csv_file, rejects_path, today, "Eventos")
 
 
 @history_cli.command("import-authorizations")
-@_file
-@_rejects
+@csv_file_argument
+@rejects_option
 @_today
-def import_authorizations_command(csv_file: Path, rejects_path: Path | None, today) -> None:
+def import_authorizations_command(csv_file: Path, rejects_path: Path | None, today: date | None) -> None:
     """Importa o arquivo de autorizações (guias) CSV_FILE, uma linha por procedimento."""
-    from .importer import import_authorizations
-
-    _run_import(import_authorizations, csv_file, rejects_path, today, "Guias")
+    _import(import_authorizations, csv_file, rejects_path, today, "Guias")
 
 
 def create_demo_history() -> None:

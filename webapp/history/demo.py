@@ -45,7 +45,7 @@ from ..network.models import Location, NetworkMembership, Provider, ProviderSpec
 from ..plans import services as plan_services
 from ..plans.models import Procedure, Product
 from . import teeth
-from .importer import ImportReport, guide_validity, import_authorizations, import_usage
+from .importer import UpsertReport, guide_validity, import_authorizations, import_usage
 from .layout import AUTHORIZATION_NAMES, USAGE_NAMES
 
 ROLES = {  # role → specialty of the network provider
@@ -81,8 +81,8 @@ CROWN = ["coroa-total-metalica", "nucleo-metalico-fundido", *THREE_FACES]
 
 @dataclass
 class DemoSummary:
-    usage: ImportReport | None
-    authorizations: ImportReport | None
+    usage: UpsertReport | None
+    authorizations: UpsertReport | None
     families: int
 
 

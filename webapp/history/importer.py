@@ -1,7 +1,7 @@
 """Import of an operator's usage file and authorization file (layouts in :mod:`.layout`).
 
 The same conventions as the network import: every line is read and validated on its own
-(:mod:`webapp.core.importfile`) and a bad row is reported with line, column, value and a pt-BR
+(:mod:`webapp.core.imports`) and a bad row is reported with line, column, value and a pt-BR
 reason while the good rows go in; problems of the file as a whole (a header that is not UTF-8,
 unknown or missing columns, no data rows, no valid row) are fatal and nothing is written.  A
 guia is imported whole or not at all, so a line of an authorization file whose guia number
@@ -17,38 +17,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session, undefer
 
 from ..core import clock
-from ..core.importfile import (
-    DOCUMENT_PUNCTUATION,
-    FatalImportError,
-    Reject,
-    Row,
-    RowCells,
-    column_length,
-    no_valid_row,
-    read_csv,
-    shown,
-    write_rejects,
-)
+from ..core.imports.cells import DOCUMENT_PUNCTUATION, RowCells
+from ..core.imports.columns import column_length
+from ..core.imports.reading import FatalImportError, Reject, Row, shown
+from ..core.imports.report import ImportReport
 from ..core.parsing import is_ascii_digits
 from ..core.text import fold
 from ..members.models import Member
 from ..plans.models import Procedure, Product
 from . import teeth
-from .layout import (
-    AUTHORIZATION_NAMES,
-    AUTHORIZATION_REQUIRED,
-    USAGE_NAMES,
-    USAGE_REQUIRED,
-)
+from .layout import AUTHORIZATION, USAGE
 from .models import (
     AUTHORIZATION_STATUSES,
     EVENT_SOURCES,
@@ -58,50 +44,20 @@ from .models import (
     UsageEvent,
 )
 
-__all__ = ["FatalImportError", "ImportReport", "Reject", "import_authorizations", "import_usage", "write_rejects"]
-
 BATCH = 1000
-# ASCII digits only: ``\d`` would take '３' or '٣', which Decimal() then reads as numbers.
-_MONEY = re.compile(r"[0-9]{1,9}(?:[.,][0-9]{1,2})?")
 _VALIDITY = re.compile(r"validade (?:de |por )?(\d{1,3}) dias")
-MAX_CENTS = 10_000_000_00
-#: Reasons are Text columns; no operator's reason needs more.
-MAX_REASON = 2000
-# The longest value each free-text cell may bring: its column's length in the database.
-USAGE_LIMITS = {
-    "event_id": column_length(UsageEvent.event_key),
-    "operator_code": column_length(UsageEvent.operator_code),
-    "provider_key": column_length(UsageEvent.provider_key),
-    "provider_name": column_length(UsageEvent.provider_name),
-    "location_key": column_length(UsageEvent.location_key),
-    "authorization_number": column_length(UsageEvent.authorization_number),
-    "status_reason": MAX_REASON,
-}
-AUTHORIZATION_LIMITS = {
-    "authorization_number": column_length(Authorization.number),
-    "provider_key": column_length(Authorization.provider_key),
-    "provider_name": column_length(Authorization.provider_name),
-    "operator_code": column_length(AuthorizationItem.operator_code),
-    "denial_reason": MAX_REASON,
-    "denial_clause": column_length(Authorization.denial_clause),
-}
 PROTOCOL_LENGTHS = range(10, column_length(Authorization.protocol) + 1)
 CARD_LENGTHS = range(1, column_length(Member.card_number) + 1)
 
 
 @dataclass
-class ImportReport:
-    rows: int = 0
-    accepted: int = 0
-    rejects: list[Reject] = field(default_factory=list)
-    warnings: list[Reject] = field(default_factory=list)
+class UpsertReport(ImportReport):
+    """Lines read, accepted and rejected (:class:`ImportReport`), and the records (events or
+    guias) written."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
-    @property
-    def rejected_lines(self) -> int:
-        return len({r.line for r in self.rejects})
 
     @property
     def changed_anything(self) -> bool:
@@ -118,25 +74,6 @@ def _date(cells: RowCells, column: str, today: date, required: bool) -> date | N
         cells.add(column, "data no futuro")
         return None
     return value
-
-
-def parse_money(value: str) -> int | None:
-    """Centavos of ``"1234,5"`` / ``"1234.50"``; None when it is not an amount."""
-    value = value.strip()
-    if not _MONEY.fullmatch(value):
-        return None
-    cents = int((Decimal(value.replace(",", ".")) * 100).to_integral_value())
-    return cents if cents <= MAX_CENTS else None
-
-
-def _money(cells: RowCells, column: str) -> int | None:
-    value = cells[column]
-    if not value:
-        return None
-    cents = parse_money(value)
-    if cents is None:
-        cells.add(column, "valor inválido: use reais com ponto ou vírgula, ex.: 150,00")
-    return cents
 
 
 def _code(value: str) -> str:
@@ -248,8 +185,8 @@ EVENT_FIELDS = ("member_id", "performed_on", "procedure_id", "operator_code", "t
 
 
 def _parse_event(cells: RowCells, ctx: _Context) -> tuple[tuple[int, str] | None, dict | None]:
-    cells.required(USAGE_REQUIRED)
-    texts = {column: cells.text(column, limit) for column, limit in USAGE_LIMITS.items()}
+    cells.required(USAGE.required)
+    texts = cells.texts(USAGE)
     member = ctx.member(cells)
     performed_on = _date(cells, "performed_on", ctx.today, required=True)
     if member and performed_on and performed_on < member.inclusion:
@@ -267,9 +204,9 @@ def _parse_event(cells: RowCells, ctx: _Context) -> tuple[tuple[int, str] | None
     source = _code(cells["source"]) or "rede"
     if source not in EVENT_SOURCES:
         cells.add("source", "use rede ou reembolso")
-    amount = _money(cells, "amount")
-    copayment = _money(cells, "copayment")
-    reimbursed = _money(cells, "reimbursed")
+    amount = cells.money("amount")
+    copayment = cells.money("copayment")
+    reimbursed = cells.money("reimbursed")
     if status == "reembolsado":
         if source != "reembolso":
             cells.add("source", "evento reembolsado deve ter origem reembolso")
@@ -296,12 +233,11 @@ def _parse_event(cells: RowCells, ctx: _Context) -> tuple[tuple[int, str] | None
 
 
 def import_usage(session: Session, path: Path, *, today: date | None = None,
-                 progress=lambda rows: rows) -> ImportReport:
+                 progress=lambda rows: rows) -> UpsertReport:
     """Import a usage file; see the module docstring."""
     today = today or clock.today()
-    report = ImportReport()
-    file = read_csv(path, USAGE_NAMES, USAGE_REQUIRED)
-    report.rows = file.lines
+    report = UpsertReport()
+    file = USAGE.read(path)
     report.rejects.extend(file.unreadable)  # one event a line: the other lines stand on their own
     ctx = _Context(session, file.rows, today)
     parsed: dict[tuple[int, str], dict] = {}
@@ -317,10 +253,7 @@ def import_usage(session: Session, path: Path, *, today: date | None = None,
                                          f"evento repetido (já na linha {first_line[key]})"))
             continue
         parsed[key], first_line[key] = data, row.line
-    report.rejects.sort(key=lambda r: r.line)
-    report.accepted = len(parsed)
-    if not parsed:
-        raise no_valid_row(report.rejects)
+    report.close_reading(file, len(parsed))
 
     existing = _existing(session, UsageEvent, UsageEvent.event_key, list(parsed), EVENT_FIELDS)
     now = clock.utcnow()
@@ -374,8 +307,8 @@ class _Guide:
 
 def _parse_authorization(cells: RowCells, ctx: _Context) -> tuple[tuple[int, str] | None, dict | None,
                                                                    dict | None]:
-    cells.required(AUTHORIZATION_REQUIRED)
-    texts = {column: cells.text(column, limit) for column, limit in AUTHORIZATION_LIMITS.items()}
+    cells.required(AUTHORIZATION.required)
+    texts = cells.texts(AUTHORIZATION)
     protocol = cells.digits("protocol", lengths=PROTOCOL_LENGTHS, what="o protocolo", punctuation=frozenset())
     member = ctx.member(cells)
     requested = _date(cells, "requested_on", ctx.today, required=True)
@@ -427,12 +360,11 @@ def _item_tuple(item) -> tuple:
 
 
 def import_authorizations(session: Session, path: Path, *, today: date | None = None,
-                          progress=lambda rows: rows) -> ImportReport:
+                          progress=lambda rows: rows) -> UpsertReport:
     """Import an authorization file (one row per procedure of a guia); see the module docstring."""
     today = today or clock.today()
-    report = ImportReport()
-    file = read_csv(path, AUTHORIZATION_NAMES, AUTHORIZATION_REQUIRED)
-    report.rows = file.lines
+    report = UpsertReport()
+    file = AUTHORIZATION.read(path)
     # A guia goes in whole, and a line that could not be split into cells, or whose guia number
     # cannot be read, may be a procedure of any guia: none can be trusted whole.
     unknown_guia = file.unreadable + [problem for row in file.rows for problem in row.problems
@@ -480,10 +412,7 @@ def import_authorizations(session: Session, path: Path, *, today: date | None = 
             for line in guide.lines:
                 report.rejects.append(Reject(line, "authorization_number", key[1],
                                              f"guia não importada: a linha {bad_line} tem erro"))
-    report.rejects.sort(key=lambda r: r.line)
-    report.accepted = sum(len(g.items) for g in guides.values())
-    if not guides:
-        raise no_valid_row(report.rejects)
+    report.close_reading(file, sum(len(g.items) for g in guides.values()))
 
     existing = _existing(session, Authorization, Authorization.number, list(guides), HEADER_FIELDS)
     items_of: dict[int, list[tuple]] = {}

@@ -6,14 +6,16 @@ or comma (``1234.50`` or ``1234,50``, no thousands separator).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..core.imports.columns import Column, Layout, column_length
+from .models import Authorization, AuthorizationItem, UsageEvent
+
+#: Reasons are Text columns; no operator's reason needs more.
+MAX_REASON = 2000
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool
-    description: str
+def _shared(*attributes) -> int:
+    """The longest text a column read into several tables may bring: the shortest of them."""
+    return min(column_length(attribute) for attribute in attributes)
 
 
 _TOOTH = Column("tooth", False, "FDI tooth, two digits: 11–48 permanent, 51–85 deciduous. Required, allowed or "
@@ -23,28 +25,33 @@ _FACES = Column("faces", False, "Faces, letters M, O/I, D, V/B, L/P (e.g. `MOD`;
 _PROCEDURE = Column("procedure", True, "Procedure id of the shared vocabulary (`webapp/plans/catalog/vocabulary.yaml`), "
                                        "e.g. `restauracao-resina-fotopolimerizavel-2-faces`.")
 _OPERATOR_CODE = Column("operator_code", False, "The operator's own code for the procedure (e.g. TUSS), shown "
-                                                "next to its name.")
+                                                "next to its name.",
+                        max_length=_shared(UsageEvent.operator_code, AuthorizationItem.operator_code))
 _CARD = Column("card_number", True, "The member's card number (punctuation allowed); the member must exist.")
 _PROVIDER_KEY = Column("provider_key", False, "The operator's provider id (`provider_key` of the network file); "
-                                              "the statement links to the provider's page when it is in the network.")
+                                              "the statement links to the provider's page when it is in the network.",
+                       max_length=_shared(UsageEvent.provider_key, Authorization.provider_key))
 _PROVIDER_NAME = Column("provider_name", True, "The provider's name as on the guide (also for dentists outside "
-                                               "the network).")
+                                               "the network).",
+                        max_length=_shared(UsageEvent.provider_name, Authorization.provider_name))
+_PROCEDURE_COLUMNS = (_PROCEDURE, _OPERATOR_CODE, _TOOTH, _FACES)
+_PROVIDER_COLUMNS = (_PROVIDER_KEY, _PROVIDER_NAME)
 
-USAGE_COLUMNS: tuple[Column, ...] = (
-    Column("event_id", True, "The operator's stable id of the event; with the operator, the upsert key."),
+USAGE = Layout(
+    Column("event_id", True, "The operator's stable id of the event; with the operator, the upsert key.",
+           max_length=column_length(UsageEvent.event_key)),
     _CARD,
     Column("performed_on", True, "Date of the procedure (`AAAA-MM-DD`): not in the future, not before the "
                                  "member's inclusion in the plan."),
-    _PROCEDURE,
-    _OPERATOR_CODE,
-    _TOOTH,
-    _FACES,
-    _PROVIDER_KEY,
-    _PROVIDER_NAME,
-    Column("location_key", False, "The operator's id of the service location."),
-    Column("authorization_number", False, "Number of the authorization (guia) the procedure was done under."),
+    *_PROCEDURE_COLUMNS,
+    *_PROVIDER_COLUMNS,
+    Column("location_key", False, "The operator's id of the service location.",
+           max_length=column_length(UsageEvent.location_key)),
+    Column("authorization_number", False, "Number of the authorization (guia) the procedure was done under.",
+           max_length=column_length(UsageEvent.authorization_number)),
     Column("status", True, "`realizado`, `glosado` (billing refused by the operator), `negado` or `reembolsado`."),
-    Column("status_reason", False, "Required with `glosado` and `negado`: the operator's reason (and clause)."),
+    Column("status_reason", False, "Required with `glosado` and `negado`: the operator's reason (and clause).",
+           max_length=MAX_REASON),
     Column("source", False, "`rede` (a network provider; the default) or `reembolso` (the member paid and asked "
                             "for reimbursement; required with `reembolsado`)."),
     Column("amount", False, "Value of the procedure, in reais."),
@@ -54,10 +61,11 @@ USAGE_COLUMNS: tuple[Column, ...] = (
                                 "amount)."),
 )
 
-AUTHORIZATION_COLUMNS: tuple[Column, ...] = (
+AUTHORIZATION = Layout(
     Column("authorization_number", True, "The guia number; with the operator, the upsert key. One row per "
                                          "procedure: rows of one guia repeat its number and must agree on "
-                                         "everything but the procedure columns."),
+                                         "everything but the procedure columns.",
+           max_length=column_length(Authorization.number)),
     Column("protocol", True, "Protocol number of the request (digits, 10 to 30; RN 395/2016)."),
     _CARD,
     Column("requested_on", True, "Date of the request (`AAAA-MM-DD`), not in the future."),
@@ -65,17 +73,12 @@ AUTHORIZATION_COLUMNS: tuple[Column, ...] = (
     Column("decided_on", False, "Date of the operator's answer; required unless `em-analise`."),
     Column("valid_until", False, "Last day the guia may be used. Empty: worked out from the product's "
                                  "document when it states a validity (LEVE: 30 days, clause 15.5.9)."),
-    Column("denial_reason", False, "Required with `negada`: the operator's reason."),
-    Column("denial_clause", False, "Required with `negada`: the contract clause cited (e.g. `cláusula 13`)."),
-    _PROVIDER_KEY,
-    _PROVIDER_NAME,
-    _PROCEDURE,
-    _OPERATOR_CODE,
-    _TOOTH,
-    _FACES,
+    Column("denial_reason", False, "Required with `negada`: the operator's reason.", max_length=MAX_REASON),
+    Column("denial_clause", False, "Required with `negada`: the contract clause cited (e.g. `cláusula 13`).",
+           max_length=column_length(Authorization.denial_clause)),
+    *_PROVIDER_COLUMNS,
+    *_PROCEDURE_COLUMNS,
 )
 
-USAGE_NAMES = tuple(c.name for c in USAGE_COLUMNS)
-USAGE_REQUIRED = frozenset(c.name for c in USAGE_COLUMNS if c.required)
-AUTHORIZATION_NAMES = tuple(c.name for c in AUTHORIZATION_COLUMNS)
-AUTHORIZATION_REQUIRED = frozenset(c.name for c in AUTHORIZATION_COLUMNS if c.required)
+USAGE_NAMES = USAGE.names
+AUTHORIZATION_NAMES = AUTHORIZATION.names

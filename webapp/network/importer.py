@@ -1,13 +1,13 @@
 """Import of an operator's network file (layout in :mod:`webapp.network.layout`).
 
-Two passes.  First every line is read and validated on its own (:mod:`webapp.core.importfile`:
-a rejected row is reported with line, column, value and a pt-BR reason; the good rows go on).
-Problems with the file as a whole — a header that is not UTF-8, a missing required column, an
-unknown column, no data rows — are fatal and nothing is written.  Then the accepted rows are
-upserted: providers by ``provider_key``, locations by ``location_key``, network memberships by
-product; nothing is ever deleted.  The same file imported twice changes nothing (``updated_at``
-moves only when a value changes).  With ``full=True`` the file is the operator's whole network,
-so providers missing from it leave every network they were in (an end date, and an exit in the
+Two passes.  First every line is read and validated on its own (:mod:`.rows`: a rejected row
+is reported with line, column, value and a pt-BR reason; the good rows go on).  Problems with
+the file as a whole — a header that is not UTF-8, a missing required column, an unknown column,
+no data rows — are fatal and nothing is written.  Then the accepted rows are upserted:
+providers by ``provider_key``, locations by ``location_key``, network memberships by product;
+nothing is ever deleted.  The same file imported twice changes nothing (``updated_at`` moves
+only when a value changes).  With ``full=True`` the file is the operator's whole network, so
+providers missing from it leave every network they were in (an end date, and an exit in the
 change log).
 
 An import never ends what it could not read.  Exits inferred from what a file lacks — a
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,22 +33,10 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..core import clock
-from ..core.documents import cnpj_valid, cpf_valid
-from ..core.importfile import (
-    FatalImportError,
-    Reject,
-    RowCells,
-    column_length,
-    no_valid_row,
-    read_csv,
-    write_rejects,
-)
-from ..core.parsing import ParseError, is_ascii_digits, parse_decimal
-from ..geo import locate, municipalities
+from ..core.imports.reading import FatalImportError, Reject
+from ..core.imports.report import ImportReport
 from ..plans.models import Product
-from ..plans.schema import UF
 from .geocoding import Geocoder
-from .layout import COLUMN_NAMES, LIST_SEPARATOR, REQUIRED
 from .models import (
     Location,
     NetworkChange,
@@ -56,38 +44,13 @@ from .models import (
     Provider,
     ProviderSpecialty,
 )
-from .specialties import SPECIALTIES
+from .rows import ParsedRow, parse_file
 
-# Kept importable from here: the history importers and older callers use these names.
-__all__ = ["MAX_EXIT_SHARE", "ExitsNotConfirmed", "FatalImportError", "ImportReport", "Reject",
-           "import_network", "parse_file", "write_rejects"]
-
-UFS = frozenset(UF.__args__)  # type: ignore[attr-defined]
-TRUE = frozenset({"sim", "s", "1", "true", "verdadeiro", "yes"})
-FALSE = frozenset({"nao", "não", "n", "0", "false", "falso", "no", ""})
 BATCH = 2000
 CHANGE_LOG_DAYS = timedelta(days=180)
-# A point this close (degrees, ~1 km) to the stated municipality's simplified polygon counts as
-# inside it: the boundaries are simplified with up to 0.01 degree tolerance.
-MUNICIPALITY_SLACK_DEG = 0.01
 #: A file may end at most this share of a product's current network without the caller stating
 #: the number of exits: a truncated or wrong export must not empty a network in one run.
 MAX_EXIT_SHARE = 0.05
-PHONE_PUNCTUATION = frozenset(" ()+-.")
-# The longest value each free-text cell may bring: its column's length in the database.
-TEXT_LIMITS = {
-    "provider_key": column_length(Provider.key),
-    "name": column_length(Provider.name),
-    "responsible_dentist": column_length(Provider.responsible_dentist),
-    "location_key": column_length(Location.key),
-    "street": column_length(Location.street),
-    "number": column_length(Location.number),
-    "complement": column_length(Location.complement),
-    "neighbourhood": column_length(Location.neighbourhood),
-    "replaces_provider_key": column_length(Provider.key),
-    "opening_hours": 500,  # a Text column: no database limit, but a line of opening hours
-    "municipality_name": 100,  # only looked up (the longest Brazilian name has 32 characters)
-}
 
 
 class ExitsNotConfirmed(FatalImportError):
@@ -112,11 +75,9 @@ def _percent(share: float) -> str:
 
 
 @dataclass
-class ImportReport:
-    rows: int = 0
-    accepted: int = 0
-    rejects: list[Reject] = field(default_factory=list)
-    warnings: list[Reject] = field(default_factory=list)
+class NetworkReport(ImportReport):
+    """Lines read, accepted and rejected (:class:`ImportReport`), and what the import wrote."""
+
     providers_created: int = 0
     providers_updated: int = 0
     providers_unchanged: int = 0
@@ -136,261 +97,10 @@ class ImportReport:
     locations_kept: int = 0
 
     @property
-    def rejected_lines(self) -> int:
-        return len({r.line for r in self.rejects})
-
-    @property
     def changed_anything(self) -> bool:
         return any((self.providers_created, self.providers_updated, self.locations_created,
                     self.locations_updated, self.locations_deactivated, self.memberships_created,
                     self.memberships_updated, self.memberships_ended, self.changes_recorded))
-
-
-@dataclass
-class ParsedRow:
-    line: int
-    provider: dict
-    location: dict
-    specialties: tuple[str, ...]
-    products: tuple[str, ...]
-    since: date
-    until: date | None
-    replaces: str | None
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-def _bool(cells: RowCells, column: str) -> bool:
-    value = cells[column].casefold()
-    if value in TRUE:
-        return True
-    if value in FALSE:
-        return False
-    cells.add(column, "use sim ou não")
-    return False
-
-
-def _phone(value: str, ddds: frozenset[int], mobile_only: bool = False) -> str | None:
-    """Formatted phone, or None when invalid. Accepts an optional +55 prefix."""
-    d = "".join(ch for ch in value if ch not in PHONE_PUNCTUATION)
-    if not is_ascii_digits(d):  # a letter or a look-alike digit ('²', '３') is not dropped
-        return None
-    if d.startswith("55") and len(d) in (12, 13):
-        d = d[2:]
-    if d.startswith("0") and len(d) in (11, 12):  # long-distance prefix "0"
-        d = d[1:]
-    if len(d) not in (10, 11) or int(d[:2]) not in ddds:
-        return None
-    number = d[2:]
-    if len(number) == 9:
-        if number[0] != "9":
-            return None
-        return f"({d[:2]}) {number[:5]}-{number[5:]}"
-    if mobile_only or number[0] not in "2345":
-        return None
-    return f"({d[:2]}) {number[:4]}-{number[4:]}"
-
-
-@dataclass
-class _Context:
-    products: dict[str, int]
-    ddds: frozenset[int]
-    geocoder: Geocoder | None
-    report: ImportReport
-
-
-def _parse_row(cells: RowCells, ctx: _Context) -> tuple[ParsedRow | None, list[Reject]]:
-    line = cells.line
-    warnings: list[Reject] = []
-    cells.required(REQUIRED)
-    texts = {column: cells.text(column, limit) for column, limit in TEXT_LIMITS.items()}
-
-    kind = cells["kind"].casefold()
-    if kind and kind not in ("dentista", "clinica", "clínica"):
-        cells.add("kind", "use dentista ou clinica")
-    kind = "clinica" if kind in ("clinica", "clínica") else "dentista"
-
-    cro_uf = cells["cro_uf"].upper()
-    if cro_uf and cro_uf not in UFS:
-        cells.add("cro_uf", "UF inexistente")
-    cro_number = cells.digits("cro_number", lengths=range(1, 7), what="o número do CRO", punctuation=frozenset())
-
-    cnpj = cells.digits("cnpj", lengths=(14,), what="o CNPJ")
-    if cnpj and not cnpj_valid(cnpj):
-        cells.add("cnpj", "CNPJ inválido (dígitos verificadores não conferem)")
-    if kind == "clinica" and not cnpj and not cells.has("cnpj"):
-        cells.add("cnpj", "clínica sem CNPJ")
-    cpf = cells.digits("cpf", lengths=(11,), what="o CPF")
-    if cpf and not cpf_valid(cpf):
-        cells.add("cpf", "CPF inválido (dígitos verificadores não conferem)")
-
-    specialties = tuple(dict.fromkeys(s.strip() for s in cells["specialties"].split(LIST_SEPARATOR) if s.strip()))
-    unknown = [s for s in specialties if s not in SPECIALTIES]
-    if unknown:
-        cells.add("specialties", f"especialidade desconhecida: {', '.join(unknown)}")
-    products = tuple(dict.fromkeys(p.strip() for p in cells["products"].split(LIST_SEPARATOR) if p.strip()))
-    unknown = [p for p in products if p not in ctx.products]
-    if unknown:
-        cells.add("products", f"plano desconhecido: {', '.join(unknown)}")
-
-    since = cells.date("network_since", required=True)
-    until = cells.date("network_until", required=False)
-    if since and until and until <= since:
-        cells.add("network_until", "a saída da rede deve ser depois da entrada")
-
-    # Where: the municipality by IBGE code, or by name + UF.
-    municipality = None
-    if cells["municipality_ibge"]:
-        code = cells.digits("municipality_ibge", lengths=(7,), what="o código IBGE", punctuation=frozenset())
-        if code is not None:
-            municipality = municipalities.get(int(code))
-            if municipality is None:
-                cells.add("municipality_ibge", "código IBGE de município inexistente")
-    elif texts["municipality_name"]:
-        uf = cells["uf"].upper()
-        if uf not in UFS:
-            cells.add("uf", "UF ausente ou inexistente (obrigatória com o nome do município)")
-        else:
-            found = municipalities.search(texts["municipality_name"], uf)
-            if len(found) == 1:
-                municipality = found[0]
-            else:
-                cells.add("municipality_name", f"município não encontrado em {uf}")
-    elif not cells.has("municipality_name"):
-        cells.add("municipality_ibge", "informe o código IBGE ou o nome do município e a UF")
-    if municipality and cells["uf"] and cells["uf"].upper() != municipality.uf:
-        cells.add("uf", f"a UF não confere com o município ({municipality.label})")
-
-    cep = cells.digits("cep", lengths=(8,), what="o CEP")
-
-    phones = []
-    for part in (p.strip() for p in cells["phones"].split(LIST_SEPARATOR) if p.strip()):
-        formatted = _phone(part, ctx.ddds)
-        if formatted is None:
-            cells.add("phones", f"telefone inválido: {part} (use DDD + número)")
-        else:
-            phones.append(formatted)
-    whatsapp = None
-    if cells["whatsapp"]:
-        whatsapp = _phone(cells["whatsapp"], ctx.ddds, mobile_only=True)
-        if whatsapp is None:
-            cells.add("whatsapp", "WhatsApp deve ser um celular com DDD, ex.: (21) 99999-8888")
-    flags = {c: _bool(cells, c) for c in ("wheelchair_access", "sees_children", "urgency_24h")}
-
-    lat_text, lon_text = cells["latitude"], cells["longitude"]
-    lat = lon = None
-    precision = "exact"
-    coordinates_match = True
-    if bool(lat_text) != bool(lon_text):
-        cells.add("latitude" if not lat_text else "longitude", "informe latitude e longitude juntas")
-    elif lat_text:
-        column = "latitude"
-        try:
-            lat = parse_decimal(lat_text, minimum=-90, maximum=90, what="a latitude")
-            column = "longitude"
-            lon = parse_decimal(lon_text, minimum=-180, maximum=180, what="a longitude")
-        except ParseError as error:
-            cells.add(column, f"coordenadas inválidas (graus decimais): {str(error).rstrip('.')}")
-            lat = lon = None
-        else:
-            where = locate.municipality_at(lat, lon)
-            if where.outside_brazil:
-                cells.add("latitude", "coordenadas fora do Brasil")
-                lat = lon = None
-            elif municipality and where.municipality.ibge_code != municipality.ibge_code:
-                polygon = municipalities.geometry(municipality.ibge_code)
-                from shapely import Point
-
-                if polygon is None or polygon.distance(Point(lon, lat)) > MUNICIPALITY_SLACK_DEG:
-                    coordinates_match = False
-                    warnings.append(Reject(line, "latitude", f"{lat_text}, {lon_text}",
-                                           f"coordenadas caem em {where.municipality.label}, não em "
-                                           f"{municipality.label}; importadas e sinalizadas"))
-
-    if cells.rejects:
-        return None, warnings
-
-    assert municipality is not None and since is not None and cro_number is not None
-    if lat is None or lon is None:
-        found = None
-        if ctx.geocoder is not None:
-            address = ", ".join(x for x in (texts["street"], texts["number"], texts["neighbourhood"],
-                                            municipality.name, municipality.uf, "Brasil") if x)
-            found = ctx.geocoder.geocode(address)
-            if found and locate.municipality_at(*found).outside_brazil:
-                found = None
-        if found:
-            lat, lon = found
-            ctx.report.geocoded += 1
-        else:
-            lat, lon, precision = municipality.lat, municipality.lon, "approximate"
-            ctx.report.approximate += 1
-
-    provider = {
-        "key": texts["provider_key"], "kind": kind, "name": texts["name"], "cro_uf": cro_uf,
-        "cro_number": cro_number.lstrip("0") or "0",
-        "responsible_dentist": texts["responsible_dentist"], "cnpj": cnpj,
-        "specialties": list(specialties),
-    }
-    location = {
-        "key": texts["location_key"], "street": texts["street"], "number": texts["number"],
-        "complement": texts["complement"], "neighbourhood": texts["neighbourhood"],
-        "cep": cep, "municipality_ibge": municipality.ibge_code, "uf": municipality.uf,
-        "latitude": round(lat, 6), "longitude": round(lon, 6), "precision": precision,
-        "coordinates_match": coordinates_match, "phones": phones, "whatsapp": whatsapp,
-        "opening_hours": texts["opening_hours"], **flags, "active": True,
-    }
-    parsed = ParsedRow(line, provider, location, specialties, products, since, until, texts["replaces_provider_key"])
-    return parsed, warnings
-
-
-def parse_file(
-    path: Path, products: dict[str, int], geocoder: Geocoder | None, report: ImportReport,
-    progress: Callable[[Iterable], Iterable] = lambda it: it,
-) -> list[ParsedRow]:
-    ddds = frozenset(m.ddd for m in municipalities.all_municipalities())
-    ctx = _Context(products=products, ddds=ddds, geocoder=geocoder, report=report)
-    accepted: list[ParsedRow] = []
-    first_of_provider: dict[str, ParsedRow] = {}
-    seen_locations: dict[tuple[str, str], int] = {}
-    file = read_csv(path, COLUMN_NAMES, REQUIRED)
-    report.rows = file.lines
-    report.rejects.extend(file.unreadable)
-    for row in progress(file.rows):
-        cells = RowCells(row)
-        if cells.rejects:  # unreadable cells (encoding, control characters): nothing else is asked of them
-            report.rejects.extend(cells.rejects)
-            continue
-        parsed, warnings = _parse_row(cells, ctx)
-        report.warnings.extend(warnings)
-        if parsed is None:
-            report.rejects.extend(cells.rejects)
-            continue
-        line = parsed.line
-        key = parsed.provider["key"]
-        loc_key = (key, parsed.location["key"])
-        if loc_key in seen_locations:
-            report.rejects.append(Reject(line, "location_key", parsed.location["key"],
-                                         f"local repetido (já na linha {seen_locations[loc_key]})"))
-            continue
-        first = first_of_provider.get(key)
-        if first is not None and (
-            first.provider != parsed.provider or first.products != parsed.products
-            or first.since != parsed.since or first.until != parsed.until or first.replaces != parsed.replaces
-        ):
-            report.rejects.append(Reject(line, "provider_key", key,
-                                         f"dados do prestador divergem da linha {first.line}"))
-            continue
-        first_of_provider.setdefault(key, parsed)
-        seen_locations[loc_key] = line
-        accepted.append(parsed)
-    report.rejects.sort(key=lambda r: r.line)
-    report.accepted = len(accepted)
-    return accepted
-
-
-# --------------------------------------------------------------------------- writing
 
 
 PROVIDER_FIELDS = ("kind", "name", "cro_uf", "cro_number", "responsible_dentist", "cnpj", "specialties")
@@ -445,16 +155,15 @@ def import_network(
     progress: Callable[[Iterable], Iterable] = lambda it: it,
     confirm_exits: int | None = None,
     max_exit_share: float = MAX_EXIT_SHARE,
-) -> ImportReport:
+) -> NetworkReport:
     """Import the file at *path*; see the module docstring.  *confirm_exits* is the number of
     memberships the caller expects the file to end (checked only when the file is clean)."""
     today = today or clock.today()
-    report = ImportReport()
+    report = NetworkReport()
     catalog = session.execute(select(Product.slug, Product.id, Product.name)).all()
     products = {slug: pid for slug, pid, _name in catalog}
-    rows = parse_file(path, products, geocoder, report, progress)
-    if not rows:
-        raise no_valid_row(report.rejects)
+    accepted = parse_file(path, products, geocoder, report, progress)
+    rows, report.geocoded, report.approximate = accepted.rows, accepted.geocoded, accepted.approximate
     now = clock.utcnow()
 
     by_provider: dict[str, list[ParsedRow]] = defaultdict(list)

@@ -9,9 +9,6 @@ the header, a control character (NUL, CR, escape sequences…) or an overlong ce
 row with its line and a pt-BR reason, never a traceback and never a merged line.  Only problems
 of the file as a whole (unreadable, header not UTF-8, unknown or missing columns, no data) stop
 the import: :class:`FatalImportError`.
-
-:class:`RowCells` then reads a row's cells through :mod:`webapp.core.parsing` (ASCII digits,
-bounded dates, lengths) and turns each problem into a :class:`Reject` of that line and column.
 """
 
 from __future__ import annotations
@@ -20,27 +17,14 @@ import codecs
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Protocol
 
-from .parsing import (
-    EARLIEST_DATE,
-    LATEST_DATE,
-    ParseError,
-    clean_text,
-    control_characters,
-    is_ascii_digits,
-    parse_date,
-    parse_decimal,
-)
+from ..parsing import control_characters
 
 #: Longest cell any layout needs (the longest free texts, reasons, stop at 2,000 characters).
 MAX_CELL = 2000
 #: Longest line read at all; the csv module refuses cells past 131,072 characters anyway.
 MAX_LINE = 100_000
-#: Punctuation allowed between the digits of a document, CEP or card number.
-DOCUMENT_PUNCTUATION = frozenset(" .-/")
 
 
 class FatalImportError(Exception):
@@ -49,6 +33,9 @@ class FatalImportError(Exception):
 
 @dataclass(frozen=True)
 class Reject:
+    """One problem of one line: a rejected cell or line, or a warning.  *column* is empty when
+    the whole line is at fault; *value* is the cell as a report may show it (:func:`shown`)."""
+
     line: int
     column: str
     value: str
@@ -180,101 +167,3 @@ def no_valid_row(rejects: list[Reject]) -> FatalImportError:
     first = min(rejects, key=lambda r: r.line, default=None)
     detail = f" (linha {first.line}: {first.reason})" if first else ""
     return FatalImportError(f"nenhuma linha válida: nada foi importado{detail}")
-
-
-class _Report(Protocol):
-    rejects: list[Reject]
-    warnings: list[Reject]
-
-
-def write_rejects(report: _Report, path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["linha", "coluna", "valor", "motivo", "tipo"])
-        for kind, items in (("rejeitada", report.rejects), ("aviso", report.warnings)):
-            for item in items:
-                writer.writerow([item.line, item.column, item.value, item.reason, kind])
-
-
-def _reason(error: ParseError) -> str:
-    return str(error).rstrip(".")
-
-
-class RowCells:
-    """The cells of one row, read through the app's parsers.
-
-    Each reader returns the parsed value, or None after recording why not as a :class:`Reject`
-    of this line and column; ``rejects`` starts with the problems found while reading the line.
-    Cells are trimmed and their inner runs of whitespace collapsed to one space.
-    """
-
-    def __init__(self, row: Row):
-        self.line, self.raw = row.line, row.cells
-        self.rejects: list[Reject] = list(row.problems)
-        self._cells = {column: " ".join(value.split()) for column, value in row.cells.items()}
-
-    def __getitem__(self, column: str) -> str:
-        return self._cells.get(column, "")
-
-    def add(self, column: str, reason: str) -> None:
-        self.rejects.append(Reject(self.line, column, shown(self.raw.get(column) or ""), reason))
-
-    def has(self, column: str) -> bool:
-        return any(item.column == column for item in self.rejects)
-
-    def required(self, columns: Iterable[str]) -> None:
-        for column in sorted(columns):
-            if not self[column]:
-                self.add(column, "campo obrigatório vazio")
-
-    def text(self, column: str, max_length: int) -> str | None:
-        """Free text of at most *max_length* characters (a column's length); None when empty."""
-        try:
-            return clean_text(self[column], max_length=max_length, what="o texto") or None
-        except ParseError as error:
-            self.add(column, _reason(error))
-            return None
-
-    def digits(self, column: str, *, lengths: Iterable[int], what: str,
-               punctuation: frozenset[str] = DOCUMENT_PUNCTUATION) -> str | None:
-        """The ASCII digits of a code written with optional *punctuation* (``24230-052``), when
-        there are as many as one of *lengths*; None when empty.  Any other character — a letter,
-        a look-alike digit such as ``²`` or ``３`` — rejects the cell rather than being dropped."""
-        value = self[column]
-        if not value:
-            return None
-        digits = "".join(ch for ch in value if ch not in punctuation)
-        lengths = tuple(lengths)
-        if not is_ascii_digits(digits) or len(digits) not in lengths:
-            size = (f"{lengths[0]}" if len(lengths) == 1 else f"de {min(lengths)} a {max(lengths)}")
-            self.add(column, f"{what} deve ter {size} dígitos (0 a 9)")
-            return None
-        return digits
-
-    def date(self, column: str, *, required: bool, earliest: date = EARLIEST_DATE,
-             latest: date = LATEST_DATE) -> date | None:
-        value = self[column]
-        if not value:
-            if required:
-                self.add(column, "data obrigatória (AAAA-MM-DD)")
-            return None
-        try:
-            return parse_date(value, earliest=earliest, latest=latest, what="a data")
-        except ParseError as error:
-            self.add(column, _reason(error))
-            return None
-
-    def decimal(self, column: str, *, minimum: float, maximum: float, what: str) -> float | None:
-        try:
-            return parse_decimal(self[column], minimum=minimum, maximum=maximum, what=what)
-        except ParseError as error:
-            self.add(column, _reason(error))
-            return None
-
-
-def column_length(attribute) -> int:
-    """The length of a mapped ``String(n)`` column: the longest value a cell may bring to it."""
-    length = attribute.type.length
-    if length is None:
-        raise ValueError(f"{attribute} has no length; give the importer a limit of its own")
-    return length
