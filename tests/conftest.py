@@ -7,6 +7,8 @@ rolled back at the end, on a schema built by the migrations.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -17,8 +19,17 @@ from tests.support.databases import (
 )
 from tests.support.pages import PageClient
 from webapp import create_app
+from webapp.config import TestingConfig
+from webapp.core import passwords
 
 pytest_plugins = ["tests.support.clock", "tests.support.network_fixtures"]
+
+
+def pytest_configure(config):
+    # Every app the tests make runs on TestingConfig (cheap password hashes, among the rest), and so
+    # do the hashes made outside an app (demo data written straight into a database).
+    os.environ["GUIA_ENV"] = "testing"
+    passwords.hasher.configure(TestingConfig.PASSWORD_HASHING)
 
 
 @pytest.fixture(scope="session")
