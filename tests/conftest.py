@@ -3,6 +3,9 @@
 Storage tests run on both backends with ``@pytest.mark.parametrize("backend", BACKENDS,
 indirect=True)``; everything else uses SQLite.  Each test runs inside a transaction that is
 rolled back at the end, on a schema built by the migrations.
+
+Each domain's factories and fixtures are in ``tests/support/<domain>.py``; those with fixtures
+are plugins, listed below.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ from webapp import create_app
 from webapp.config import TestingConfig
 from webapp.core import passwords
 
-pytest_plugins = ["tests.support.clock", "tests.support.network_fixtures"]
+# Each before the plugins that import it: pytest rewrites the asserts of a plugin not yet imported.
+pytest_plugins = [
+    "tests.support.clock", "tests.support.network", "tests.support.agents", "tests.support.world", "tests.support.api",
+]
 
 
 def pytest_configure(config):

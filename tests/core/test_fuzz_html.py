@@ -20,9 +20,8 @@ from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 
 from tests.support.databases import BACKENDS
+from tests.support.world import enter_as
 from webapp.members.services import VERIFY_SALT
-
-from .conftest import enter_as
 
 #: Examples per route, role and database (about 30 routes, 2 databases: ~500 per role).
 EXAMPLES_PER_ROUTE = 8
