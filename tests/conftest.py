@@ -5,12 +5,13 @@ indirect=True)``; everything else uses SQLite.  Each test runs inside a transact
 rolled back at the end, on a schema built by the migrations.
 
 Each domain's factories and fixtures are in ``tests/support/<domain>.py``; those with fixtures
-are plugins, listed below.
+are plugins, listed below.  Every test under tests/browser is marked ``browser``.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from webapp.core import passwords
 pytest_plugins = [
     "tests.support.clock", "tests.support.network", "tests.support.agents", "tests.support.world", "tests.support.api",
 ]
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 def pytest_configure(config):
@@ -36,6 +38,13 @@ def pytest_configure(config):
     # do the hashes made outside an app (demo data written straight into a database).
     os.environ["GUIA_ENV"] = "testing"
     passwords.hasher.configure(TestingConfig.PASSWORD_HASHING)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

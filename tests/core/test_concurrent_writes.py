@@ -144,6 +144,7 @@ def path_of(headers: dict) -> str:
     return "/" + location.split("://", 1)[1].partition("/")[2] if "://" in location else location
 
 
+@pytest.mark.slow  # gunicorn serving both databases
 def test_concurrent_writers_get_no_5xx_and_the_counts_add_up(site):
     log: list = []
 
@@ -279,6 +280,7 @@ def held_write(engine: Engine, client: str, started: threading.Event, release: t
         release.wait(10)
 
 
+@pytest.mark.slow  # gunicorn serving both databases
 def test_a_report_past_the_limit_waits_for_the_transaction_that_counts(site):
     """Count, then insert under the limit: a second transaction must count after the first one
     commits (PostgreSQL: an advisory lock; SQLite: the write lock), or both see room for one more."""
@@ -310,6 +312,7 @@ def test_a_report_past_the_limit_waits_for_the_transaction_that_counts(site):
         assert session.scalar(select(func.count()).where(DataReport.client_hash == client)) == REPORTS_PER_HOUR
 
 
+@pytest.mark.slow  # gunicorn serving both databases
 def test_an_import_waits_for_a_writer_instead_of_failing(site):
     """A command-line import while the app holds a write open: it waits, then goes in whole."""
     from webapp import create_app
@@ -332,6 +335,7 @@ def test_an_import_waits_for_a_writer_instead_of_failing(site):
         assert session.scalar(select(func.count()).where(DataReport.client_hash == "escritor-de-teste")) == 1
 
 
+@pytest.mark.slow  # gunicorn serving both databases
 def test_two_links_drawing_the_same_code_both_get_made(site, monkeypatch):
     """Another transaction inserts code X and has not committed when this one draws X too: the
     unique index decides once that one commits, and this link draws again instead of failing."""

@@ -112,6 +112,7 @@ def path_values(rule, world, token: str):
     return st.fixed_dictionaries({name: known[name] for name in rule.arguments})
 
 
+@pytest.mark.slow  # hundreds of generated query strings per role
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 @pytest.mark.parametrize("role", ROLES)
 def test_no_query_string_gets_a_5xx(app, client, world_with_history, role, backend):

@@ -221,6 +221,7 @@ def answer_text(response, as_json: bool) -> str:
     return BeautifulSoup(body, "html.parser").get_text(" ")
 
 
+@pytest.mark.slow  # every hostile value through every parameter of every route
 @pytest.mark.parametrize(("route", "backend"), CASES, indirect=["backend"])
 def test_every_parameter_refuses_hostile_values_without_a_5xx(client, world, route, backend):
     enter_as(client, world, route.role)

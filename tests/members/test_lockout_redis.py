@@ -17,6 +17,7 @@ from webapp.core import clock
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
 from webapp.members.models import Member
 
+pytestmark = pytest.mark.slow  # two gunicorn instances
 REDIS_URL = os.environ.get("GUIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 HOLDER_CPF = make_cpf(21)  # a demo holder
 

@@ -13,6 +13,8 @@ from tests.support.clock import TODAY
 from webapp.network.importer import import_network
 from webapp.network.models import Location, NetworkChange, NetworkMembership, Provider, ProviderSpecialty
 
+pytestmark = pytest.mark.slow  # 20,000 providers generated and imported twice, on both databases
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
