@@ -3,9 +3,15 @@
 Storage tests run on both backends with ``@pytest.mark.parametrize("backend", BACKENDS,
 indirect=True)``; everything else uses SQLite.  Each test runs inside a transaction that is
 rolled back at the end, on a schema built by the migrations.
+
+Each domain's factories and fixtures are in ``tests/support/<domain>.py``; those with fixtures
+are plugins, listed below.  Every test under tests/browser is marked ``browser``.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -17,8 +23,28 @@ from tests.support.databases import (
 )
 from tests.support.pages import PageClient
 from webapp import create_app
+from webapp.config import TestingConfig
+from webapp.core import passwords
 
-pytest_plugins = ["tests.support.clock", "tests.support.network_fixtures"]
+# Each before the plugins that import it: pytest rewrites the asserts of a plugin not yet imported.
+pytest_plugins = [
+    "tests.support.clock", "tests.support.network", "tests.support.agents", "tests.support.world", "tests.support.api",
+]
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_configure(config):
+    # Every app the tests make runs on TestingConfig (cheap password hashes, among the rest), and so
+    # do the hashes made outside an app (demo data written straight into a database).
+    os.environ["GUIA_ENV"] = "testing"
+    passwords.hasher.configure(TestingConfig.PASSWORD_HASHING)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

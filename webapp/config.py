@@ -54,6 +54,9 @@ class BaseConfig:
     # Where people reach the app; the origin of every absolute URL it writes (QR codes, short
     # links, canonical and Open Graph tags, the API's links and OpenAPI servers).
     DEFAULT_PUBLIC_BASE_URL: str | None = "http://127.0.0.1:8000"
+    # argon2id parameters of every password hash (webapp/core/passwords.py); none: the library's
+    # current recommended ones, slow on purpose.
+    PASSWORD_HASHING: dict[str, int] = {}
 
     def __init__(self, instance_path: str):
         self.INSTANCE_PATH = instance_path
@@ -103,6 +106,8 @@ class DevelopmentConfig(BaseConfig):
 class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
     TESTING = True
+    # Cheap hashes: the suite signs in hundreds of times. Never outside tests.
+    PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}
 
     def fallback_secret_key(self) -> str:
         return "test-secret-key-not-for-production"

@@ -6,13 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.support.pages import check_page
+from tests.support.agents import AGENT, SUPERVISOR, agent_named, agent_session, sign_in
+from tests.support.pages import check_page, csrf
 from webapp.agents import services
 from webapp.agents.demo import DEMO_PASSWORD
 from webapp.agents.models import Agent
 from webapp.core import clock
-
-from .conftest import AGENT, SUPERVISOR, agent_named, agent_session, csrf, sign_in
 
 
 def test_cli_creates_an_agent_asking_for_the_password_twice(runner, session):

@@ -9,24 +9,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from tests.support.agents import AGENT, SUPERVISOR, agent_named, agent_session, log_rows, look_up, lookup_id
 from tests.support.databases import BACKENDS
+from tests.support.members import CASSEMS_HOLDER_CPF, LEVE_HOLDER_CPF, member_by_cpf
 from webapp.agents import services
 from webapp.agents.models import AppendOnlyError
 from webapp.core import clock
 from webapp.core.csvsafe import csv_cell
-
-from .conftest import (
-    AGENT,
-    CASSEMS_HOLDER_CPF,
-    LEVE_HOLDER_CPF,
-    SUPERVISOR,
-    agent_named,
-    agent_session,
-    log_rows,
-    look_up,
-    lookup_id,
-    member_by_cpf,
-)
 
 
 @pytest.fixture

@@ -4,22 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support.agents import AGENT, SUPERVISOR, agent_named, agent_session, log_rows, look_up, lookup_id
 from tests.support.databases import BACKENDS
+from tests.support.members import CASSEMS_HOLDER_CPF, CASSEMS_SPOUSE_CPF, LEVE_HOLDER_CPF, member_by_cpf
 from webapp.core import clock
-
-from .conftest import (
-    AGENT,
-    CASSEMS_HOLDER_CPF,
-    CASSEMS_SPOUSE_CPF,
-    LEVE_HOLDER_CPF,
-    SUPERVISOR,
-    agent_named,
-    agent_session,
-    log_rows,
-    look_up,
-    lookup_id,
-    member_by_cpf,
-)
 
 
 def formatted(cpf):

@@ -5,12 +5,14 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from tests.support.agents import log_rows, look_up, lookup_id
+from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
+from tests.support.members import CASSEMS_SPOUSE_CPF, LEVE_HOLDER_CPF, member_by_cpf
+from tests.support.pages import csrf
 from webapp.agents import share
 from webapp.agents.models import ShortLink
 from webapp.plans import services as plan_services
-
-from .conftest import LEVE_HOLDER_CPF, CASSEMS_SPOUSE_CPF, csrf, log_rows, look_up, lookup_id, member_by_cpf, TODAY
 
 LEVE = "leve-dental-rj-1-adesao"
 

@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.support.agents import AGENT, agent_named
 from tests.support.databases import BACKENDS
 from webapp.agents import services
 from webapp.agents.models import ShortLink
 from webapp.core import clock
-
-from .conftest import AGENT, agent_named
 
 CODE = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{16}$")  # base58: no 0, O, I, l; no "-" or "_"
 

@@ -2,11 +2,12 @@
 
 import pytest
 
+from tests.support.agents import AGENT, SUPERVISOR, agent_named, agent_session, log_rows, look_up, lookup_id
+from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
+from tests.support.members import CASSEMS_HOLDER_CPF, CASSEMS_SPOUSE_CPF, member_by_cpf
+from tests.support.pages import csrf
 from webapp.history.demo import create_demo_history
-
-from .conftest import (CASSEMS_HOLDER_CPF, CASSEMS_SPOUSE_CPF, TODAY, csrf, log_rows, look_up, lookup_id,
-                       member_by_cpf)
 
 
 @pytest.fixture
@@ -48,8 +49,6 @@ def test_opening_the_statement_is_audited_then_shown_read_only(agent_client, usa
 
 
 def test_the_statement_belongs_to_the_look_up(client, usage):
-    from .conftest import AGENT, SUPERVISOR, agent_named, agent_session
-
     agent_session(client, agent_named(usage, AGENT))
     entry_id = lookup_id(look_up(client, CASSEMS_HOLDER_CPF))
     open_statement(client, entry_id)

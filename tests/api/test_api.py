@@ -1,24 +1,12 @@
 """The public JSON API: same results and order as /rede, valid against its OpenAPI document."""
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate as validate_spec
 
+from tests.support.api import validator
 from tests.support.databases import BACKENDS
 
 LEVE = "leve-dental-rj-1-adesao"
-
-
-@pytest.fixture
-def spec(client):
-    response = client.get("/api/v1/openapi.json")
-    assert response.status_code == 200 and response.mimetype == "application/json"
-    return response.get_json()
-
-
-def validator(spec, schema_name):
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
-    return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
 def test_the_openapi_document_is_valid(spec):

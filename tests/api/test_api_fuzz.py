@@ -43,6 +43,7 @@ def test_the_fuzzed_operations_are_all_the_documents(api_schema):
     assert sorted(op.path for op in (r.ok() for r in api_schema.get_all_operations())) == sorted(OPERATIONS)
 
 
+@pytest.mark.slow  # hundreds of generated requests
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
 @pytest.mark.parametrize(("path", "fixed"), RUNS, ids=[p + (" from-niteroi" if q else "") for p, q in RUNS])
 def test_the_api_keeps_its_documented_promises(api_schema, path, fixed, mode):

@@ -7,23 +7,19 @@ Playwright never downloads a browser: it drives /usr/bin/chromium.
 
 from __future__ import annotations
 
-import json
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
+from tests.support.browser import PHONE, new_phone, serving
 from tests.support.databases import prepared_engine
 from webapp import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -32,20 +28,6 @@ def live_engine(tmp_path_factory):
     engine = prepared_engine(f"sqlite:///{path}")
     yield engine
     engine.dispose()
-
-
-@contextmanager
-def serving(app):
-    """*app* on 127.0.0.1, on a free port, in a thread; gives its base URL, which is also the app's
-    public base URL (the address its QR codes and short links name)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture(scope="session")
@@ -80,43 +62,36 @@ def persistent_context(playwright, tmp_path):
     context.close()
 
 
+@contextmanager
+def phone_page(browser, **options):
+    context = new_phone(browser, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = new_phone(browser)
+    yield context
+    context.close()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=PHONE, locale="pt-BR")
-    page = context.new_page()
-    yield page
-    context.close()
+    with phone_page(browser) as page:
+        yield page
 
 
 @pytest.fixture
 def nojs_page(browser):
-    context = browser.new_context(viewport=PHONE, locale="pt-BR", java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
+    with phone_page(browser, java_script_enabled=False) as page:
+        yield page
 
 
 @pytest.fixture
 def axe_page(browser):
     # axe is injected as an inline script, which our CSP rightly forbids: bypass it for axe only.
-    context = browser.new_context(viewport=PHONE, locale="pt-BR", bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
-def assert_no_axe_violations(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+    with phone_page(browser, bypass_csp=True) as page:
+        yield page

@@ -8,11 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.browser.conftest import PHONE, assert_no_axe_violations
-from tests.support.network import write_csv
-from tests.support.network_fixtures import network_rows
+from tests.support.browser import assert_no_axe_violations, new_phone, sign_in_agent
+from tests.support.network import network_rows, write_csv
 from webapp.agents import services
-from webapp.agents.demo import DEMO_PASSWORD, create_demo_agents
+from webapp.agents.demo import create_demo_agents
 from webapp.agents.models import Agent
 from webapp.core import clock
 from webapp.history.demo import create_demo_history
@@ -42,21 +41,6 @@ def agents_data(live_engine, tmp_path_factory):
         return {"expired_code": expired.code}
 
 
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(viewport=PHONE, locale="pt-BR")
-    yield context
-    context.close()
-
-
-def sign_in(page, base, username):
-    page.goto(base + "/atendimento/entrar")
-    page.fill("#usuario", username)
-    page.fill("#senha", DEMO_PASSWORD)
-    page.get_by_role("button", name="Entrar", exact=True).click()
-    page.wait_for_url(re.compile(r".*/atendimento$"))
-
-
 def look_up(page, identifier, reason="Ligação do beneficiário"):
     page.fill("#identificador", identifier)
     page.get_by_label(reason).check()
@@ -81,7 +65,7 @@ def result_names(page):
 
 def test_agent_sends_a_search_link_that_opens_exactly_that_search(browser, context, live_server):
     page = context.new_page()
-    sign_in(page, live_server, "atendente")
+    sign_in_agent(page, live_server, "atendente")
     look_up(page, LEVE_HOLDER_CPF)
     assert page.locator("h1").inner_text().startswith("Luiz Henrique Barbosa")
     assert "LEVE DENTAL RJ 1 Adesão" in page.locator("main").inner_text()
@@ -93,7 +77,7 @@ def test_agent_sends_a_search_link_that_opens_exactly_that_search(browser, conte
     assert page.locator("figure svg").count() == 1
     assert page.get_by_role("button", name="Copiar link").is_visible()
 
-    fresh = browser.new_context(viewport=PHONE, locale="pt-BR")  # no cookies, no session
+    fresh = new_phone(browser)  # no cookies, no session
     try:
         visitor = fresh.new_page()
         visitor.goto(short_url)
@@ -113,10 +97,10 @@ def test_agent_sends_a_search_link_that_opens_exactly_that_search(browser, conte
     page.reload()
     assert "aberto 1 vez" in page.locator("#link-curto-hint").inner_text()
 
-    supervisor = browser.new_context(viewport=PHONE, locale="pt-BR")
+    supervisor = new_phone(browser)
     try:
         audit = supervisor.new_page()
-        sign_in(audit, live_server, "supervisora")
+        sign_in_agent(audit, live_server, "supervisora")
         audit.get_by_role("link", name="Registro de acessos").click()
         audit.wait_for_url(re.compile(r".*/atendimento/auditoria$"))
         rows = audit.locator(".go-agent-audit__row").all_inner_texts()
@@ -129,7 +113,7 @@ def test_agent_sends_a_search_link_that_opens_exactly_that_search(browser, conte
 
 
 def test_the_builder_works_without_javascript(nojs_page, live_server):
-    sign_in(nojs_page, live_server, "atendente")
+    sign_in_agent(nojs_page, live_server, "atendente")
     look_up(nojs_page, LEVE_HOLDER_CPF, reason="Conversa pelo WhatsApp")
     short_url = build_endodontia_link(nojs_page)
     assert "/s/" in short_url
@@ -143,7 +127,7 @@ def test_agent_pages_have_no_axe_violations(axe_page, live_server, agents_data):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Entrar", exact=True).click()  # empty: the error summary
     assert_no_axe_violations(page)
-    sign_in(page, live_server, "supervisora")
+    sign_in_agent(page, live_server, "supervisora")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Consultar").click()
     page.wait_for_selector(".go-error-summary")

@@ -11,8 +11,7 @@ import re
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.browser.conftest import PHONE, serving
-from tests.browser.test_members_browser import sign_in, wait_for_service_worker
+from tests.support.browser import new_phone, serving, sign_in_member, wait_for_service_worker
 from webapp import create_app
 from webapp.core import clock
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
@@ -43,7 +42,7 @@ def new_context(browser):
     contexts = []
 
     def make():
-        contexts.append(browser.new_context(viewport=PHONE, locale="pt-BR"))
+        contexts.append(new_phone(browser))
         return contexts[-1]
 
     yield make
@@ -66,7 +65,7 @@ def member_pages_cached(page) -> list[str]:
 
 def open_card_and_keep_it(page, base):
     """Signs in, opens the card through the service worker, which keeps a copy."""
-    sign_in(page, base, HOLDER_CPF, DEMO_PASSWORD)
+    sign_in_member(page, base, HOLDER_CPF, DEMO_PASSWORD)
     wait_for_service_worker(page)
     page.reload()
     assert member_pages_cached(page) == ["/carteirinha"]
@@ -87,7 +86,7 @@ def test_signing_out_on_another_device_drops_the_card_at_the_next_online_contact
     open_card_and_keep_it(page, live_server)
 
     laptop = new_context().new_page()
-    sign_in(laptop, live_server, HOLDER_CPF, DEMO_PASSWORD)
+    sign_in_member(laptop, live_server, HOLDER_CPF, DEMO_PASSWORD)
     laptop.get_by_role("button", name=re.compile("^Sair")).click()
     laptop.wait_for_url(re.compile(r".*/entrar\?saiu=1$"))  # the phone's cookie is dead on the server now
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.browser.conftest import assert_no_axe_violations
+from tests.support.browser import assert_no_axe_violations, sign_in_member
 from webapp.core import clock
 from webapp.history.demo import create_demo_history
-from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
+from webapp.members.demo import create_demo_families, make_cpf
 from webapp.members.models import Member
 
 HOLDER_CPF, SPOUSE_CPF = make_cpf(11), make_cpf(12)  # the CASSEMS family
@@ -29,14 +29,6 @@ def demo_history(live_engine):
         holder = session.scalars(select(Member).where(Member.cpf == HOLDER_CPF)).one()
         spouse = session.scalars(select(Member).where(Member.cpf == SPOUSE_CPF)).one()
         return {"holder": holder.id, "spouse": spouse.id, "holder_name": holder.name, "spouse_name": spouse.name}
-
-
-def sign_in(page, base, cpf, target="/extrato"):
-    page.goto(f"{base}/entrar?next={target}")
-    page.fill("#login", cpf)
-    page.fill("#senha", DEMO_PASSWORD)
-    page.get_by_role("button", name="Entrar", exact=True).click()
-    page.wait_for_url(re.compile(re.escape(target) + "$"))
 
 
 def events(page):
@@ -100,7 +92,7 @@ def tap_a_tooth(page, demo):
 def test_holder_filters_with_htmx_downloads_the_csv_and_taps_a_tooth(browser, live_server, demo_history):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pt-BR", accept_downloads=True)
     page = context.new_page()
-    sign_in(page, live_server, HOLDER_CPF)
+    sign_in_member(page, live_server, HOLDER_CPF, next_path="/extrato")
     page.evaluate("window.__sameDocument = true")
     filtered = filter_by_spouse_and_year(page, demo_history, javascript=True)
     assert page.evaluate("window.__sameDocument") is True  # htmx swapped the list, no reload
@@ -124,7 +116,7 @@ def test_the_same_without_javascript(browser, live_server, demo_history):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pt-BR", java_script_enabled=False,
                                   accept_downloads=True)
     page = context.new_page()
-    sign_in(page, live_server, HOLDER_CPF)
+    sign_in_member(page, live_server, HOLDER_CPF, next_path="/extrato")
     filtered = filter_by_spouse_and_year(page, demo_history, javascript=False)
     rows = csv_rows(page)
     assert len(rows) == len(filtered)
@@ -133,7 +125,7 @@ def test_the_same_without_javascript(browser, live_server, demo_history):
 
 
 def test_a_dependant_sees_only_themself(page, live_server, demo_history):
-    sign_in(page, live_server, SPOUSE_CPF)
+    sign_in_member(page, live_server, SPOUSE_CPF, next_path="/extrato")
     assert page.locator("#pessoa").count() == 0
     assert {m for m, _, _ in events(page)} == {demo_history["spouse"]}
     page.goto(f"{live_server}/extrato?pessoa={demo_history['holder']}")
@@ -144,13 +136,13 @@ def test_a_dependant_sees_only_themself(page, live_server, demo_history):
 @pytest.mark.parametrize("path", ["/extrato", "/autorizacoes", "/extrato?pessoa={holder}&dente=26",
                                   "/extrato?de=2026-06-01&ate=2026-01-01"])
 def test_axe_finds_nothing(axe_page, live_server, demo_history, path):
-    sign_in(axe_page, live_server, HOLDER_CPF)
+    sign_in_member(axe_page, live_server, HOLDER_CPF, next_path="/extrato")
     axe_page.goto(live_server + path.format(holder=demo_history["holder"]))
     assert_no_axe_violations(axe_page)
 
 
 def test_the_chart_has_a_text_alternative(page, live_server, demo_history):
-    sign_in(page, live_server, HOLDER_CPF)
+    sign_in_member(page, live_server, HOLDER_CPF, next_path="/extrato")
     chart = sorted(a.split(":")[0] for a in page.locator("svg a.go-tooth").evaluate_all(
         "els => els.map(e => e.getAttribute('aria-label'))"))
     listed = sorted(page.locator(".go-odontogram__list a").all_inner_texts())
@@ -161,7 +153,7 @@ def test_the_chart_has_a_text_alternative(page, live_server, demo_history):
 def test_the_navigation_fits_at_320_px(browser, live_server, demo_history, tmp_path):
     context = browser.new_context(viewport={"width": 320, "height": 640}, locale="pt-BR")
     page = context.new_page()
-    sign_in(page, live_server, HOLDER_CPF)
+    sign_in_member(page, live_server, HOLDER_CPF, next_path="/extrato")
     links = page.locator(".go-nav__link")
     assert links.all_inner_texts() == ["Início", "Carteirinha", "Extrato", "Dentistas", "Planos"]
     assert page.locator(".go-nav__list").evaluate("ul => ul.scrollWidth <= ul.clientWidth")
@@ -174,7 +166,7 @@ def test_the_navigation_fits_at_320_px(browser, live_server, demo_history, tmp_p
 
 
 def test_authorizations_countdown_and_clause(page, live_server, demo_history):
-    sign_in(page, live_server, HOLDER_CPF, target="/autorizacoes")
+    sign_in_member(page, live_server, HOLDER_CPF, next_path="/autorizacoes")
     statuses = page.locator(".go-auth .go-status").all_inner_texts()
     assert {"Autorizada", "Expirada", "Negada", "Executada", "Em análise"} <= set(statuses)
     assert re.fullmatch(r"vence em \d+ dias", page.locator(".go-auth--autorizada .go-auth__countdown").inner_text())

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.support.browser import assert_no_axe_violations, sign_in_member, wait_for_service_worker
 from webapp.core import clock
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
 from webapp.members.models import Member
@@ -24,29 +24,6 @@ def demo_families(live_engine):
         return {"holder_birth": holder.birth_date.isoformat(), "holder_card": holder.card_number}
 
 
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(viewport=PHONE, locale="pt-BR")
-    yield context
-    context.close()
-
-
-def sign_in(page, base, login, password):
-    page.goto(base + "/entrar")
-    page.fill("#login", login)
-    page.fill("#senha", password)
-    page.get_by_role("button", name="Entrar", exact=True).click()
-    page.wait_for_url(re.compile(r".*/carteirinha$"))
-
-
-def wait_for_service_worker(page):
-    for _ in range(50):
-        if page.evaluate("() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError("o service worker não assumiu a página")
-
-
 def test_first_access_then_card_offline_then_sign_out(context, live_server, demo_families):
     page = context.new_page()
     page.goto(live_server + "/primeiro-acesso")
@@ -60,7 +37,7 @@ def test_first_access_then_card_offline_then_sign_out(context, live_server, demo
     page.get_by_role("button", name=re.compile("^Sair")).click()
     page.wait_for_url(re.compile(r".*/entrar\?saiu=1$"))
 
-    sign_in(page, live_server, HOLDER_CPF, "senha-nova-123")
+    sign_in_member(page, live_server, HOLDER_CPF, "senha-nova-123")
     cards = page.locator(".go-member-card")
     assert cards.count() == 3
     for i, role in enumerate(["Titular", "Dependente", "Dependente"]):
@@ -97,7 +74,7 @@ def test_first_access_then_card_offline_then_sign_out(context, live_server, demo
 
 def test_dependant_cannot_open_the_holders_card(context, live_server, demo_families):
     page = context.new_page()
-    sign_in(page, live_server, SPOUSE_CPF, DEMO_PASSWORD)
+    sign_in_member(page, live_server, SPOUSE_CPF, DEMO_PASSWORD)
     assert page.locator(".go-member-card__name").all_inner_texts() == ["Patrícia Barbosa"]
     assert demo_families["holder_card"] not in page.content()
 
@@ -121,7 +98,7 @@ def test_axe_finds_nothing_on_member_pages(axe_page, live_server, path):
 
 
 def test_axe_finds_nothing_on_the_card(axe_page, live_server):
-    sign_in(axe_page, live_server, SPOUSE_CPF, DEMO_PASSWORD)
+    sign_in_member(axe_page, live_server, SPOUSE_CPF, DEMO_PASSWORD)
     assert_no_axe_violations(axe_page)
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_axe_violations
+from tests.support.browser import assert_no_axe_violations
 from webapp.plans.schema import PRODUCT_SLUGS
 
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.browser.conftest import assert_no_axe_violations
+from tests.support.browser import assert_no_axe_violations
 from webapp.geo import locate
 from webapp.network.importer import import_network
 

@@ -56,8 +56,9 @@ SIGN_OUT_MEMBERS = (31, 41, 51)
 FIRST_ACCESS_MEMBER = 62  # has no password yet
 FIRST_ACCESS_ATTEMPTS = 4  # at once, each with its own password: one wins
 LOOKUP_TARGETS = [make_cpf(seed) for seed in (11, 12, 21, 22, 31, 32, 41, 42, 51, 52)]
-# Weaker than the library's defaults, so a sign-in re-hashes the password.
-OLD_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+# Weaker than the library's defaults (the servers here) and than the tests' own cheap parameters
+# (TestingConfig.PASSWORD_HASHING), so a sign-in re-hashes the password.
+OLD_HASHER = PasswordHasher(time_cost=1, memory_cost=4 * 1024, parallelism=1)
 CURRENT_HASHER = PasswordHasher()
 SECRET = "concurrency-test"
 PG_DB = f"guia_concurrency_{os.getpid()}"
@@ -143,6 +144,7 @@ def path_of(headers: dict) -> str:
     return "/" + location.split("://", 1)[1].partition("/")[2] if "://" in location else location
 
 
+@pytest.mark.slow  # gunicorn serving both databases
 def test_concurrent_writers_get_no_5xx_and_the_counts_add_up(site):
     log: list = []
 
@@ -278,6 +280,7 @@ def held_write(engine: Engine, client: str, started: threading.Event, release: t
         release.wait(10)
 
 
+@pytest.mark.slow  # gunicorn serving both databases
 def test_a_report_past_the_limit_waits_for_the_transaction_that_counts(site):
     """Count, then insert under the limit: a second transaction must count after the first one
     commits (PostgreSQL: an advisory lock; SQLite: the write lock), or both see room for one more."""
@@ -309,6 +312,7 @@ def test_a_report_past_the_limit_waits_for_the_transaction_that_counts(site):
         assert session.scalar(select(func.count()).where(DataReport.client_hash == client)) == REPORTS_PER_HOUR
 
 
+@pytest.mark.slow  # gunicorn serving both databases
 def test_an_import_waits_for_a_writer_instead_of_failing(site):
     """A command-line import while the app holds a write open: it waits, then goes in whole."""
     from webapp import create_app
@@ -331,6 +335,7 @@ def test_an_import_waits_for_a_writer_instead_of_failing(site):
         assert session.scalar(select(func.count()).where(DataReport.client_hash == "escritor-de-teste")) == 1
 
 
+@pytest.mark.slow  # gunicorn serving both databases
 def test_two_links_drawing_the_same_code_both_get_made(site, monkeypatch):
     """Another transaction inserts code X and has not committed when this one draws X too: the
     unique index decides once that one commits, and this link draws again instead of failing."""

@@ -6,28 +6,18 @@ are never stored by a cache."""
 from __future__ import annotations
 
 import logging
-import socket
-from datetime import date
 
 import pytest
 from sqlalchemy import text
 
-from tests.agents.conftest import agent_named, agent_session, member_by_cpf, member_session
+from tests.support.agents import agent_named, agent_session
 from tests.support.databases import BACKENDS, PG_ADMIN_URL
+from tests.support.members import CASSEMS_HOLDER_CPF, member_by_cpf, member_session
+from tests.support.server import free_port
 from webapp import create_app
-from webapp.agents.demo import create_demo_agents
 from webapp.core.views import RETRY_AFTER_SECONDS
-from webapp.members.demo import create_demo_families, make_cpf
 
-TODAY = date(2026, 11, 24)
 LEVE = "leve-dental-rj-1-adesao"
-HOLDER_CPF = make_cpf(11)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def unreachable_app(url: str):
@@ -146,21 +136,12 @@ def test_a_body_past_the_limits_is_a_413_page(client, size, content_type):
 # --- logs -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def families(session, frozen_clock):
-    frozen_clock(TODAY)
-    create_demo_families(session, TODAY)
-    create_demo_agents(session)
-    session.flush()
-    return session
-
-
 def as_agent(client, session) -> None:
     agent_session(client, agent_named(session, "atendente"))
 
 
 def as_member(client, session) -> None:
-    member_session(client, member_by_cpf(session, HOLDER_CPF))
+    member_session(client, member_by_cpf(session, CASSEMS_HOLDER_CPF))
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
@@ -170,12 +151,12 @@ def test_a_failing_statement_never_logs_its_bound_values(client, families, conne
     # The look-up by CPF now fails in the database (inside the test's transaction, rolled back).
     connection.execute(text("ALTER TABLE member RENAME COLUMN cpf TO cpf_renomeado"))
     with caplog.at_level(logging.ERROR):
-        response = client.post("/atendimento", data={"identificador": HOLDER_CPF, "motivo": "ligacao",
+        response = client.post("/atendimento", data={"identificador": CASSEMS_HOLDER_CPF, "motivo": "ligacao",
                                                      "csrf_token": token})
     assert response.status_code == 500
     logged = caplog.text
     assert "member.cpf" in logged  # the failing statement was logged...
-    assert HOLDER_CPF not in logged  # ...without the CPF it was given
+    assert CASSEMS_HOLDER_CPF not in logged  # ...without the CPF it was given
     assert "hide_parameters" in logged
 
 

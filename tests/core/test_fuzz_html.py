@@ -20,9 +20,8 @@ from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 
 from tests.support.databases import BACKENDS
+from tests.support.world import enter_as
 from webapp.members.services import VERIFY_SALT
-
-from .conftest import enter_as
 
 #: Examples per route, role and database (about 30 routes, 2 databases: ~500 per role).
 EXAMPLES_PER_ROUTE = 8
@@ -113,6 +112,7 @@ def path_values(rule, world, token: str):
     return st.fixed_dictionaries({name: known[name] for name in rule.arguments})
 
 
+@pytest.mark.slow  # hundreds of generated query strings per role
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 @pytest.mark.parametrize("role", ROLES)
 def test_no_query_string_gets_a_5xx(app, client, world_with_history, role, backend):

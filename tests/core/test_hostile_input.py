@@ -18,10 +18,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.support.databases import BACKENDS
+from tests.support.members import CASSEMS_HOLDER_CPF
+from tests.support.pages import csrf
+from tests.support.world import enter_as
 from webapp.core.parsing import MAX_ID, control_characters, parse_id
 from webapp.core.urls import safe_next
-
-from .conftest import CASSEMS_HOLDER_CPF, enter_as
 
 LEVE, NITEROI = "leve-dental-rj-1-adesao", "3303302"
 POINT = {"lat": "-22.9035", "lon": "-43.1094"}
@@ -220,6 +221,7 @@ def answer_text(response, as_json: bool) -> str:
     return BeautifulSoup(body, "html.parser").get_text(" ")
 
 
+@pytest.mark.slow  # every hostile value through every parameter of every route
 @pytest.mark.parametrize(("route", "backend"), CASES, indirect=["backend"])
 def test_every_parameter_refuses_hostile_values_without_a_5xx(client, world, route, backend):
     enter_as(client, world, route.role)
@@ -243,13 +245,6 @@ def test_every_parameter_refuses_hostile_values_without_a_5xx(client, world, rou
                 if status != 400 or not any(m in text for m in param.messages):
                     failures.append(f"{where}, expected 400 with {param.messages}: {' '.join(text.split())[:200]}")
     assert not failures, "\n".join(failures)
-
-
-def csrf(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    return page.select_one("input[name=csrf_token]")["value"]
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)

@@ -4,38 +4,27 @@ canonical and Open Graph tags, the API's links and the OpenAPI ``servers``."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import unquote
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.agents.conftest import agent_named, agent_session, csrf, look_up, lookup_id, member_by_cpf, member_session
+from tests.support.agents import agent_named, agent_session, look_up, lookup_id
+from tests.support.members import CASSEMS_HOLDER_CPF, LEVE_HOLDER_CPF, member_by_cpf, member_session
+from tests.support.pages import csrf
 from webapp.agents import services as agent_services
-from webapp.agents.demo import create_demo_agents
-from webapp.members.demo import create_demo_families, make_cpf
 from webapp.members.qr import qr_svg
 from webapp.members.services import VERIFY_SALT
 
 PUBLIC = "https://guia.exemplo.com.br"
 FORGED = {"Host": "evil.example"}
 LEVE = "leve-dental-rj-1-adesao"
-TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
 def public_app(app):
     app.config["PUBLIC_BASE_URL"] = PUBLIC
     return app
-
-
-@pytest.fixture
-def families(session, frozen_clock):
-    frozen_clock(TODAY)
-    create_demo_families(session, TODAY)
-    create_demo_agents(session)
-    session.flush()
-    return session
 
 
 def test_the_forged_host_reaches_the_app(public_app):
@@ -53,7 +42,7 @@ def session_on_forged_host(app, client) -> None:
 
 
 def test_the_card_qr_code_verifies_on_the_public_origin(public_app, client, families):
-    holder = member_by_cpf(families, make_cpf(11))
+    holder = member_by_cpf(families, CASSEMS_HOLDER_CPF)
     member_session(client, holder)
     session_on_forged_host(public_app, client)
     page = client.get("/carteirinha", headers=FORGED).get_data(as_text=True)
@@ -64,7 +53,7 @@ def test_the_card_qr_code_verifies_on_the_public_origin(public_app, client, fami
 
 def test_short_links_are_on_the_public_origin(public_app, client, families):
     agent_session(client, agent_named(families, "atendente"))
-    entry = lookup_id(look_up(client, make_cpf(61)))
+    entry = lookup_id(look_up(client, LEVE_HOLDER_CPF))
     url = f"/atendimento/consultas/{entry}/enviar-link"
     response = client.post(url, data={
         "csrf_token": csrf(client, url), "tipo": "busca", "plano": LEVE, "cidade": "Niterói/RJ", "validade": "7"})

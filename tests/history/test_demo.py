@@ -5,6 +5,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.support.clock import TODAY
+from tests.support.members import CASSEMS, family_of
 from webapp.core.clock import TIMEZONE
 from webapp.history import services
 from webapp.history.demo import create_demo_history, demo_rows
@@ -12,8 +14,6 @@ from webapp.history.models import Authorization, UsageEvent
 from webapp.members.models import Member
 from webapp.plans import services as plan_services
 from webapp.plans.models import Procedure, Product
-
-from .conftest import CASSEMS, TODAY, family_of
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
+from tests.support.history import authorization_row, usage_row, write_authorizations, write_csv
+from tests.support.members import CASSEMS, LEVE, family_of
 from webapp.core.imports.cells import parse_money
 from webapp.history.importer import FatalImportError, import_authorizations, import_usage
 from webapp.history.models import Authorization, AuthorizationItem, UsageEvent
-
-from .conftest import (CASSEMS, LEVE, TODAY, authorization_row, family_of, usage_row, write_authorizations,
-                       write_csv)
 
 
 @pytest.fixture

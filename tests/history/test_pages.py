@@ -8,11 +8,11 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 from sqlalchemy import select
 
+from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
+from tests.support.members import CASSEMS, LEVE, family_of, holder_cpf, signed_in, spouse_cpf
 from webapp.history.demo import create_demo_history
 from webapp.history.models import UsageEvent
-
-from .conftest import CASSEMS, LEVE, TODAY, family_of, holder_cpf, sign_in, spouse_cpf
 
 HTMX = {"HX-Request": "true", "HX-Target": "extrato"}
 
@@ -42,7 +42,7 @@ def test_signed_out_goes_to_sign_in_and_comes_back(client, path):
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 def test_holder_sees_the_whole_family_newest_first_with_totals(client, history):
     holder, spouse, child = family_of(history, CASSEMS)
-    sign_in(client, holder_cpf(CASSEMS))
+    signed_in(client, holder_cpf(CASSEMS))
     response = client.get("/extrato")
     assert response.headers["Cache-Control"] == "private, no-store"
     assert {"HX-Request", "HX-Target"} <= set(response.vary)
@@ -66,7 +66,7 @@ def test_holder_sees_the_whole_family_newest_first_with_totals(client, history):
 
 def test_filters_change_the_list_and_the_totals(client, history):
     holder, spouse, child = family_of(history, CASSEMS)
-    sign_in(client, holder_cpf(CASSEMS))
+    signed_in(client, holder_cpf(CASSEMS))
     everything = shown(client.page("/extrato"))
 
     page = client.page(f"/extrato?pessoa={spouse.id}")
@@ -97,7 +97,7 @@ def test_filters_change_the_list_and_the_totals(client, history):
 
 def test_the_chart_links_each_treated_tooth_and_lists_the_same_facts(client, history):
     holder, spouse, _child = family_of(history, CASSEMS)
-    sign_in(client, holder_cpf(CASSEMS))
+    signed_in(client, holder_cpf(CASSEMS))
     page = client.page("/extrato")
     assert page.select_one("#odontograma-title").get_text(strip=True) == f"Odontograma de {holder.name}"
     assert len(page.select("svg.go-odontogram__side")) == 2
@@ -122,7 +122,7 @@ def test_the_chart_links_each_treated_tooth_and_lists_the_same_facts(client, his
 
 def test_htmx_gets_the_fragment_and_everything_else_the_page(client, history):
     holder, spouse, _ = family_of(history, CASSEMS)
-    sign_in(client, holder_cpf(CASSEMS))
+    signed_in(client, holder_cpf(CASSEMS))
     url = f"/extrato?pessoa={spouse.id}"
     fragment = client.get(url, headers=HTMX)
     body = fragment.get_data(as_text=True)
@@ -136,7 +136,7 @@ def test_htmx_gets_the_fragment_and_everything_else_the_page(client, history):
 
 def test_bad_filters_are_explained(client, history):
     holder, _spouse, _ = family_of(history, CASSEMS)
-    sign_in(client, holder_cpf(CASSEMS))
+    signed_in(client, holder_cpf(CASSEMS))
     page = client.page("/extrato?de=2026-06-01&ate=2026-01-01&categoria=magia&dente=19&ano=dois", status=400)
     summary = page.select_one(".go-error-summary").get_text(" ", strip=True)
     for message in ("O fim do período deve ser depois do início", "Categoria desconhecida", "Dente inválido",
@@ -150,7 +150,7 @@ def test_bad_filters_are_explained(client, history):
 
 def test_the_csv_holds_exactly_the_filtered_rows(client, history):
     holder, spouse, _ = family_of(history, CASSEMS)
-    sign_in(client, holder_cpf(CASSEMS))
+    signed_in(client, holder_cpf(CASSEMS))
     page = client.page(f"/extrato?pessoa={holder.id}&ano=2026")
     link = page.select_one("a[download]")["href"]
     assert parse_qs(urlparse(link).query) == {"pessoa": [str(holder.id)], "ano": ["2026"]}
@@ -172,7 +172,7 @@ def test_the_csv_holds_exactly_the_filtered_rows(client, history):
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 def test_a_dependant_cannot_see_the_holders_events_through_any_url(client, history):
     holder, spouse, child = family_of(history, CASSEMS)
-    sign_in(client, spouse_cpf(CASSEMS))
+    signed_in(client, spouse_cpf(CASSEMS))
     page = client.page("/extrato")
     assert {m for m, _, _ in shown(page)} == {spouse.id}
     assert not page.select("#pessoa")  # nobody else to choose
@@ -197,7 +197,7 @@ def test_a_dependant_cannot_see_the_holders_events_through_any_url(client, histo
 
 def test_authorizations_show_status_validity_protocol_and_the_clause(client, history):
     holder, spouse, _ = family_of(history, LEVE)
-    sign_in(client, holder_cpf(LEVE))
+    signed_in(client, holder_cpf(LEVE))
     response = client.get("/autorizacoes")
     assert response.headers["Cache-Control"] == "private, no-store"
     page = client.page("/autorizacoes")
@@ -224,7 +224,7 @@ def test_authorizations_show_status_validity_protocol_and_the_clause(client, his
 
 def test_countdown_words(client, history, frozen_clock):
     holder, _, _ = family_of(history, LEVE)
-    sign_in(client, holder_cpf(LEVE))
+    signed_in(client, holder_cpf(LEVE))
     for day, words in [(date(2026, 12, 17), "vence amanhã"), (date(2026, 12, 18), "vence hoje"),
                        (date(2026, 12, 19), "venceu em 18/12/2026")]:
         frozen_clock(day)
@@ -234,7 +234,7 @@ def test_countdown_words(client, history, frozen_clock):
 
 
 def test_a_spouse_of_a_plan_without_validity_sees_the_operators_date(client, history):
-    sign_in(client, spouse_cpf(CASSEMS))
+    signed_in(client, spouse_cpf(CASSEMS))
     page = client.page("/autorizacoes")
     assert [li.select_one(".go-status").get_text(strip=True) for li in page.select(".go-auth")] == ["Negada"]
     assert "vale por" not in page.get_text(" ")  # the CASSEMS manual states no validity
@@ -245,7 +245,7 @@ def test_events_link_to_the_providers_page_when_the_network_has_them(client, fam
     create_demo_history(families, TODAY)
     families.flush()
     holder, _, _ = family_of(families, LEVE)
-    sign_in(client, holder_cpf(LEVE))
+    signed_in(client, holder_cpf(LEVE))
     page = client.page(f"/extrato?pessoa={holder.id}")
     links = page.select(".go-event__fact a[href^='/rede/dentista/']")
     assert links, "no provider link"
@@ -257,7 +257,7 @@ def test_events_link_to_the_providers_page_when_the_network_has_them(client, fam
 
 
 def test_a_family_without_history_gets_empty_pages(client, families, history_today):
-    sign_in(client, holder_cpf(CASSEMS))
+    signed_in(client, holder_cpf(CASSEMS))
     page = client.page("/extrato")
     assert count_text(page) == "0 procedimentos."
     assert "Nenhum procedimento encontrado." in page.get_text()

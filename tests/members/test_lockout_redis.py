@@ -2,17 +2,8 @@
 each, one real Redis, keys under a prefix of this run's own."""
 
 import os
-import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
-from http.cookiejar import CookieJar
-from pathlib import Path
+from contextlib import ExitStack
 from types import SimpleNamespace
 
 import pytest
@@ -20,31 +11,15 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.support.databases import prepared_engine
+from tests.support.server import Browser, gunicorn
 from webapp.core import clock
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
 from webapp.members.models import Member
 
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # two gunicorn instances
 REDIS_URL = os.environ.get("GUIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 HOLDER_CPF = make_cpf(21)  # a demo holder
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(base: str, server: subprocess.Popen) -> None:
-    for _ in range(300):
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn terminou com o código {server.returncode}")
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn não respondeu em {base}")
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +30,6 @@ def instances(tmp_path_factory):
     except redis.ConnectionError as exc:
         pytest.fail(f"Redis indisponível em {REDIS_URL}: {exc}")
     db = tmp_path_factory.mktemp("lockout") / "lockout.sqlite3"
-    from tests.support.databases import prepared_engine
-
     engine = prepared_engine(f"sqlite:///{db}")
     with Session(engine) as session:
         create_demo_families(session, clock.today())
@@ -64,24 +37,13 @@ def instances(tmp_path_factory):
         card = session.scalars(select(Member.card_number).where(Member.cpf == HOLDER_CPF)).one()
     engine.dispose()
     prefix = f"guia-teste-{uuid.uuid4().hex}"  # parallel runs sharing this Redis never meet
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix,
+    env = {"DATABASE_URL": f"sqlite:///{db}", "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix,
            "SECRET_KEY": "lockout-test", "GUIA_ENV": "development"}
-    servers, bases = [], []
     try:
-        for _ in range(2):
-            port = free_port()
-            servers.append(subprocess.Popen(
-                [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                 "--log-level", "warning", "webapp:create_app()"], cwd=ROOT, env=env))
-            bases.append(f"http://127.0.0.1:{port}")
-        for base, server in zip(bases, servers):
-            wait_until_up(base, server)
-        yield SimpleNamespace(bases=bases, card=card, prefix=prefix, redis=store)
+        with ExitStack() as servers:
+            bases = [servers.enter_context(gunicorn(env, workers=2)) for _ in range(2)]
+            yield SimpleNamespace(bases=bases, card=card, prefix=prefix, redis=store)
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=20)
         clear(store, prefix)
 
 
@@ -97,22 +59,10 @@ def run(instances):
     clear(instances.redis, instances.prefix)
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def attempt(base: str, login: str, password: str) -> tuple[int, str, dict]:
     """One sign-in in a fresh cookie jar (a new connection each time: either worker may answer)."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect())
-    form = opener.open(base + "/entrar", timeout=10)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.read().decode()).group(1)
-    data = urllib.parse.urlencode({"login": login, "senha": password, "csrf_token": token}).encode()
-    try:
-        response = opener.open(base + "/entrar", data=data, timeout=30)
-        return response.status, response.read().decode(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
+    browser = Browser(base)
+    return browser.post("/entrar", {"login": login, "senha": password, "csrf_token": browser.csrf("/entrar")})
 
 
 def wrong() -> str:

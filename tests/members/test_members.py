@@ -1,40 +1,14 @@
 """Members: first access, sign-in, lock-out, the card, verification, sign-out — through HTTP."""
 
-
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
 
-from webapp.core import clock
-from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
-from webapp.members.models import Member
+from tests.support.members import CASSEMS_HOLDER_CPF as HOLDER_CPF
+from tests.support.members import CASSEMS_SPOUSE_CPF as SPOUSE_CPF
+from tests.support.members import member_by_cpf, sign_in
+from tests.support.pages import csrf
+from webapp.members.demo import DEMO_PASSWORD, make_cpf
 from webapp.members.services import VERIFY_SALT
-
-
-
-@pytest.fixture
-def families(session):
-    # Made today, whatever day that is: the periods below are relative to inclusion (45 days ago...).
-    create_demo_families(session, clock.today())
-    session.flush()
-    return session
-
-
-def member_by_cpf(session, cpf):
-    return session.scalars(select(Member).where(Member.cpf == cpf)).one()
-
-
-def csrf(client, url):
-    page = client.page(url)
-    return page.select_one("input[name=csrf_token]")["value"]
-
-
-def sign_in(client, login, password=DEMO_PASSWORD):
-    token = csrf(client, "/entrar")
-    return client.post("/entrar", data={"login": login, "senha": password, "csrf_token": token})
-
-
-HOLDER_CPF, SPOUSE_CPF = make_cpf(11), make_cpf(12)  # the CASSEMS family
 
 
 def test_card_needs_sign_in(client):

@@ -5,7 +5,10 @@ tests/browser/test_card_purge_browser.py."""
 import re
 from datetime import timedelta
 
-from tests.members.test_members import HOLDER_CPF, SPOUSE_CPF, csrf, families, member_by_cpf, sign_in  # noqa: F401
+from tests.support.members import CASSEMS_HOLDER_CPF as HOLDER_CPF
+from tests.support.members import CASSEMS_SPOUSE_CPF as SPOUSE_CPF
+from tests.support.members import member_by_cpf, sign_in
+from tests.support.pages import csrf
 from webapp.core import clock
 from webapp.members.pwa import SESSION_HEADER, session_marker
 

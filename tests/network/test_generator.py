@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.clock import TODAY
 from webapp.geo import municipalities as M
 from webapp.geo.coverage import CoverageArea
 from webapp.geo.locate import municipality_at
@@ -20,7 +21,6 @@ from webapp.plans.schema import SPECIALTY_IDS
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "generate_network.py"
 COUNT = 500
 SEED = 7
-TODAY = date(2026, 11, 24)
 
 NATIONAL = {"sintaema-convencional", "sintaema-integral", "sintaema-master"}
 REGIONAL = {  # written independently of the generator's own table

@@ -1,17 +1,15 @@
 """Importing an operator's network file, on SQLite and PostgreSQL, through the CLI and the service."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
 from tests.support.network import row, write_csv
 from webapp.network.importer import FatalImportError, import_network
 from webapp.network.models import Location, NetworkChange, NetworkMembership, Provider, ProviderSpecialty
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-TODAY = date(2026, 11, 24)
 
 
 def counts(session):

@@ -1,11 +1,10 @@
 """An import never ends what it could not read: exits only from a clean file, and a file that
 would empty a network's share past MAX_EXIT_SHARE is refused unless its number is confirmed."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
 from tests.support.network import row, write_csv
 from webapp.network.importer import MAX_EXIT_SHARE, ExitsNotConfirmed, import_network
@@ -13,7 +12,6 @@ from webapp.network.layout import COLUMN_NAMES
 from webapp.network.models import Location, NetworkChange, NetworkMembership, Provider
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-TODAY = date(2026, 11, 24)
 LEVE = "leve-dental-rj-1-adesao"
 
 

@@ -3,18 +3,19 @@
 import csv
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.support.clock import TODAY
 from webapp.network.importer import import_network
 from webapp.network.models import Location, NetworkChange, NetworkMembership, Provider, ProviderSpecialty
 
+pytestmark = pytest.mark.slow  # 20,000 providers generated and imported twice, on both databases
+
 ROOT = Path(__file__).resolve().parents[2]
-TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import delete, exists, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
 from tests.support.network import row, write_csv
 from webapp.core.text import fold
@@ -27,7 +28,6 @@ from webapp.plans.models import Product
 from webapp.plans.services import coverage_area, get_product
 
 ROOT = Path(__file__).resolve().parents[2]
-TODAY = date(2026, 11, 24)
 NATIONAL = "sintaema-convencional"
 OTHER = "sintaema-integral"
 RJ_PRODUCT = "leve-dental-rj-1-adesao"

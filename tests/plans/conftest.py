@@ -1,4 +1,5 @@
-"""Fixtures for the plan pages: a fixed clock and a simulated signed-in member.
+"""Fixtures for the plans: a copy of the catalog files to edit, and for the plan pages a fixed
+clock and a simulated signed-in member.
 
 Sign-in itself belongs to the members package; the plan pages only read ``current_member()``,
 so tests put a :class:`SignedInMember` on ``flask.g`` from a ``before_request`` hook.
@@ -6,11 +7,21 @@ so tests put a :class:`SignedInMember` on ``flask.g`` from a ``before_request`` 
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from flask import g
 
-from tests.plans.signed_in import NOW
+from tests.support.plans import NOW
 from webapp.members.current import SignedInMember
+from webapp.plans.catalog import CATALOG_DIR
+
+
+@pytest.fixture
+def catalog_copy(tmp_path):
+    target = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, target)
+    return target
 
 
 @pytest.fixture

@@ -1,30 +1,14 @@
 """Loading the catalog: validated, all or nothing, on both databases, through the CLI."""
 
-import shutil
-
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from tests.support.databases import BACKENDS
+from tests.support.plans import edit_yaml
 from webapp.plans import models
-from webapp.plans.catalog import CATALOG_DIR
 from webapp.plans.schema import PRODUCT_SLUGS
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-
-
-@pytest.fixture
-def catalog_copy(tmp_path):
-    target = tmp_path / "catalog"
-    shutil.copytree(CATALOG_DIR, target)
-    return target
-
-
-def edit(path, change):
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def snapshot(session):
@@ -52,7 +36,8 @@ def test_reloading_changes_nothing_and_keeps_ids(runner, session):
 
 
 def test_a_valid_change_is_loaded(runner, session, catalog_copy):
-    edit(catalog_copy / "leve-saude.yaml", lambda d: d["products"][0].update(name="LEVE DENTAL RJ 1 Adesão (teste)"))
+    edit_yaml(catalog_copy / "leve-saude.yaml",
+              lambda d: d["products"][0].update(name="LEVE DENTAL RJ 1 Adesão (teste)"))
     result = runner.invoke(args=["catalog", "load", "--dir", str(catalog_copy)])
     assert result.exit_code == 0, result.output
     session.expire_all()
@@ -95,8 +80,8 @@ def test_a_malformed_file_names_file_product_and_field_and_changes_nothing(
 ):
     before = snapshot(session)
     # A valid edit in one file and a broken one in another: neither may land.
-    edit(catalog_copy / "leve-saude.yaml", lambda d: d["products"][0].update(name="NÃO DEVE ENTRAR"))
-    edit(catalog_copy / "viventeris-cassems.yaml", change)
+    edit_yaml(catalog_copy / "leve-saude.yaml", lambda d: d["products"][0].update(name="NÃO DEVE ENTRAR"))
+    edit_yaml(catalog_copy / "viventeris-cassems.yaml", change)
     result = runner.invoke(args=["catalog", "load", "--dir", str(catalog_copy)])
     assert result.exit_code != 0
     assert "arquivo viventeris-cassems.yaml" in result.output
@@ -118,7 +103,7 @@ def test_broken_yaml_syntax_is_reported_with_its_line(runner, session, catalog_c
 
 def test_a_failure_while_writing_rolls_everything_back(runner, session, catalog_copy, monkeypatch):
     before = snapshot(session)
-    edit(catalog_copy / "leve-saude.yaml", lambda d: d["products"][0].update(name="NÃO DEVE ENTRAR"))
+    edit_yaml(catalog_copy / "leve-saude.yaml", lambda d: d["products"][0].update(name="NÃO DEVE ENTRAR"))
     from webapp.plans import loader
 
     real_flush_count = {"n": 0}

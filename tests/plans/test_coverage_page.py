@@ -6,17 +6,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.plans.signed_in import family_member, member_of
 from tests.support.databases import BACKENDS
+from tests.support.pages import text_of
+from tests.support.plans import family_member, member_of
 from webapp.core.clock import TIMEZONE
 
 LEVE = "leve-dental-rj-1-adesao"
 MASTER = "sintaema-master"
 HTMX = {"HX-Request": "true", "HX-Target": "resultados-cobertura"}
-
-
-def text_of(node) -> str:
-    return " ".join(node.get_text(" ").split())
 
 
 def answers(page) -> dict[str, dict[str, str]]:

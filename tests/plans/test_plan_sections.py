@@ -8,7 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.plans.signed_in import family_member, member_of
+from tests.support.pages import squeeze, text_of
+from tests.support.plans import family_member, member_of
 from webapp.core.clock import TIMEZONE
 from webapp.plans.catalog import read_catalog
 from webapp.plans.schema import PRODUCT_SLUGS
@@ -34,14 +35,6 @@ def supported_sections(product) -> set[str]:
     if product.faq:
         present.add("duvidas")
     return present
-
-
-def text_of(node) -> str:
-    return " ".join(node.get_text(" ").split())
-
-
-def squeeze(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.mark.parametrize("slug", PRODUCT_SLUGS)

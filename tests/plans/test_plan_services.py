@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.plans.signed_in import family_member
+from tests.support.plans import family_member
 from webapp.core.clock import TIMEZONE
 from webapp.plans import services
 from webapp.plans.waiting import Rule

@@ -4,26 +4,14 @@ valid against the OpenAPI document."""
 import re
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate as validate_spec
 
+from tests.support.api import validator
 from tests.support.databases import BACKENDS
 from webapp.plans.catalog import read_catalog
 from webapp.plans.schema import PRODUCT_SLUGS
 
 CATALOG = {p.slug: (f, p) for _, f in read_catalog().files for p in f.products}
-
-
-@pytest.fixture
-def spec(client):
-    response = client.get("/api/v1/openapi.json")
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def validator(spec, schema_name):
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
-    return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
 def test_the_openapi_document_describes_the_plan_endpoints(spec):

@@ -6,35 +6,21 @@ for an inclusion on 10/01/2026 (00:00 America/Sao_Paulo) — on the page and in 
 """
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import pytest
 
 from tests.plans.expected_waiting_periods import CASES
-from tests.plans.signed_in import family_member, member_of
 from tests.support.databases import BACKENDS
+from tests.support.pages import squeeze, text_of
+from tests.support.plans import INCLUSION, expected_moment, family_member, member_of
 from webapp.core.clock import TIMEZONE
 from webapp.plans import services
 from webapp.plans.schema import PRODUCT_SLUGS
 
-INCLUSION = date(2026, 1, 10)
 BY_PRODUCT = defaultdict(list)
 for _case in CASES:
     BY_PRODUCT[_case[0]].append(_case)
-
-
-def expected_moment(period: str) -> datetime:
-    start = datetime(2026, 1, 10, tzinfo=TIMEZONE)
-    amount, unit = int(period[:-1]), period[-1]
-    return start + (timedelta(hours=amount) if unit == "h" else timedelta(days=amount))
-
-
-def text_of(node) -> str:
-    return " ".join(node.get_text(" ").split())
-
-
-def squeeze(text: str) -> str:
-    return " ".join(text.split())
 
 
 def table_rows(page, scope="#datas"):

@@ -4,24 +4,17 @@ The expected values live in ``expected_waiting_periods.py``, typed from the docu
 independently of the catalog files, so a wrong row in the catalog fails here.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.plans.expected_waiting_periods import CASES
 from tests.support.databases import BACKENDS
+from tests.support.plans import INCLUSION, expected_moment
 from webapp.core.clock import TIMEZONE
 from webapp.plans import models, services
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-
-INCLUSION = date(2026, 1, 10)  # 00:00 America/Sao_Paulo
-
-
-def expected_moment(period: str) -> datetime:
-    start = datetime(2026, 1, 10, tzinfo=TIMEZONE)
-    amount, unit = int(period[:-1]), period[-1]
-    return start + (timedelta(hours=amount) if unit == "h" else timedelta(days=amount))
 
 
 def _product(session, slug):

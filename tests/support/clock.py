@@ -4,6 +4,8 @@ time-machine moves the whole process's clock (``datetime.now``, ``date.today``, 
 so the app's ``webapp.core.clock`` needs no patching and no test depends on the day it runs.
 ``GUIA_TEST_CLOCK=2031-06-01`` (or any ISO date/moment) runs the whole suite years away from
 today, with the clock ticking from there, to prove it.
+
+``TODAY`` is the day the shared fixtures make their data on and stop the clock at.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time_machine
 from webapp.core.clock import TIMEZONE
 
 FAR_CLOCK_VARIABLE = "GUIA_TEST_CLOCK"
+TODAY = date(2026, 11, 24)
 
 
 def as_moment(value: date | datetime) -> datetime:

@@ -2,7 +2,9 @@
 
 Each page must parse as valid HTML5 (html5lib in strict mode), have exactly one <h1> whose text
 starts the <title>, a `lang="pt-BR"`, a skip link to the main landmark, forms with an action,
-and inline scripts carrying the CSP nonce of the response.
+and inline scripts carrying the CSP nonce of the response.  ``csrf(client, url)`` reads the
+token of the form on a page, as a browser would post it back; ``text_of(node)`` is a node's text
+as a reader sees it.
 """
 
 from __future__ import annotations
@@ -62,3 +64,18 @@ class PageClient(FlaskClient):
         assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
         assert response.mimetype == "text/html"
         return check_page(response.get_data(as_text=True), response.headers.get("Content-Security-Policy"))
+
+
+def csrf(client: PageClient, url: str) -> str:
+    """The CSRF token of the form on page *url* (fetched and checked like every page)."""
+    return client.page(url).select_one("input[name=csrf_token]")["value"]
+
+
+def squeeze(text: str) -> str:
+    """*text* with each run of white space made one space, and none at the ends."""
+    return " ".join(text.split())
+
+
+def text_of(node) -> str:
+    """The text of a parsed page's *node*, white space squeezed."""
+    return squeeze(node.get_text(" "))

@@ -3,8 +3,6 @@ in demo mode); their credentials appear on /atendimento/entrar only in demo mode
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,9 +17,8 @@ DEMO_AGENTS = [
 ]
 
 
-@lru_cache(maxsize=1)
 def demo_password_hash() -> str:
-    return hasher.hash(DEMO_PASSWORD)
+    return hasher.hash_once(DEMO_PASSWORD)
 
 
 def create_demo_agents(session: Session) -> int:

@@ -100,9 +100,6 @@ def deactivate_agent(session: Session, username: str) -> Agent:
     return agent
 
 
-_DUMMY_HASH = hasher.hash("atendente-que-nao-existe")
-
-
 def sign_in(session: Session, username: str, password: str, attempts) -> Agent:
     """*attempts* counts tries per username and per address (``core.ratelimit.SignInAttempts``)."""
     account = normalise_username(username)
@@ -116,7 +113,7 @@ def sign_in(session: Session, username: str, password: str, attempts) -> Agent:
     ok = False
     try:
         # Same work whether or not the account exists, so timing does not reveal it.
-        ok = hasher.verify(agent.password_hash if agent is not None else _DUMMY_HASH, password)
+        ok = hasher.verify(agent.password_hash if agent is not None else hasher.decoy_hash, password)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or agent is None:

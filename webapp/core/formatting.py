@@ -28,14 +28,6 @@ def data_hora(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy 'às' HH:mm", tzinfo=TIMEZONE, locale=LOCALE)
 
 
-def data_extenso(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(TIMEZONE).date()
-    return format_date(value, "d 'de' MMMM 'de' yyyy", locale=LOCALE)
-
-
 def numero(value: float | int, casas: int = 0) -> str:
     fmt = "#,##0" + ("." + "0" * casas if casas else "")
     return format_decimal(value, format=fmt, locale=LOCALE)
@@ -44,5 +36,4 @@ def numero(value: float | int, casas: int = 0) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(data)
     app.add_template_filter(data_hora)
-    app.add_template_filter(data_extenso)
     app.add_template_filter(numero)

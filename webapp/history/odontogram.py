@@ -59,10 +59,6 @@ class ToothMark:
         return teeth.tooth_label(self.number)
 
     @property
-    def state_names(self) -> list[str]:
-        return [teeth.STATE_NAMES[s] for s in teeth.STATE_ORDER if s in self.states]
-
-    @property
     def summary(self) -> str:
         """``restaurado (faces mesial e oclusal); 2 procedimentos``."""
         parts = []

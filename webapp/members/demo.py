@@ -9,7 +9,6 @@ password, shown on the sign-in page only in demo mode.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,10 +31,8 @@ FAMILIES = [
 ]
 
 
-@lru_cache(maxsize=1)
 def demo_password_hash() -> str:
-    # One argon2 hash for every demo account: hashing is deliberately slow.
-    return hasher.hash(DEMO_PASSWORD)
+    return hasher.hash_once(DEMO_PASSWORD)
 
 
 def make_cpf(seed: int) -> str:

@@ -73,7 +73,7 @@ def sign_in(session: Session, login: str, password: str, attempts) -> Member:
     else:
         # Same work whether or not the account exists, so timing does not reveal it.
         try:
-            hasher.verify(_DUMMY_HASH, password)
+            hasher.verify(hasher.decoy_hash, password)
         except VerificationError:
             pass
     if not ok or member is None:
@@ -83,9 +83,6 @@ def sign_in(session: Session, login: str, password: str, attempts) -> Member:
     if member.status == "cancelado":
         raise SignInError("Este plano foi cancelado. Fale com a operadora.")
     return member
-
-
-_DUMMY_HASH = hasher.hash("senha-que-nao-existe")
 
 
 def first_access(session: Session, cpf: str, birth_date: date, card_number: str, attempts) -> Member:

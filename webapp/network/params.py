@@ -9,7 +9,6 @@ on the server), ``especialidade``, ``q``, ``urgencia=1``, ``acessivel=1``, ``cri
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
@@ -67,9 +66,6 @@ class SearchParams:
         if p.pagina > 1:
             out["pagina"] = str(p.pagina)
         return out
-
-    def querystring(self, **changes) -> str:
-        return urlencode(self.query(**changes))
 
 
 def parse_municipality(code: str) -> Municipality:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..db import one_at_a_time
@@ -19,11 +19,6 @@ def provider_slug(provider: Provider) -> str:
     from .presenters import name_slug
 
     return name_slug(provider.name)
-
-
-def active_membership_filter(today: date):
-    return and_(NetworkMembership.since <= today,
-                or_(NetworkMembership.until.is_(None), NetworkMembership.until > today))
 
 
 @dataclass

@@ -1,26 +1,26 @@
 """A small whole world for the input tests: the Niterói network, the demo families with their
 history, two agents, an open look-up and a short link — everything a route's path may name — and
-the three ways in (anonymous, member, agent).  Frozen on the day it was made."""
+the three ways in (anonymous, member, agent).  Frozen on the day it was made.
+
+Fixtures: ``world`` and ``world_with_history``; ``enter_as(client, world, role)`` signs in.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pytest
-from sqlalchemy import select
 
-from tests.support.network_fixtures import TODAY
+from tests.support.agents import AGENT, SUPERVISOR, agent_named, agent_session
+from tests.support.clock import TODAY
+from tests.support.members import CASSEMS_HOLDER_CPF, demo_families, member_by_cpf, member_session
 from webapp.agents import services as agent_services
 from webapp.agents.demo import create_demo_agents
-from webapp.agents.models import Agent
 from webapp.core import clock
 from webapp.history.demo import create_demo_history
-from webapp.members.demo import create_demo_families, make_cpf
-from webapp.members.models import Member
 from webapp.network.models import Provider
 from webapp.network.services import provider_slug
-
-CASSEMS_HOLDER_CPF = make_cpf(11)
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,19 @@ class World:
     link_code: str
 
 
+class Account(NamedTuple):
+    """What a session cookie names of a member or an agent."""
+
+    id: int
+    session_version: int
+
+
 @pytest.fixture
 def world(session, small_network) -> World:
-    create_demo_families(session, TODAY)
+    demo_families(session, TODAY)
     create_demo_agents(session)
-    session.flush()
-    holder = session.scalars(select(Member).where(Member.cpf == CASSEMS_HOLDER_CPF)).one()
-    agent = session.scalars(select(Agent).where(Agent.username == "atendente")).one()
-    supervisor = session.scalars(select(Agent).where(Agent.username == "supervisora")).one()
+    holder = member_by_cpf(session, CASSEMS_HOLDER_CPF)
+    agent, supervisor = agent_named(session, AGENT), agent_named(session, SUPERVISOR)
     lookup = agent_services.record(session, agent, "consulta", "ligacao", "127.0.0.1", clock.utcnow(), member=holder)
     link = agent_services.create_short_link(session, agent, "busca", "/rede?plano=cassems-odonto", "Dentistas", 30,
                                             clock.utcnow())
@@ -68,10 +73,11 @@ def world_with_history(world, session) -> World:
 
 def enter_as(client, world: World, role: str) -> None:
     """Put *role*'s session in the client's cookie (what a sign-in does, without the slow hash)."""
-    with client.session_transaction() as sess:
-        sess.clear()
-        if role == "member":
-            sess["member"] = {"id": world.holder_id, "v": world.holder_version}
-        elif role in ("agent", "supervisor"):
-            agent_id = world.agent_id if role == "agent" else world.supervisor_id
-            sess["agent"] = {"id": agent_id, "v": 0, "t": int(clock.now().timestamp())}  # as demo agents start
+    if role == "member":
+        member_session(client, Account(world.holder_id, world.holder_version))
+    elif role in ("agent", "supervisor"):
+        agent_id = world.agent_id if role == "agent" else world.supervisor_id
+        agent_session(client, Account(agent_id, 0))  # as demo agents start
+    else:
+        with client.session_transaction() as sess:
+            sess.clear()

@@ -1,0 +1,66 @@
+"""Members in tests: the demo families' people, and the two ways in — through ``/entrar``, as a
+person signs in, or straight into the session cookie, without the slow password hash."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.support.pages import csrf
+from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
+from webapp.members.models import Member
+
+CASSEMS, LEVE = 1, 6  # family numbers in webapp.members.demo.FAMILIES (1-based)
+
+
+def holder_cpf(family: int) -> str:
+    return make_cpf(family * 10 + 1)
+
+
+def spouse_cpf(family: int) -> str:
+    return make_cpf(family * 10 + 2)
+
+
+CASSEMS_HOLDER_CPF, CASSEMS_SPOUSE_CPF = holder_cpf(CASSEMS), spouse_cpf(CASSEMS)
+LEVE_HOLDER_CPF = holder_cpf(LEVE)  # holder phone "(21) 96888-1206"
+
+
+def demo_families(session: Session, day: date) -> Session:
+    """The demo families (a holder, a spouse and a child per product) made on *day*; the session."""
+    create_demo_families(session, day)
+    session.flush()
+    return session
+
+
+def member_by_cpf(session: Session, cpf: str) -> Member:
+    return session.scalars(select(Member).where(Member.cpf == cpf)).one()
+
+
+def family_of(session: Session, family: int) -> tuple[Member, Member, Member]:
+    """The holder, spouse and child of demo family number *family*."""
+    holder = member_by_cpf(session, holder_cpf(family))
+    spouse, child = sorted(holder.dependants, key=lambda m: m.id)
+    return holder, spouse, child
+
+
+def sign_in(client: FlaskClient, login: str, password: str = DEMO_PASSWORD):
+    """Sign in through ``/entrar`` as a person does (the form's CSRF token and all); the response."""
+    token = csrf(client, "/entrar")
+    return client.post("/entrar", data={"login": login, "senha": password, "csrf_token": token})
+
+
+def signed_in(client: FlaskClient, login: str) -> None:
+    """Sign in with the demo password, and make sure it worked."""
+    response = sign_in(client, login)
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+
+
+def member_session(client: FlaskClient, member: Member) -> None:
+    """Put *member*'s session in the client's cookie: what a sign-in does, without the slow hash.
+    *member* is a Member, or anything with its ``id`` and ``session_version``."""
+    with client.session_transaction() as sess:
+        sess.clear()
+        sess["member"] = {"id": member.id, "v": member.session_version}
