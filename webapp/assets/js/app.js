@@ -69,10 +69,13 @@
   }
 
   // The installable app. The worker itself drops member pages when the session ends: every
-  // answer of the app names the session it was made in.
+  // answer of the app names the session it was made in. Its address and scope come from the
+  // page; they must never change, as an installed worker is known by its address.
   function initServiceWorker() {
-    if (!('serviceWorker' in navigator)) { return; }
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () {});
+    var body = document.body;
+    if (!('serviceWorker' in navigator) || !body.hasAttribute('data-service-worker')) { return; }
+    navigator.serviceWorker.register(body.getAttribute('data-service-worker'),
+      { scope: body.getAttribute('data-service-worker-scope') }).catch(function () {});
   }
 
   function init(root) { initGeolocate(root); initShare(root); initCopy(root); }
