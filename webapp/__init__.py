@@ -85,14 +85,14 @@ def _init_static(app: Flask) -> None:
     app.config["ASSET_MANIFEST"] = manifest
 
     def asset_url(name: str) -> str:
-        return f"/static/dist/{manifest[name]}"
+        return assets.URL_PREFIX + manifest[name]
 
     app.jinja_env.globals["asset_url"] = asset_url
     # Hashed names never change content, so they may be cached for a year ("immutable").
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
         app.wsgi_app,
         root=str(assets.DIST_DIR),
-        prefix="static/dist/",
+        prefix=assets.URL_PREFIX.lstrip("/"),
         max_age=app.config["STATIC_MAX_AGE"],
         immutable_file_test=lambda path, url: bool(_HASHED.search(url)),
     )

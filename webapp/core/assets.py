@@ -19,6 +19,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SOURCE_DIR = PACKAGE_DIR / "assets"
 DIST_DIR = PACKAGE_DIR / "static" / "dist"
 MANIFEST = DIST_DIR / "manifest.json"
+URL_PREFIX = "/static/dist/"  # where DIST_DIR is served
 NODE_MODULES = PACKAGE_DIR.parent / "node_modules"
 
 # Files taken from npm packages: logical name → path inside node_modules.

@@ -8,6 +8,7 @@ import json
 
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, session, url_for
 
+from ..core import assets
 from .views import SESSION_KEY
 
 bp = Blueprint("pwa", __name__)
@@ -46,15 +47,16 @@ def _name_the_member_session(response):
 @bp.get("/manifest.webmanifest")
 def manifest():
     asset = current_app.jinja_env.globals["asset_url"]
+    card = url_for("members.card")
     body = {
         "name": "Guia Odonto",
         "short_name": "Guia Odonto",
         "description": "Carteirinha, dentistas da rede e tudo sobre o seu plano odontológico.",
         "lang": "pt-BR",
         "dir": "ltr",
-        "id": "/",
-        "start_url": "/carteirinha",
-        "scope": "/",
+        "id": url_for("core.home"),
+        "start_url": card,
+        "scope": url_for("core.home"),
         "display": "standalone",
         "orientation": "portrait",
         "background_color": "#ffffff",
@@ -68,11 +70,11 @@ def manifest():
             {"src": asset("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
         ],
         "shortcuts": [
-            {"name": "Carteirinha", "short_name": "Carteirinha", "url": "/carteirinha",
+            {"name": "Carteirinha", "short_name": "Carteirinha", "url": card,
              "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
-            {"name": "Buscar dentista", "short_name": "Dentistas", "url": "/rede",
+            {"name": "Buscar dentista", "short_name": "Dentistas", "url": url_for("network.search"),
              "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
-            {"name": "Urgência", "short_name": "Urgência", "url": "/urgencia",
+            {"name": "Urgência", "short_name": "Urgência", "url": url_for("pwa.urgency"),
              "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
         ],
     }
@@ -83,8 +85,8 @@ def manifest():
 
 
 def _static_urls() -> list[str]:
-    manifest = current_app.config["ASSET_MANIFEST"]
-    return sorted(f"/static/dist/{hashed}" for name, hashed in manifest.items()
+    asset = current_app.jinja_env.globals["asset_url"]
+    return sorted(asset(name) for name in current_app.config["ASSET_MANIFEST"]
                   if not name.endswith(("-512.png", "apple-touch-icon.png")))
 
 
@@ -92,8 +94,12 @@ def _static_urls() -> list[str]:
 def service_worker():
     urls = _static_urls()
     version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]
+    offline_url = url_for("pwa.offline")
     body = render_template(
-        "pwa/sw.js", version=version, precache=json.dumps(urls + ["/offline"]),
+        "pwa/sw.js", version=version, precache=json.dumps(urls + [offline_url]),
+        offline_url=offline_url, static_prefix=assets.URL_PREFIX,
+        # Member pages kept for offline use: the card and the plan pages.
+        card_url=url_for("members.card"), plan_pages=url_for("plans.index") + "/",
         session_header=SESSION_HEADER, no_session=NO_SESSION,
         # Offline, a kept card outlives its session by no more than the session cookie would.
         session_lifetime_ms=int(current_app.permanent_session_lifetime.total_seconds() * 1000),
@@ -101,7 +107,7 @@ def service_worker():
     response = make_response(body)
     response.mimetype = "application/javascript"
     response.headers["Cache-Control"] = "no-cache"
-    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Service-Worker-Allowed"] = url_for("core.home")
     return response
 
 

@@ -27,6 +27,15 @@
     });
   }
 
+  // Copies a text; the button then says so, as does the page's status line if it has one.
+  function copy(text, button, done) {
+    navigator.clipboard.writeText(text).then(function () {
+      button.textContent = done;
+      var status = document.querySelector('[data-module="copy-status"]');
+      if (status) { status.textContent = done; }
+    });
+  }
+
   // Share: the Web Share API where present, otherwise copy the link.
   function initShare(root) {
     root.querySelectorAll('.js-share').forEach(function (button) {
@@ -36,9 +45,7 @@
         if (navigator.share) {
           navigator.share({ title: title, url: url }).catch(function () {});
         } else if (navigator.clipboard) {
-          navigator.clipboard.writeText(url).then(function () {
-            button.textContent = 'Link copiado';
-          });
+          copy(url, button, 'Link copiado');
         }
       });
     });
@@ -50,23 +57,25 @@
     if (summary) { summary.focus(); }
   }
 
-  // Copy the card number.
+  // "Copiar": a button that copies its data-copy text (the text is on the page too, to select by
+  // hand); hidden where the browser cannot copy.
   function initCopy(root) {
-    root.querySelectorAll('.js-copy').forEach(function (button) {
-      if (!navigator.clipboard) { return; }
+    root.querySelectorAll('[data-module="copy"]').forEach(function (button) {
+      if (!navigator.clipboard) { button.hidden = true; return; }
       button.addEventListener('click', function () {
-        navigator.clipboard.writeText(button.getAttribute('data-copy')).then(function () {
-          button.textContent = 'Número copiado';
-        });
+        copy(button.getAttribute('data-copy'), button, button.getAttribute('data-done'));
       });
     });
   }
 
   // The installable app. The worker itself drops member pages when the session ends: every
-  // answer of the app names the session it was made in.
+  // answer of the app names the session it was made in. Its address and scope come from the
+  // page; they must never change, as an installed worker is known by its address.
   function initServiceWorker() {
-    if (!('serviceWorker' in navigator)) { return; }
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () {});
+    var body = document.body;
+    if (!('serviceWorker' in navigator) || !body.hasAttribute('data-service-worker')) { return; }
+    navigator.serviceWorker.register(body.getAttribute('data-service-worker'),
+      { scope: body.getAttribute('data-service-worker-scope') }).catch(function () {});
   }
 
   function init(root) { initGeolocate(root); initShare(root); initCopy(root); }

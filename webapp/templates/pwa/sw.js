@@ -18,6 +18,10 @@ const NO_SESSION = '{{ no_session }}';
 const SESSION_LIFETIME_MS = {{ session_lifetime_ms }};
 const LAST_CONTACT = '/sw/ultimo-contato';  // a cache entry, not a page: when the session was last seen alive
 const PRECACHE = {{ precache|safe }};
+const OFFLINE = {{ offline_url|tojson }};
+const STATIC_PREFIX = {{ static_prefix|tojson }};  // the hashed static files
+const CARD = {{ card_url|tojson }};
+const PLAN_PAGES = {{ plan_pages|tojson }};
 
 // Fetched without cookies: the offline page is shown to whoever is offline, so it must be
 // nobody's page (signed in, its header names the member).
@@ -37,7 +41,7 @@ self.addEventListener('activate', (event) => {
 });
 
 function isMemberPage(url) {
-  return url.pathname === '/carteirinha' || url.pathname.startsWith('/planos/');
+  return url.pathname === CARD || url.pathname.startsWith(PLAN_PAGES);
 }
 
 async function dropMemberPages(except) {
@@ -83,7 +87,7 @@ async function networkFirst(request) {
   try {
     response = await fetch(request);
   } catch (error) {
-    return (await lastGoodCopy(url)) || (await caches.match('/offline'));
+    return (await lastGoodCopy(url)) || (await caches.match(OFFLINE));
   }
   if (response.type === 'opaqueredirect' || response.redirected) {
     // The card redirects only to the sign-in page (and plan pages not at all): signed out.
@@ -102,7 +106,7 @@ async function network(request) {
   try {
     response = await fetch(request);
   } catch (error) {
-    return request.mode === 'navigate' ? caches.match('/offline') : Response.error();
+    return request.mode === 'navigate' ? caches.match(OFFLINE) : Response.error();
   }
   await learnSession(response);
   return response;
@@ -113,7 +117,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') { return; }
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
-  if (url.pathname.startsWith('/static/dist/')) {
+  if (url.pathname.startsWith(STATIC_PREFIX)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   } else if (request.mode === 'navigate' && isMemberPage(url)) {
     event.respondWith(networkFirst(request));
