@@ -55,7 +55,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
 
     from .core import formatting, views as core_views
     from .agents import views as agent_views
-    from .api import views as api_views
+    from . import api
     from .history import views as history_views
     from .members import pwa as pwa_views
     from .members import views as member_views
@@ -66,7 +66,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     app.register_blueprint(core_views.bp)
     app.register_blueprint(plans_views.bp)
     app.register_blueprint(network_views.bp)
-    app.register_blueprint(api_views.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(member_views.bp)
     app.register_blueprint(pwa_views.bp)
     app.register_blueprint(history_views.bp)

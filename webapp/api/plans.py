@@ -1,7 +1,7 @@
 """Public JSON API of the plan catalog: a product's summary and its waiting-period calculator.
 
 The JSON twins of /planos/<slug> and /planos/<slug>/carencias; no authentication, no personal
-data.  Routes live on the API blueprint (imported at the bottom of ``api/views.py``).
+data.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ from ..core import clock
 from ..core.urls import external_url
 from ..db import get_session
 from ..plans import services as plan_services
-from .views import _error, _municipio, bp
+from .responses import error, municipality
 
 
 def _product(slug: str):
     return plan_services.get_product(get_session(), slug)
 
 
-@bp.get("/planos/<slug>")
 def plan(slug: str):
     product = _product(slug)
     if product is None:
-        return _error("Plano não encontrado.", 404)
+        return error("Plano não encontrado.", 404)
     doc = product.document
     area = doc["coverage_area"]
     copayment = doc.get("copayment")
@@ -39,7 +38,7 @@ def plan(slug: str):
             "tipo": {"national": "nacional", "states": "estadual", "municipalities": "municipios"}[product.coverage_kind],
             "descricao": area["description"],
             "ufs": [s.uf for s in product.states],
-            "municipios": [_municipio(m.ibge_code) for m in product.municipalities],
+            "municipios": [municipality(m.ibge_code) for m in product.municipalities],
         },
         "coparticipacao": None if not copayment else {
             "aplica": copayment.get("applies"),
@@ -52,18 +51,17 @@ def plan(slug: str):
     })
 
 
-@bp.get("/planos/<slug>/carencias")
 def plan_waiting(slug: str):
     product = _product(slug)
     if product is None:
-        return _error("Plano não encontrado.", 404)
+        return error("Plano não encontrado.", 404)
     raw = request.args.get("inclusao")
     if not (raw or "").strip():
-        return _error("Informe a data de inclusão no plano (parâmetro inclusao, no formato AAAA-MM-DD).", 400)
+        return error("Informe a data de inclusão no plano (parâmetro inclusao, no formato AAAA-MM-DD).", 400)
     try:
         inclusion = plan_services.parse_inclusion(raw, allow_br=False)
     except plan_services.InvalidInclusion as exc:
-        return _error(str(exc), 400)
+        return error(str(exc), 400)
     rows = plan_services.waiting_schedule(product, inclusion, session=get_session())
     return jsonify({
         "plano": product.slug,

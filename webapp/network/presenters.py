@@ -24,6 +24,28 @@ def municipality_label(ibge_code: int) -> str:
     return found.label if found else str(ibge_code)
 
 
+def street_line(where) -> str:
+    """First line of an address: street, number and complement."""
+    return (where.street + (f", {where.number}" if where.number else "")
+            + (f" — {where.complement}" if where.complement else ""))
+
+
+def cep_text(cep: str | None) -> str:
+    return f"CEP {cep[:5]}-{cep[5:]}" if cep else ""
+
+
+def place_line(where) -> str:
+    """Second line of an address: neighbourhood, municipality and CEP."""
+    place = (f"{where.neighbourhood}, " if where.neighbourhood else "") + municipality_label(where.municipality_ibge)
+    return place + (f" · {cep_text(where.cep)}" if where.cep else "")
+
+
+def address_text(where) -> str:
+    """The whole address on one line (the API's ``endereco``)."""
+    parts = [street_line(where), where.neighbourhood, municipality_label(where.municipality_ibge), cep_text(where.cep)]
+    return ", ".join(part for part in parts if part)
+
+
 def km(value: float) -> str:
     return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".") + " km"
 
@@ -45,17 +67,13 @@ class ResultView:
 
 def present(r) -> ResultView:
     lat, lon = f"{r.latitude:.6f}", f"{r.longitude:.6f}"
-    street = r.street + (f", {r.number}" if r.number else "") + (f" — {r.complement}" if r.complement else "")
-    place = (f"{r.neighbourhood}, " if r.neighbourhood else "") + municipality_label(r.municipality_ibge)
-    if r.cep:
-        place += f" · CEP {r.cep[:5]}-{r.cep[5:]}"
     return ResultView(
         r=r,
         slug=name_slug(r.provider_name),
         specialties=" · ".join(SPECIALTIES.get(s, s) for s in r.specialties),
         distance=km(r.distance_km),
-        address_line=street,
-        place_line=place,
+        address_line=street_line(r),
+        place_line=place_line(r),
         tel=digits(r.phones[0]) if r.phones else None,
         whatsapp=digits(r.whatsapp) if r.whatsapp else None,
         geo_uri=f"geo:{lat},{lon}?q={lat},{lon}",

@@ -14,7 +14,7 @@ from ..db import get_session, writing
 from ..geo import municipalities, svgmap
 from ..plans import services as plan_services
 from . import params as params_module
-from . import services
+from . import presenters, services
 from .specialties import SPECIALTIES
 
 bp = Blueprint("network", __name__, url_prefix="/rede")
@@ -176,11 +176,9 @@ def phone_digits(value: str) -> str:
     return digits(value)
 
 
-@bp.app_template_filter("slug")
-def name_slug(value: str) -> str:
-    from .presenters import name_slug as slug
-
-    return slug(value)
+bp.add_app_template_filter(presenters.name_slug, "slug")
+bp.add_app_template_filter(presenters.street_line, "street_line")
+bp.add_app_template_filter(presenters.place_line, "place_line")
 
 
 @bp.app_context_processor

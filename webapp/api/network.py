@@ -1,38 +1,26 @@
-"""Public JSON API: the same search as /rede (same parameters, results and order)."""
+"""The API's dentist search and provider answers: the same search as /rede (same parameters,
+results and order)."""
 
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 
 from ..core import clock
-from ..core.urls import external_url, public_base_url
+from ..core.urls import external_url
 from ..db import get_session
-from ..geo import municipalities
 from ..network import params as params_module
 from ..network import search as search_module
 from ..network import services
+from ..network.presenters import address_text, name_slug
 from ..plans import services as plan_services
-from . import openapi
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from .responses import error, municipality
 
 # total is a count over the whole area (tenths of a second for a national product at 400k);
 # it changes only when a network file is imported, so each worker keeps it for 10 minutes.
 _TOTALS: dict[tuple, tuple[float, int]] = {}
 TOTAL_TTL_SECONDS = 600
-
-
-def _error(message: str, status: int):
-    response = jsonify({"erro": message})
-    response.status_code = status
-    return response
-
-
-def _municipio(code: int) -> dict:
-    m = municipalities.get(code)
-    return {"codigo_ibge": code, "nome": m.name if m else "", "uf": m.uf if m else ""}
 
 
 def _total(session, product, area, p, today) -> int:
@@ -50,27 +38,25 @@ def _total(session, product, area, p, today) -> int:
     return total
 
 
-@bp.get("/rede")
 def search():
-
     session = get_session()
     products = {p.slug: p for p in plan_services.list_products(session)}
     p = params_module.parse(request.args, set(products))
     if p.errors:
-        return _error(" ".join(p.errors.values()), 400)
+        return error(" ".join(p.errors.values()), 400)
     if p.plano is None:
-        return _error("Informe o plano (parâmetro plano).", 400)
+        return error("Informe o plano (parâmetro plano).", 400)
     if not p.has_origin:
-        return _error("Informe o município (parâmetro municipio, código IBGE) ou lat e lon.", 400)
+        return error("Informe o município (parâmetro municipio, código IBGE) ou lat e lon.", 400)
     product = products[p.plano]
     outcome = services.find(session, product, p, clock.today(), only_page=True)
     if outcome.outside_brazil:
-        return _error("A localização informada fica fora do Brasil.", 400)
+        return error("A localização informada fica fora do Brasil.", 400)
     area = plan_services.coverage_area(product)
     body = {
         "plano": product.slug,
         "origem": {"lat": round(outcome.origin_lat, 5), "lon": round(outcome.origin_lon, 5),
-                   "municipio": _municipio(outcome.origin_municipality.ibge_code)},
+                   "municipio": municipality(outcome.origin_municipality.ibge_code)},
         "dentro_da_area": outcome.in_area,
         "total": _total(session, product, area, p, clock.today()),
         "pagina": p.pagina,
@@ -81,17 +67,6 @@ def search():
     return jsonify(body)
 
 
-def _address(street, number, complement, neighbourhood, cep, code) -> str:
-    m = municipalities.get(code)
-    parts = [street + (f", {number}" if number else "") + (f" — {complement}" if complement else "")]
-    if neighbourhood:
-        parts.append(neighbourhood)
-    parts.append(m.label if m else str(code))
-    if cep:
-        parts.append(f"CEP {cep[:5]}-{cep[5:]}")
-    return ", ".join(parts)
-
-
 def _result(r) -> dict:
     return {
         "id": r.provider_id,
@@ -100,8 +75,8 @@ def _result(r) -> dict:
         "tipo": r.kind,
         "especialidades": list(r.specialties),
         "distancia_km": round(r.distance_km, 1),
-        "endereco": _address(r.street, r.number, r.complement, r.neighbourhood, r.cep, r.municipality_ibge),
-        "municipio": _municipio(r.municipality_ibge),
+        "endereco": address_text(r),
+        "municipio": municipality(r.municipality_ibge),
         "lat": r.latitude,
         "lon": r.longitude,
         "precisao": r.precision,
@@ -111,22 +86,14 @@ def _result(r) -> dict:
         "acessivel": r.wheelchair_access,
         "atende_criancas": r.sees_children,
         "atualizado_em": r.updated_at.isoformat(),
-        "url": external_url("network.provider", provider_id=r.provider_id, slug=_slug(r.provider_name)),
+        "url": external_url("network.provider", provider_id=r.provider_id, slug=name_slug(r.provider_name)),
     }
 
 
-def _slug(name: str) -> str:
-    from ..network.views import name_slug
-
-    return name_slug(name)
-
-
-@bp.get("/rede/dentista/<id:provider_id>")
 def provider(provider_id: int):
-
     view = services.get_provider(get_session(), provider_id, clock.today())
     if view is None:
-        return _error("Prestador não encontrado.", 404)
+        return error("Prestador não encontrado.", 404)
     p = view.provider
     return jsonify({
         "id": p.id,
@@ -138,9 +105,8 @@ def provider(provider_id: int):
                     "ate": m.until.isoformat() if m.until else None} for product, m in view.products],
         "locais": [{
             "id": loc.id,
-            "endereco": _address(loc.street, loc.number, loc.complement, loc.neighbourhood, loc.cep,
-                                 loc.municipality_ibge),
-            "municipio": _municipio(loc.municipality_ibge),
+            "endereco": address_text(loc),
+            "municipio": municipality(loc.municipality_ibge),
             "lat": loc.latitude, "lon": loc.longitude, "precisao": loc.precision,
             "telefones": list(loc.phones), "whatsapp": loc.whatsapp, "horario": loc.opening_hours,
             "urgencia_24h": loc.urgency_24h, "acessivel": loc.wheelchair_access,
@@ -150,10 +116,3 @@ def provider(provider_id: int):
         "url": external_url("network.provider", provider_id=p.id, slug=services.provider_slug(p)),
     })
 
-
-@bp.get("/openapi.json")
-def openapi_document():
-    return jsonify(openapi.document(public_base_url()))
-
-
-from . import plans  # noqa: E402,F401  (plan catalog routes on this blueprint)
