@@ -12,8 +12,9 @@ from itsdangerous import URLSafeTimedSerializer
 from tests.support.agents import agent_named, agent_session, look_up, lookup_id
 from tests.support.members import CASSEMS_HOLDER_CPF, LEVE_HOLDER_CPF, member_by_cpf, member_session
 from tests.support.pages import csrf
-from webapp.agents import services as agent_services
-from webapp.members.qr import qr_svg
+from webapp.agents.views import SHORT_LINK_QR_TITLE
+from webapp.core.qr import qr_svg
+from webapp.members.views import CARD_QR_TITLE
 from webapp.members.services import VERIFY_SALT
 
 PUBLIC = "https://guia.exemplo.com.br"
@@ -47,8 +48,8 @@ def test_the_card_qr_code_verifies_on_the_public_origin(public_app, client, fami
     session_on_forged_host(public_app, client)
     page = client.get("/carteirinha", headers=FORGED).get_data(as_text=True)
     token = URLSafeTimedSerializer(public_app.config["SECRET_KEY"], salt=VERIFY_SALT).dumps({"m": holder.id})
-    assert qr_svg(f"{PUBLIC}/verificar/{token}") in page
-    assert qr_svg(f"http://evil.example/verificar/{token}") not in page
+    assert qr_svg(f"{PUBLIC}/verificar/{token}", CARD_QR_TITLE) in page
+    assert qr_svg(f"http://evil.example/verificar/{token}", CARD_QR_TITLE) not in page
 
 
 def test_short_links_are_on_the_public_origin(public_app, client, families):
@@ -67,7 +68,7 @@ def test_short_links_are_on_the_public_origin(public_app, client, families):
     message = unquote(page.select_one("a[href^='https://wa.me/']")["href"].split("?text=", 1)[1])
     assert short in message
     assert f"{PUBLIC}/rede?plano={LEVE}&municipio=3303302" in page.get_text()
-    assert agent_services.qr_svg(short) in html  # the QR draws the same URL
+    assert qr_svg(short, SHORT_LINK_QR_TITLE) in html  # the QR draws the same URL
     assert "evil.example" not in html and "evil.example" not in message
 
 

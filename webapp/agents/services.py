@@ -395,13 +395,3 @@ def whatsapp_message(title: str, url: str, expires_at: datetime) -> str:
     return (f"Olá! Aqui é do atendimento do Guia Odonto. Como combinamos, segue o link — {title}:\n"
             f"{url}\n(válido até {until})")
 
-
-def qr_svg(url: str) -> str:
-    import io
-
-    import segno
-
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, omitsize=True,
-                                    svgclass="go-qr", title="Código QR do link curto", dark="#000", light="#fff")
-    return out.getvalue().decode()

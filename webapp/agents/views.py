@@ -31,6 +31,7 @@ from ..core import passwords
 from ..core.csvsafe import csv_cell
 from ..core.lockout import attempts, burst_limit, misses
 from ..core.parsing import ParseError, clean_line, parse_date, parse_id, parse_int
+from ..core.qr import qr_svg
 from ..core.ratelimit import wait_text
 from ..core.urls import absolute, external_url, safe_next
 from ..core.views import ignores_session
@@ -43,6 +44,8 @@ from .models import ShortLink
 
 bp = Blueprint("agents", __name__, url_prefix="/atendimento")
 links_bp = Blueprint("links", __name__)
+
+SHORT_LINK_QR_TITLE = "Código QR do link curto"
 
 SESSION_KEY = "agent"
 MEMBER_SESSION_KEY = "member"  # webapp.members.views.SESSION_KEY
@@ -348,7 +351,7 @@ def shared(lookup_id: int, code: str):
     message = services.whatsapp_message(link.title, short_url, link.expires_at)
     return render_template(
         "agents/shared.html", entry=entry, o=overview, link=link, short_url=short_url, message=message,
-        whatsapp=services.whatsapp_url(overview.phone, message), qr=services.qr_svg(short_url),
+        whatsapp=services.whatsapp_url(overview.phone, message), qr=qr_svg(short_url, SHORT_LINK_QR_TITLE),
         public_url=absolute(link.target), kinds=services.KINDS)
 
 

@@ -19,6 +19,7 @@ from ..core.documents import cpf_valid, digits
 from ..core import passwords
 from ..core.lockout import attempts, burst_limit
 from ..core.parsing import ParseError, parse_date
+from ..core.qr import qr_svg
 from ..core.urls import external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
@@ -26,6 +27,8 @@ from . import services
 from .current import FamilyMember, SignedInMember
 
 bp = Blueprint("members", __name__)
+
+CARD_QR_TITLE = "Código QR de verificação da carteirinha"
 
 SESSION_KEY = "member"
 # Sent when a person signs in or out: drops this site's HTTP cache and Cache Storage (the
@@ -184,9 +187,7 @@ def card():
         return redirect(url_for("members.sign_in", next=url_for("members.card")), code=303)
     now = clock.now()
     views = services.card_views(get_session(), member, current_app.config["SECRET_KEY"], now)
-    from .qr import qr_svg
-
-    qrs = {v.member.id: qr_svg(external_url("members.verify", token=v.verify_token)) for v in views}
+    qrs = {v.member.id: qr_svg(external_url("members.verify", token=v.verify_token), CARD_QR_TITLE) for v in views}
     return _private(make_response(render_template("members/card.html", views=views, qrs=qrs, now=now)))
 
 
