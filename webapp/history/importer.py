@@ -25,11 +25,10 @@ from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session, undefer
 
 from ..core import clock
-from ..core.imports.cells import DOCUMENT_PUNCTUATION, RowCells
+from ..core.imports.cells import RowCells, code_digits
 from ..core.imports.columns import column_length
 from ..core.imports.reading import FatalImportError, Reject, Row, shown
 from ..core.imports.report import ImportReport
-from ..core.parsing import is_ascii_digits
 from ..core.text import fold
 from ..members.models import Member
 from ..plans.models import Procedure, Product
@@ -106,7 +105,7 @@ class _Context:
 
     def __init__(self, session: Session, rows: list[Row], today: date):
         self.today = today
-        cards = {card for row in rows if (card := _card_digits(row.cells.get("card_number") or ""))}
+        cards = {card for row in rows if (card := code_digits(row.cells.get("card_number") or "", CARD_LENGTHS))}
         products = {p.id: p for p in session.scalars(
             select(Product).options(undefer(Product.document)))}
         self.members: dict[str, _MemberInfo] = {}
@@ -142,12 +141,6 @@ class _Context:
         if found is None:
             cells.add("procedure", "procedimento desconhecido no vocabulário")
         return found
-
-
-def _card_digits(text: str) -> str:
-    """The card number as stored (digits only), or "" when *text* is not one."""
-    digits = "".join(ch for ch in text if ch not in DOCUMENT_PUNCTUATION)
-    return digits if is_ascii_digits(digits) and len(digits) in CARD_LENGTHS else ""
 
 
 def _tooth_and_faces(cells: RowCells, procedure: Procedure | None) -> tuple[int | None, str]:

@@ -171,11 +171,7 @@ def specialty_name(slug: str) -> str:
     return SPECIALTIES.get(slug, slug)
 
 
-@bp.app_template_filter("phone_digits")
-def phone_digits(value: str) -> str:
-    return digits(value)
-
-
+bp.add_app_template_filter(digits, "phone_digits")
 bp.add_app_template_filter(presenters.name_slug, "slug")
 bp.add_app_template_filter(presenters.street_line, "street_line")
 bp.add_app_template_filter(presenters.place_line, "place_line")

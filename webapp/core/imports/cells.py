@@ -69,6 +69,14 @@ def _reason(error: ParseError) -> str:
     return str(error).rstrip(".")
 
 
+def code_digits(value: str, lengths: Iterable[int],
+                punctuation: frozenset[str] = DOCUMENT_PUNCTUATION) -> str | None:
+    """The ASCII digits of a code written with optional *punctuation*, when there are as many as
+    one of *lengths*; None for anything else."""
+    digits = "".join(ch for ch in value if ch not in punctuation)
+    return digits if is_ascii_digits(digits) and len(digits) in lengths else None
+
+
 class RowCells:
     """The cells of one row, read through the app's parsers.
 
@@ -116,9 +124,9 @@ class RowCells:
         value = self[column]
         if not value:
             return None
-        digits = "".join(ch for ch in value if ch not in punctuation)
         lengths = tuple(lengths)
-        if not is_ascii_digits(digits) or len(digits) not in lengths:
+        digits = code_digits(value, lengths, punctuation)
+        if digits is None:
             size = (f"{lengths[0]}" if len(lengths) == 1 else f"de {min(lengths)} a {max(lengths)}")
             self.add(column, f"{what} deve ter {size} dígitos (0 a 9)")
             return None
