@@ -80,14 +80,3 @@ def state_outlines() -> Mapping[str, BaseGeometry]:
     """Simplified outline of each state, keyed by UF."""
     return _feature_collection(data_dir() / "boundaries" / "estados.geojson")[0]  # type: ignore[return-value]
 
-
-def clear_caches() -> None:
-    """Forget everything loaded (e.g. after changing ``GUIA_GEODATA_DIR`` in tests)."""
-    from webapp.geo import locate, municipalities, svgmap
-
-    read_csv.cache_clear()
-    _feature_collection.cache_clear()
-    municipalities._index.cache_clear()
-    municipalities._all_geometries.cache_clear()
-    locate._locator.cache_clear()
-    svgmap._state_arrays.cache_clear()
