@@ -12,6 +12,7 @@ from webapp.history import services
 from webapp.history.demo import create_demo_history, demo_rows
 from webapp.history.models import Authorization, UsageEvent
 from webapp.members.models import Member
+from webapp.plans import schedules as plan_schedules
 from webapp.plans import services as plan_services
 from webapp.plans.models import Procedure, Product
 
@@ -56,7 +57,7 @@ def test_no_procedure_before_its_waiting_period_and_urgencies_after_24_hours(fam
         listed = {pp.procedure_id for pp in product.procedures}
         includes_rol = product.document["coverage"].get("includes_rol")
         assert procedure.id in listed or (includes_rol and procedure.in_rol), (product.slug, procedure.id)
-        available = plan_services.procedure_availability(
+        available = plan_schedules.procedure_availability(
             families, product, procedure.id, member.inclusion_at, holder_inclusion=holder.inclusion_at).available_at
         if plan_services.is_urgency_procedure(product, procedure):
             assert start_of_day >= member.inclusion_at + timedelta(hours=24), (product.slug, procedure.id)

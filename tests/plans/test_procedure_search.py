@@ -3,11 +3,11 @@
 import pytest
 
 from tests.support.databases import BACKENDS
-from webapp.plans import services
+from webapp.plans import answers, services
 
 
 def search(session, slug, query):
-    return services.search_procedures(session, services.get_product(session, slug), query)
+    return answers.search_procedures(session, services.get_product(session, slug), query)
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)

@@ -15,7 +15,7 @@ from tests.support.databases import BACKENDS
 from tests.support.pages import squeeze, text_of
 from tests.support.plans import INCLUSION, expected_moment, family_member, member_of
 from webapp.core.clock import TIMEZONE
-from webapp.plans import services
+from webapp.plans import schedules, services
 from webapp.plans.schema import PRODUCT_SLUGS
 
 BY_PRODUCT = defaultdict(list)
@@ -38,7 +38,7 @@ def test_calculator_dates_match_the_documents_tables(client, session, slug):
     api = client.get(f"/api/v1/planos/{slug}/carencias?inclusao=2026-01-10").get_json()
     problems = []
     for _, wording, procedure_id, period in BY_PRODUCT[slug]:
-        rule = services.procedure_availability(session, product, procedure_id, INCLUSION).rule
+        rule = schedules.procedure_availability(session, product, procedure_id, INCLUSION).rule
         label = squeeze(rule.label)
         if slug == "leve-dental-rj-1-adesao":  # LEVE's table words each row as the oracle does
             if label != squeeze(wording):

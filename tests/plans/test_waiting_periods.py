@@ -12,7 +12,7 @@ from tests.plans.expected_waiting_periods import CASES
 from tests.support.databases import BACKENDS
 from tests.support.plans import INCLUSION, expected_moment
 from webapp.core.clock import TIMEZONE
-from webapp.plans import models, services
+from webapp.plans import models, schedules, services
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 
@@ -25,7 +25,7 @@ def _product(session, slug):
                          ids=[f"{c[0]}:{c[2]}" for c in CASES])
 def test_procedure_becomes_available_as_the_document_says(session, slug, wording, procedure_id, period):
     product = _product(session, slug)
-    result = services.procedure_availability(session, product, procedure_id, INCLUSION)
+    result = schedules.procedure_availability(session, product, procedure_id, INCLUSION)
     assert result.rule is not None, f"sem carência encontrada para {wording!r}"
     assert result.available_at == expected_moment(period)
 
@@ -34,7 +34,7 @@ def test_the_example_of_the_issue(session):
     # CASSEMS: 60 days for everything but urgency; included 10/01/2026 → available 11/03/2026.
     product = _product(session, "cassems-odonto")
     restoration = next(pp for pp in product.procedures if pp.category == "dentistica")
-    result = services.procedure_availability(session, product, restoration.procedure_id, INCLUSION)
+    result = schedules.procedure_availability(session, product, restoration.procedure_id, INCLUSION)
     assert result.available_at == datetime(2026, 3, 11, tzinfo=TIMEZONE)
 
 
@@ -49,17 +49,17 @@ def test_sintaema_master_exemption_waives_the_90_days(session):
     product = _product(session, "sintaema-master")
     ortho = next(pp for pp in product.procedures if pp.category == "ortodontia")
     exemption = product.exemptions[0].code
-    result = services.procedure_availability(session, product, ortho.procedure_id, INCLUSION, exemption=exemption)
+    result = schedules.procedure_availability(session, product, ortho.procedure_id, INCLUSION, exemption=exemption)
     assert result.exempt and result.available_at == datetime(2026, 1, 10, tzinfo=TIMEZONE)
 
 
 def test_unknown_exemption_and_procedure_are_errors(session):
     product = _product(session, "cassems-odonto")
     with pytest.raises(LookupError):
-        services.procedure_availability(session, product, "nao-existe", INCLUSION)
+        schedules.procedure_availability(session, product, "nao-existe", INCLUSION)
     any_procedure = product.procedures[0].procedure_id
     with pytest.raises(LookupError):
-        services.procedure_availability(session, product, any_procedure, INCLUSION, exemption="inventada")
+        schedules.procedure_availability(session, product, any_procedure, INCLUSION, exemption="inventada")
 
 
 def test_sao_cristovao_is_silent_on_prosthesis(session):
@@ -71,7 +71,7 @@ def test_sao_cristovao_is_silent_on_prosthesis(session):
         and session.get(models.Procedure, pp.procedure_id).category == "protese"
     ]
     assert prosthesis_only, "o contrato lista próteses cobertas"
-    result = services.procedure_availability(session, product, prosthesis_only[0].procedure_id, INCLUSION)
+    result = schedules.procedure_availability(session, product, prosthesis_only[0].procedure_id, INCLUSION)
     assert result.rule is None and result.available_at is None
 
 
@@ -79,5 +79,5 @@ def test_holder_inclusion_as_a_datetime(session):
     product = _product(session, "cassems-odonto")
     urgent = next(pp for pp in product.procedures if pp.category == "urgencia")
     moment = datetime(2026, 1, 10, 16, 20, tzinfo=TIMEZONE)
-    result = services.procedure_availability(session, product, urgent.procedure_id, moment)
+    result = schedules.procedure_availability(session, product, urgent.procedure_id, moment)
     assert result.available_at == moment + timedelta(hours=24)

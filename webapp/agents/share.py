@@ -21,6 +21,7 @@ from ..geo.municipalities import Municipality
 from ..network import params as search_params
 from ..network import services as network_services
 from ..network.specialties import SPECIALTIES
+from ..plans import answers as plan_answers
 from ..plans import services as plan_services
 from ..plans.models import Product
 from .services import DEFAULT_LINK_DAYS, KINDS, LINK_DAYS
@@ -95,7 +96,7 @@ def parse(form, kind: str, session: Session, products: dict[str, Product], today
         else:
             req.section = section
     else:  # posso-fazer
-        procedure = _line(form, "procedimento", errors, plan_services.MAX_QUERY, "O tratamento")
+        procedure = _line(form, "procedimento", errors, plan_answers.MAX_QUERY, "O tratamento")
         if procedure:
             req.procedure = procedure
         elif "procedimento" not in errors:

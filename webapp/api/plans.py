@@ -11,6 +11,7 @@ from flask import jsonify, request
 from ..core import clock
 from ..core.urls import external_url
 from ..db import get_session
+from ..plans import schedules as plan_schedules
 from ..plans import services as plan_services
 from .responses import error, municipality
 
@@ -59,10 +60,10 @@ def plan_waiting(slug: str):
     if not (raw or "").strip():
         return error("Informe a data de inclusão no plano (parâmetro inclusao, no formato AAAA-MM-DD).", 400)
     try:
-        inclusion = plan_services.parse_inclusion(raw, allow_br=False)
-    except plan_services.InvalidInclusion as exc:
+        inclusion = plan_schedules.parse_inclusion(raw, allow_br=False)
+    except plan_schedules.InvalidInclusion as exc:
         return error(str(exc), 400)
-    rows = plan_services.waiting_schedule(product, inclusion, session=get_session())
+    rows = plan_schedules.waiting_schedule(product, inclusion, session=get_session())
     return jsonify({
         "plano": product.slug,
         "inclusao": inclusion.isoformat(),

@@ -15,7 +15,7 @@ on a later day writes the same files and changes nothing):
 * the child (included 10 days earlier): an urgency visit on a deciduous tooth.
 
 Waiting periods are respected: an elective procedure only once its period has ended (from
-``plans.services.procedure_availability``), an urgency no sooner than 24 h after inclusion;
+``plans.schedules.procedure_availability``), an urgency no sooner than 24 h after inclusion;
 a procedure the product neither covers nor gives a period for is never used.
 
 Providers come from the product's network near the family (same DDD) when the network is
@@ -42,6 +42,7 @@ from ..members.demo import FAMILIES, make_cpf
 from ..members.models import Member
 from ..members.services import visible_family
 from ..network.models import Location, NetworkMembership, Provider, ProviderSpecialty
+from ..plans import schedules as plan_schedules
 from ..plans import services as plan_services
 from ..plans.models import Procedure, Product
 from . import teeth
@@ -110,7 +111,7 @@ class _Family:
 
     def available_at(self, person: Member, procedure_id: str) -> datetime | None:
         """When *procedure_id* is free for *person*, or None when the document does not say."""
-        return plan_services.procedure_availability(
+        return plan_schedules.procedure_availability(
             self.session, self.product, procedure_id, person.inclusion_at,
             exemption=plan_services.known_exemption(self.product, person.exemption),
             holder_inclusion=self.holder.inclusion_at).available_at

@@ -18,6 +18,8 @@ from ..core.rendering import render_page
 from ..db import get_session
 from ..members.current import current_member
 from . import services
+from .answers import MAX_QUERY, coverage_answers
+from .schedules import InvalidInclusion, family_schedules, group_schedule, parse_inclusion, waiting_schedule
 
 bp = Blueprint("plans", __name__, url_prefix="/planos")
 
@@ -67,7 +69,7 @@ def detail(slug: str):
         map_svg=svgmap.area_svg(services.coverage_area(product)),
         member=member,
         other_plan=_other_plan(product),
-        schedules=services.family_schedules(product, member.family, session) if member else [],
+        schedules=family_schedules(product, member.family, session) if member else [],
         now=clock.now(),
         category_names=services.CATEGORY_NAMES,
         contract_type_names=services.CONTRACT_TYPE_NAMES,
@@ -87,11 +89,11 @@ def coverage(slug: str):
     if control_characters(raw):
         errors["q"] = "A busca tem caracteres de controle; digite de novo só o nome do tratamento."
         query = ""
-    elif len(query) > services.MAX_QUERY:
-        errors["q"] = (f"A busca pode ter no máximo {services.MAX_QUERY} caracteres. "
+    elif len(query) > MAX_QUERY:
+        errors["q"] = (f"A busca pode ter no máximo {MAX_QUERY} caracteres. "
                        "Use poucas palavras, por exemplo “canal” ou “aparelho”.")
     elif query:
-        answers = services.coverage_answers(session, product, query, member.family if member else ())
+        answers = coverage_answers(session, product, query, member.family if member else ())
     response = render_page(
         "plans/coverage.html",
         fragments={COVERAGE_RESULTS: "results"},
@@ -103,7 +105,7 @@ def coverage(slug: str):
         member=member,
         now=clock.now(),
         results_target=COVERAGE_RESULTS,
-        max_query=services.MAX_QUERY,
+        max_query=MAX_QUERY,
         category_names=services.CATEGORY_NAMES,
     )
     return response
@@ -120,15 +122,15 @@ def waiting(slug: str):
     context = dict(product=product, doc=product.document, raw=raw, inclusion=None, rows=None, groups=None,
                    schedules=None, errors={}, member=member, other_plan=_other_plan(product), now=clock.now())
     if not raw and member is not None:
-        context["schedules"] = services.family_schedules(product, member.family, session)
+        context["schedules"] = family_schedules(product, member.family, session)
     else:
         try:
-            context["inclusion"] = services.parse_inclusion(raw)
-        except services.InvalidInclusion as exc:
+            context["inclusion"] = parse_inclusion(raw)
+        except InvalidInclusion as exc:
             context["errors"] = {"inclusao": str(exc)}
         else:
-            context["rows"] = services.waiting_schedule(product, context["inclusion"], session=session)
-            context["groups"] = services.group_schedule(context["rows"])
+            context["rows"] = waiting_schedule(product, context["inclusion"], session=session)
+            context["groups"] = group_schedule(context["rows"])
     response = make_response(render_template("plans/waiting.html", **context), 400 if context["errors"] else 200)
     return response
 
