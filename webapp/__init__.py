@@ -53,6 +53,9 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     _init_static(app)
     _init_security_headers(app)
 
+    # The blueprints and the CLI are imported here rather than at the top so that importing any
+    # module of the package (the geodata build, the benchmarks, a test of pure functions) does not
+    # load every view, template helper and command.
     from .core import formatting, views as core_views
     from .agents import views as agent_views
     from . import api

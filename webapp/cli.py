@@ -17,9 +17,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .agents.demo import DEMO_PASSWORD, create_demo_agents
+from .agents.services import MIN_PASSWORD, AgentError, create_agent, deactivate_agent
 from .core import assets as assets_module
-from .core import migrate
+from .core import clock, migrate
 from .history.commands import create_demo_history, history_cli
+from .members.demo import create_demo_families
+from .models import metadata
 from .network.commands import network_cli
 from .plans.catalog import CATALOG_DIR, CatalogError, read_catalog
 from .plans.loader import load_catalog
@@ -48,7 +52,7 @@ def db_upgrade(revision: str) -> None:
 @db_cli.command("check")
 def db_check() -> None:
     """Confere se o banco migrado corresponde aos modelos."""
-    diff = migrate.schema_differences(_engine())
+    diff = migrate.schema_differences(_engine(), metadata)
     if diff:
         for item in diff:
             click.echo(f"diferença: {item}", err=True)
@@ -103,9 +107,6 @@ members_cli = AppGroup("members", help="Beneficiários.")
 
 
 def _create_demo_families() -> None:
-    from .core import clock
-    from .members.demo import create_demo_families
-
     with _write_session() as session:
         created = create_demo_families(session, clock.today())
     click.echo(f"Famílias de demonstração: {created} beneficiários criados.")
@@ -123,8 +124,6 @@ agents_cli = AppGroup("agents", help="Contas da equipe de atendimento (não há 
 
 
 def _create_demo_agents() -> None:
-    from .agents.demo import DEMO_PASSWORD, create_demo_agents
-
     with _write_session() as session:
         created = create_demo_agents(session)
     click.echo(f"Atendentes de demonstração: {created} criados (senha {DEMO_PASSWORD}).")
@@ -136,8 +135,6 @@ def _create_demo_agents() -> None:
 @click.option("--supervisor", is_flag=True, help="Pode ver o registro de acessos (/atendimento/auditoria).")
 def agents_create(username: str, name: str, supervisor: bool) -> None:
     """Cria a conta USERNAME; a senha é pedida no terminal (nunca na linha de comando)."""
-    from .agents.services import MIN_PASSWORD, AgentError, create_agent
-
     password = click.prompt(f"Senha (mínimo {MIN_PASSWORD} caracteres)", hide_input=True,
                             confirmation_prompt="Repita a senha")
     try:
@@ -153,8 +150,6 @@ def agents_create(username: str, name: str, supervisor: bool) -> None:
 @click.argument("username")
 def agents_deactivate(username: str) -> None:
     """Desativa a conta USERNAME e encerra as sessões abertas dela (o registro de acessos fica)."""
-    from .agents.services import AgentError, deactivate_agent
-
     try:
         with _write_session() as session:
             agent = deactivate_agent(session, username)

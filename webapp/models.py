@@ -1,9 +1,11 @@
-"""Imports every capability's models so Alembic and tests see the whole schema."""
+"""Every capability's models, imported together so Alembic and the schema check see the whole
+schema: ``metadata`` is complete once this module is imported."""
 
+from .agents import models as agents  # noqa: F401
+from .db import Base
+from .history import models as history  # noqa: F401
+from .members import models as members  # noqa: F401
+from .network import models as network  # noqa: F401
+from .plans import models as plans  # noqa: F401
 
-def import_all() -> None:
-    from .agents import models as _agents  # noqa: F401
-    from .history import models as _history  # noqa: F401
-    from .members import models as _members  # noqa: F401
-    from .network import models as _network  # noqa: F401
-    from .plans import models as _plans  # noqa: F401
+metadata = Base.metadata

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from tests.support.databases import BACKENDS, drop_postgres_database, recreate_postgres_database
 from webapp.core import migrate
 from webapp.db import make_engine
+from webapp.models import metadata
 
 
 @pytest.fixture(params=BACKENDS)
@@ -24,13 +25,13 @@ def empty_engine(request, tmp_path):
 
 def test_upgrade_matches_models_and_downgrade_removes_everything(empty_engine):
     migrate.upgrade(empty_engine)
-    assert migrate.schema_differences(empty_engine) == []
+    assert migrate.schema_differences(empty_engine, metadata) == []
     tables = set(inspect(empty_engine).get_table_names())
     assert {"operator", "product", "procedure", "waiting_period", "exclusion"} <= tables
     migrate.downgrade(empty_engine, "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(empty_engine)  # and back up again
-    assert migrate.schema_differences(empty_engine) == []
+    assert migrate.schema_differences(empty_engine, metadata) == []
 
 
 def test_cli_db_check_passes_on_the_migrated_test_database(runner):

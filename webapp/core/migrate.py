@@ -8,7 +8,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, MetaData
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -49,12 +49,9 @@ def _compared(obj, name, type_, reflected, compare_to) -> bool:
     return True
 
 
-def schema_differences(engine: Engine) -> list:
-    """Differences between the migrated database and the models (empty when in sync)."""
-    from ..db import Base
-    from ..models import import_all
-
-    import_all()
+def schema_differences(engine: Engine, metadata: MetaData) -> list:
+    """Differences between the migrated database and *metadata*, the models' (``webapp.models``;
+    passed in because every capability's models import ``core``): empty when in sync."""
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _compared})
-        return compare_metadata(ctx, Base.metadata)
+        return compare_metadata(ctx, metadata)

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..core import clock
 from ..core.imports.command import (
     csv_file_argument,
     import_file,
@@ -17,6 +18,7 @@ from ..core.imports.command import (
     rejects_option,
     today_option,
 )
+from .demo import create_demo_history as build
 from .importer import UpsertReport, import_authorizations, import_usage
 
 history_cli = AppGroup("history", help="Extrato de utilização e autorizações (guias).")
@@ -52,9 +54,6 @@ def import_authorizations_command(csv_file: Path, rejects_path: Path | None, tod
 
 def create_demo_history() -> None:
     """Histories of the demo families, through the importer (idempotent)."""
-    from ..core import clock
-    from .demo import create_demo_history as build
-
     with current_app.extensions["db"].write_session() as session:
         summary = build(session, clock.today())
     if not summary.families:

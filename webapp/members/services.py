@@ -15,6 +15,7 @@ from ..core.passwords import hasher
 from ..core.ratelimit import wait_text
 from ..plans import services as plan_services
 from ..plans.models import Product
+from ..plans.waiting import add_period, inclusion_moment
 from .models import Member
 
 MIN_PASSWORD = 8
@@ -166,8 +167,6 @@ def card_views(session: Session, member: Member, secret: str, now: datetime) -> 
 
 def running_periods(session: Session, product, person: Member, holder: Member, now: datetime) -> list:
     """The waiting-period statements of the product still running for *person* at *now*."""
-    from ..plans.waiting import add_period, inclusion_moment
-
     effect = plan_services.exemption_effect(product, person.exemption)
     if effect == "waive_all":
         return []

@@ -3,12 +3,10 @@
 from alembic import context
 
 from webapp.core.migrate import _compared
-from webapp.db import Base
-from webapp.models import import_all
+from webapp.models import metadata
 
-import_all()
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_online() -> None:

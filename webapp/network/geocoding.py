@@ -10,7 +10,10 @@ and marks it approximate.  Tests replace the geocoder with a local stand-in.
 from __future__ import annotations
 
 from typing import Protocol
+from urllib.parse import urlparse
 
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import Nominatim
 from sqlalchemy.orm import Session
 
 from .models import GeocodeCache
@@ -22,11 +25,6 @@ class Geocoder(Protocol):
 
 class NominatimGeocoder:
     def __init__(self, url: str, user_agent: str, min_delay_seconds: float = 1.0):
-        from urllib.parse import urlparse
-
-        from geopy.extra.rate_limiter import RateLimiter
-        from geopy.geocoders import Nominatim
-
         parsed = urlparse(url)
         client = Nominatim(user_agent=user_agent, domain=parsed.netloc or parsed.path,
                            scheme=parsed.scheme or "https", timeout=10)

@@ -9,6 +9,7 @@ it never returns half a catalog, so the loader can refuse to touch the database.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,8 +163,6 @@ def read_catalog(directory: Path = CATALOG_DIR) -> Catalog:
 
 
 if __name__ == "__main__":  # python -m webapp.plans.catalog [dir]: validate and summarise
-    import sys
-
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else CATALOG_DIR
     try:
         catalog = read_catalog(target)

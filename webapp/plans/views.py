@@ -14,12 +14,15 @@ from flask import Blueprint, abort, make_response, render_template, request
 from ..core import clock
 from ..core.formatting import data, data_hora
 from ..core.parsing import control_characters
+from ..core.places import STATE_NAMES
 from ..core.rendering import render_page
 from ..db import get_session
+from ..geo import svgmap
 from ..members.current import current_member
 from . import services
 from .answers import MAX_QUERY, coverage_answers
 from .schedules import InvalidInclusion, family_schedules, group_schedule, parse_inclusion, waiting_schedule
+from .waiting import describe_period
 
 bp = Blueprint("plans", __name__, url_prefix="/planos")
 
@@ -53,8 +56,6 @@ def index():
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    from ..geo import svgmap
-
     session = get_session()
     product = _product_or_404(slug)
     member = _member_of(product)
@@ -140,17 +141,11 @@ def contract_type_label(product) -> str:
     return services.CONTRACT_TYPE_NAMES.get(product.contract_type or "", product.contract_type_text)
 
 
-@bp.app_template_global()
-def describe_period(rule) -> str:
-    from .waiting import describe_period as describe
-
-    return describe(rule)
+bp.add_app_template_global(describe_period)
 
 
 @bp.app_template_global()
 def state_names(states) -> str:
-    from ..core.places import STATE_NAMES
-
     names = [STATE_NAMES.get(s.uf, s.uf) for s in states]
     return ", ".join(names)
 
