@@ -51,8 +51,18 @@ def plain_money(cents: int | None) -> str:
 # --------------------------------------------------------------------------- the statement
 
 
+class _ProviderLink:
+    """The slug of the provider's page, for views that carry the provider's name."""
+
+    provider_name: str
+
+    @property
+    def provider_slug(self) -> str:
+        return name_slug(self.provider_name)
+
+
 @dataclass(frozen=True)
-class EventView:
+class EventView(_ProviderLink):
     id: int
     performed_on: date
     member_id: int
@@ -92,10 +102,6 @@ class EventView:
     @property
     def source_name(self) -> str:
         return SOURCE_NAMES[self.source]
-
-    @property
-    def provider_slug(self) -> str:
-        return name_slug(self.provider_name)
 
 
 @dataclass
@@ -256,7 +262,7 @@ class ItemView:
 
 
 @dataclass(frozen=True)
-class AuthorizationView:
+class AuthorizationView(_ProviderLink):
     id: int
     number: str
     protocol: str
@@ -278,10 +284,6 @@ class AuthorizationView:
     @property
     def status_name(self) -> str:
         return AUTHORIZATION_STATUS_NAMES[self.status]
-
-    @property
-    def provider_slug(self) -> str:
-        return name_slug(self.provider_name)
 
     @property
     def countdown(self) -> str:

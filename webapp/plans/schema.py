@@ -41,16 +41,7 @@ SPECIALTY_IDS = (
     "periodontia", "protese-bucomaxilofacial", "protese-dentaria", "radiologia-odontologica-e-imaginologia",
     "saude-coletiva", "odontologia-hospitalar",
 )
-SpecialtyId = Literal[
-    "clinico-geral", "acupuntura", "cirurgia-e-traumatologia-bucomaxilofacial",
-    "dentistica", "disfuncao-temporomandibular-e-dor-orofacial", "endodontia", "estomatologia",
-    "harmonizacao-orofacial", "homeopatia", "implantodontia", "odontogeriatria",
-    "odontologia-do-esporte", "odontologia-do-trabalho", "odontologia-legal",
-    "odontologia-para-pacientes-com-necessidades-especiais", "odontopediatria",
-    "ortodontia", "ortopedia-funcional-dos-maxilares", "patologia-oral-e-maxilofacial",
-    "periodontia", "protese-bucomaxilofacial", "protese-dentaria", "radiologia-odontologica-e-imaginologia",
-    "saude-coletiva", "odontologia-hospitalar",
-]
+SpecialtyId = Literal[SPECIALTY_IDS]  # a tuple subscript spells each value out
 
 #: Topics tie lay words ("implante", "aparelho") to the exclusions that answer them.
 Topic = Slug
