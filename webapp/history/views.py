@@ -3,14 +3,16 @@ member's family.
 
 Pages are built from the session, never from an id in the URL: ``pessoa`` only picks among the
 people the signed-in member may see (a holder: the family; a dependant: themself); any other
-id is refused.  Signed out → the sign-in page, coming back here.  Private, never cached.
+id is refused.  Signed out → the sign-in page, coming back here (``member_required``).  Private,
+never cached, as every page of a signed-in person (``core/responses.py``).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, g, make_response, redirect, request, url_for
+from flask import Blueprint, g, make_response, request, url_for
 
 from ..core import clock
+from ..core.access import member_required
 from ..core.formatting import data
 from ..core.rendering import render_page, wants_fragment
 from ..db import get_session
@@ -26,26 +28,15 @@ bp = Blueprint("history", __name__)
 STATEMENT_TARGET = "extrato"
 
 
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _sign_in_first():
-    here = request.full_path.rstrip("?")
-    return redirect(url_for("members.sign_in", next=here), code=303)
-
-
 @bp.app_template_filter("dinheiro")
 def dinheiro(cents: int | None) -> str:
     return services.money(cents)
 
 
 @bp.get("/extrato")
+@member_required
 def statement():
-    member = g.get("member")
-    if member is None:
-        return _sign_in_first()
+    member = g.member
     db = get_session()
     people = visible_family(db, member)
     params = params_module.parse(request.args, [p.id for p in people])
@@ -73,7 +64,7 @@ def statement():
     if wants_fragment(STATEMENT_TARGET):
         # The form sends its empty fields too; the address bar gets only the filters in use.
         response.headers["HX-Push-Url"] = url_for("history.statement", **params.query())
-    return _private(response)
+    return response
 
 
 def _statement_context(people, params) -> dict:
@@ -83,8 +74,8 @@ def _statement_context(people, params) -> dict:
 
 def _statement_errors(db, people, params, status: int):
     context = _statement_context(people, params)
-    return _private(render_page("history/statement.html", fragments={STATEMENT_TARGET: "statement"},
-                                status=status, years=services.years(db, people), **context))
+    return render_page("history/statement.html", fragments={STATEMENT_TARGET: "statement"},
+                       status=status, years=services.years(db, people), **context)
 
 
 def _filter_labels(params, people) -> list[str]:
@@ -105,10 +96,9 @@ def _filter_labels(params, people) -> list[str]:
 
 
 @bp.get("/extrato.csv")
+@member_required
 def statement_csv():
-    member = g.get("member")
-    if member is None:
-        return _sign_in_first()
+    member = g.member
     db = get_session()
     people = visible_family(db, member)
     params = params_module.parse(request.args, [p.id for p in people])
@@ -119,20 +109,19 @@ def statement_csv():
     response.mimetype = "text/csv"
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="extrato-{clock.today().isoformat()}.csv"'
-    return _private(response)
+    return response
 
 
 @bp.get("/autorizacoes")
+@member_required
 def authorizations():
-    member = g.get("member")
-    if member is None:
-        return _sign_in_first()
+    member = g.member
     db = get_session()
     people = visible_family(db, member)
     params = params_module.parse({"pessoa": request.args.get("pessoa", "")}, [p.id for p in people])
     product = plan_services.get_product(db, db.get(Product, member.product_id).slug)
     views = [] if params.errors else services.authorizations(db, people, clock.today(), person=params.pessoa)
-    return _private(render_page(
+    return render_page(
         "history/authorizations.html", status=400 if params.errors else 200, people=people, params=params,
         authorizations=views, product=product, validity=guide_validity(product.document),
-        prior=plan_services.prior_authorization(product), today=clock.today()))
+        prior=plan_services.prior_authorization(product), today=clock.today())

@@ -19,6 +19,8 @@ from ..core.documents import cpf_valid, digits
 from ..core import passwords
 from ..core.lockout import attempts, burst_limit
 from ..core.parsing import ParseError, parse_date
+from ..core.access import MEMBER_SESSION_KEY, member_required
+from ..core.responses import clearing_site_data, private
 from ..core.urls import external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
@@ -27,20 +29,14 @@ from .current import FamilyMember, SignedInMember
 
 bp = Blueprint("members", __name__)
 
-SESSION_KEY = "member"
-# Sent when a person signs in or out: drops this site's HTTP cache and Cache Storage (the
-# service worker's copies of member pages) so nobody finds the previous person's card.
-CLEAR_SITE_DATA = '"cache", "storage"'
-
-
 @bp.before_app_request
 def load_signed_in_member() -> None:
-    data = session.get(SESSION_KEY)
+    data = session.get(MEMBER_SESSION_KEY)
     if not data or ignores_session():
         return
     member = services.load_for_session(get_session(), data.get("id"))
     if member is None or member.session_version != data.get("v") or member.status == "cancelado":
-        session.pop(SESSION_KEY, None)
+        session.pop(MEMBER_SESSION_KEY, None)
         return
     db = get_session()
     holder = services.holder_of(db, member)
@@ -65,12 +61,7 @@ def _product_slug(product_id: int) -> str:
 def _start_session(member) -> None:
     session.clear()
     session.permanent = True
-    session[SESSION_KEY] = {"id": member.id, "v": member.session_version}
-
-
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    session[MEMBER_SESSION_KEY] = {"id": member.id, "v": member.session_version}
 
 
 def _refused(response, error: services.SignInError):
@@ -80,7 +71,7 @@ def _refused(response, error: services.SignInError):
         response.headers["Retry-After"] = str(error.retry_after)
     else:
         response.status_code = 400
-    return _private(response)
+    return private(response)
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
@@ -107,11 +98,10 @@ def sign_in():
                 with writing(db):
                     passwords.replace_password_hash(db, member, new_hash)
             _start_session(member)
-            response = redirect(safe_next(request.args.get("next"), default=url_for("members.card")), code=303)
-            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-            return response
-        return _private(make_response(_render_sign_in(errors, login), 400))
-    return _private(make_response(_render_sign_in(errors, login)))
+            return clearing_site_data(
+                redirect(safe_next(request.args.get("next"), default=url_for("members.card")), code=303))
+        return private(make_response(_render_sign_in(errors, login), 400))
+    return private(make_response(_render_sign_in(errors, login)))
 
 
 def _render_sign_in(errors, login):
@@ -157,12 +147,10 @@ def first_access():
                 return _refused(make_response(render_template("members/first_access.html", errors=errors,
                                                               values=values)), error)
             _start_session(member)
-            response = redirect(url_for("members.card"), code=303)
-            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-            return response
-        return _private(make_response(render_template("members/first_access.html", errors=errors, values=values),
+            return clearing_site_data(redirect(url_for("members.card"), code=303))
+        return private(make_response(render_template("members/first_access.html", errors=errors, values=values),
                                       400))
-    return _private(make_response(render_template("members/first_access.html", errors=errors, values=values)))
+    return private(make_response(render_template("members/first_access.html", errors=errors, values=values)))
 
 
 @bp.post("/sair")
@@ -172,22 +160,18 @@ def sign_out():
         with writing(get_session()) as db:
             services.end_sessions(db, member)  # any copy of the old cookie stops working
     session.clear()
-    response = redirect(url_for("members.sign_in", saiu="1"), code=303)
-    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-    return response
+    return clearing_site_data(redirect(url_for("members.sign_in", saiu="1"), code=303))
 
 
 @bp.get("/carteirinha")
+@member_required
 def card():
-    member = g.get("member")
-    if member is None:
-        return redirect(url_for("members.sign_in", next=url_for("members.card")), code=303)
     now = clock.now()
-    views = services.card_views(get_session(), member, current_app.config["SECRET_KEY"], now)
+    views = services.card_views(get_session(), g.member, current_app.config["SECRET_KEY"], now)
     from .qr import qr_svg
 
     qrs = {v.member.id: qr_svg(external_url("members.verify", token=v.verify_token)) for v in views}
-    return _private(make_response(render_template("members/card.html", views=views, qrs=qrs, now=now)))
+    return render_template("members/card.html", views=views, qrs=qrs, now=now)
 
 
 @bp.get("/verificar/<token>")
@@ -196,9 +180,9 @@ def verify(token: str):
     try:
         member = services.verify_token(db, token[:400], current_app.config["SECRET_KEY"])
     except services.VerificationExpired:
-        return _private(make_response(render_template("members/verify_expired.html"), 410))
+        return private(make_response(render_template("members/verify_expired.html"), 410))
     except LookupError:
-        return _private(make_response(render_template(
+        return private(make_response(render_template(
             "core/error.html", status=400, title="Código inválido",
             text="Este código de verificação não é válido. Peça ao beneficiário para abrir a carteirinha de novo."),
             400))
@@ -208,7 +192,7 @@ def verify(token: str):
     holder = services.holder_of(db, member)
     now = clock.now()
     running = services.running_periods(db, product, member, holder, now)
-    return _private(make_response(render_template("members/verify.html", member=member, product=product,
+    return private(make_response(render_template("members/verify.html", member=member, product=product,
                                                   running=running, now=now)))
 
 
