@@ -8,8 +8,6 @@ log first; the GET pages that show it are authorised by that log row (reads do n
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from flask import (
@@ -28,79 +26,49 @@ from flask import (
 
 from ..core import clock
 from ..core import passwords
-from ..core.csvsafe import csv_cell
 from ..core.lockout import attempts, burst_limit, misses
 from ..core.parsing import ParseError, clean_line, parse_date, parse_id, parse_int
 from ..core.ratelimit import wait_text
+from ..core.access import (
+    AGENT_SESSION_KEY,
+    agent_area_guard,
+    keep_agents_out_of_member_pages,
+    supervisor_required,
+)
+from ..core.responses import clearing_site_data, private
 from ..core.urls import absolute, external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
-from ..members.models import Member
 from ..plans import services as plan_services
-from . import services
+from . import audit_log, services
 from . import share as share_module
-from .models import ShortLink
 
 bp = Blueprint("agents", __name__, url_prefix="/atendimento")
 links_bp = Blueprint("links", __name__)
 
-SESSION_KEY = "agent"
-MEMBER_SESSION_KEY = "member"  # webapp.members.views.SESSION_KEY
-CLEAR_SITE_DATA = '"cache", "storage"'
-# Member pages: the members' blueprint (but the clinic's card check and the privacy notice,
-# which are public) and the usage history.
-MEMBER_AREAS = ("members.", "history.")
-PUBLIC_MEMBER_ENDPOINTS = frozenset({"members.verify", "members.privacy"})
-AUDIT_PAGE_SIZE = 50
-MAX_AUDIT_PAGE = 10_000
 MAX_OPEN_LOOKUPS = 10
 
 
-def is_member_endpoint(endpoint: str | None) -> bool:
-    return bool(endpoint) and endpoint.startswith(MEMBER_AREAS) and endpoint not in PUBLIC_MEMBER_ENDPOINTS
-
-
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def forbidden(kind: str):
-    return _private(make_response(render_template("agents/forbidden.html", kind=kind), 403))
-
-
 @bp.before_app_request
-def load_agent_and_keep_roles_apart():
-    data = session.get(SESSION_KEY)
+def load_signed_in_agent():
+    data = session.get(AGENT_SESSION_KEY)
     if data and not ignores_session():
         agent = None
         if isinstance(data, dict):
             agent = services.load_for_session(get_session(), data.get("id"), data.get("v"), data.get("t"), clock.utcnow())
         if agent is None:
-            session.pop(SESSION_KEY, None)
+            session.pop(AGENT_SESSION_KEY, None)
         else:
             g.agent = agent
-    if g.get("agent") is not None and is_member_endpoint(request.endpoint):
-        return forbidden("agent-on-member")
-    return None
+    return keep_agents_out_of_member_pages()
 
 
-@bp.before_request
-def agents_only():
-    if session.get(MEMBER_SESSION_KEY):
-        return forbidden("member-on-agent")
-    if request.endpoint == "agents.sign_in":
-        return None
-    if g.get("agent") is None:
-        target = request.full_path.rstrip("?") if request.method == "GET" else url_for("agents.lookup")
-        return redirect(url_for("agents.sign_in", next=target), code=303)
-    return None
+bp.before_request(agent_area_guard)
 
 
 @bp.after_request
-def _no_store(response):
-    return _private(response)
+def _kept_by_no_cache_nor_robot(response):
+    return private(response, noindex=True)
 
 
 @bp.app_context_processor
@@ -143,11 +111,10 @@ def sign_in():
                         passwords.replace_password_hash(db, agent, new_hash)
                 session.clear()
                 session.permanent = True
-                session[SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(clock.utcnow().timestamp())}
-                response = redirect(safe_next(request.args.get("next"), default=url_for("agents.lookup"),
-                                               under=bp.url_prefix), code=303)
-                response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-                return response
+                session[AGENT_SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(clock.utcnow().timestamp())}
+                return clearing_site_data(redirect(
+                    safe_next(request.args.get("next"), default=url_for("agents.lookup"), under=bp.url_prefix),
+                    code=303))
     demo = None
     if current_app.config.get("DEMO"):
         from .demo import DEMO_AGENTS, DEMO_PASSWORD
@@ -166,25 +133,10 @@ def sign_out():
     with writing(get_session()) as db:
         services.end_sessions(db, g.agent)  # any copy of the old cookie stops working
     session.clear()
-    response = redirect(url_for("agents.sign_in", saiu="1"), code=303)
-    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-    return response
+    return clearing_site_data(redirect(url_for("agents.sign_in", saiu="1"), code=303))
 
 
 # --- look-up --------------------------------------------------------------------------------
-
-
-def _open_lookups(db):
-    from sqlalchemy import select
-
-    from .models import AccessLog
-
-    since = clock.utcnow() - timedelta(minutes=services.LOOKUP_MINUTES)
-    rows = list(db.scalars(select(AccessLog).where(
-        AccessLog.agent_id == g.agent.id, AccessLog.action == "consulta", AccessLog.at > since)
-        .order_by(AccessLog.id.desc()).limit(MAX_OPEN_LOOKUPS)))
-    members = {m.id: m for m in db.scalars(select(Member).where(Member.id.in_({r.member_id for r in rows})))}
-    return [(r, members[r.member_id]) for r in rows]
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -228,7 +180,7 @@ def lookup():
                 status = 404
     response = make_response(render_template(
         "agents/lookup.html", values=values, errors=errors, reasons=services.REASONS,
-        open_lookups=_open_lookups(db), minutes=services.LOOKUP_MINUTES), status)
+        open_lookups=services.open_lookups(db, g.agent, clock.utcnow(), limit=MAX_OPEN_LOOKUPS), minutes=services.LOOKUP_MINUTES), status)
     if wait:
         response.headers["Retry-After"] = str(wait)
     return response
@@ -243,7 +195,7 @@ def _lookup_or_stop(lookup_id: int):
         return None, None, make_response(render_template("agents/lookup_closed.html", text=str(closed)), 410)
     except LookupError:
         abort(404)
-    return entry, db.get(Member, entry.member_id), None
+    return entry, services.lookup_member(db, entry), None
 
 
 @bp.get("/consultas/<id:lookup_id>")
@@ -332,16 +284,9 @@ def shared(lookup_id: int, code: str):
     entry, person, stop = _lookup_or_stop(lookup_id)
     if stop is not None:
         return stop
-    from sqlalchemy import select
-
-    from .models import AccessLog
-
     db = get_session()
-    link = (db.scalars(select(ShortLink).where(ShortLink.code == code)).one_or_none()
-            if services.is_well_formed(code) else None)
-    made_here = link is not None and db.scalars(select(AccessLog.id).where(
-        AccessLog.lookup_id == entry.id, AccessLog.action == "link", AccessLog.short_link_id == link.id)).first()
-    if not made_here:
+    link = services.link_made_in_lookup(db, entry, code)
+    if link is None:
         abort(404)
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     short_url = external_url("links.follow", code=link.code)
@@ -363,7 +308,7 @@ def _audit_filters(db):
     (``beneficiario``), never by card number: see ``audit_member_filter``."""
     args = request.args
     errors: dict[str, str] = {}
-    filters = services.AuditFilter()
+    filters = audit_log.AuditFilter()
     values = {k: (args.get(k) or "").strip()[:40] for k in (*AUDIT_FILTERS, "pagina")}
     values["carteirinha"] = ""
     if values["agente"]:
@@ -372,7 +317,7 @@ def _audit_filters(db):
             errors["agente"] = "Escolha o atendente na lista."
     if values["beneficiario"]:
         member_id = parse_id(values["beneficiario"])
-        found = db.get(Member, member_id) if member_id is not None else None
+        found = audit_log.member_by_id(db, member_id) if member_id is not None else None
         if found is None:
             errors["carteirinha"] = "Nenhum beneficiário com esse número de carteirinha."
         else:
@@ -389,7 +334,7 @@ def _audit_filters(db):
     page = 1
     if values["pagina"]:
         try:
-            page = parse_int(values["pagina"], minimum=1, maximum=MAX_AUDIT_PAGE, what="A página")
+            page = parse_int(values["pagina"], minimum=1, maximum=audit_log.MAX_PAGE, what="A página")
         except ParseError as error:
             errors["pagina"] = str(error)
     return filters, values, errors, page
@@ -398,13 +343,14 @@ def _audit_filters(db):
 def _audit_page(db, filters, values, errors, page):
     rows, total = [], 0
     if not errors:
-        total = services.audit_count(db, filters)
-        rows = services.audit_rows(db, filters, limit=AUDIT_PAGE_SIZE, offset=(page - 1) * AUDIT_PAGE_SIZE)
-    agents, members = services.names_for(db, rows)
+        total = audit_log.audit_count(db, filters)
+        size = audit_log.PAGE_SIZE
+        rows = audit_log.audit_rows(db, filters, limit=size, offset=(page - 1) * size)
+    agents, members = audit_log.names_for(db, rows)
     query = {k: values[k] for k in AUDIT_FILTERS if values.get(k)}
     return make_response(render_template(
-        "agents/audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // AUDIT_PAGE_SIZE)),
-        agents=agents, members=members, all_agents=services.list_agents(db), values=values, errors=errors,
+        "agents/audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // audit_log.PAGE_SIZE)),
+        agents=agents, members=members, all_agents=audit_log.list_agents(db), values=values, errors=errors,
         query=query, reasons=services.REASONS, actions=services.ACTIONS), 400 if errors else 200)
 
 
@@ -416,59 +362,33 @@ def audit_member_filter(db):
     query = {k: (form.get(k) or "").strip()[:40] for k in ("agente", "de", "ate")}
     card = (form.get("carteirinha") or "").strip()[:40]
     if card:
-        found = services.member_by_card(db, card)
+        found = audit_log.member_by_card(db, card)
         if found is None:
             values = {**query, "beneficiario": "", "pagina": "", "carteirinha": card}
             errors = {"carteirinha": "Nenhum beneficiário com esse número de carteirinha."}
-            return _audit_page(db, services.AuditFilter(), values, errors, 1)
+            return _audit_page(db, audit_log.AuditFilter(), values, errors, 1)
         query["beneficiario"] = str(found.id)
     return redirect(url_for("agents.audit", **{k: v for k, v in query.items() if v}), code=303)
 
 
-def _supervisor_only():
-    if not g.agent.is_supervisor:
-        return forbidden("not-supervisor")
-    return None
-
-
 @bp.route("/auditoria", methods=["GET", "POST"])
+@supervisor_required
 def audit():
-    refused = _supervisor_only()
-    if refused is not None:
-        return refused
     db = get_session()
     if request.method == "POST":
         return audit_member_filter(db)
     return _audit_page(db, *_audit_filters(db))
 
 
-CSV_HEADER = ["quando", "atendente", "nome_do_atendente", "beneficiario", "carteirinha", "motivo", "protocolo",
-              "o_que_foi_aberto", "detalhe", "ip", "consulta"]
-
-
 @bp.get("/auditoria.csv")
+@supervisor_required
 def audit_csv():
-    refused = _supervisor_only()
-    if refused is not None:
-        return refused
     db = get_session()
     filters, values, errors, page = _audit_filters(db)
     if errors:
         return _audit_page(db, filters, values, errors, page)
-    rows = services.audit_rows(db, filters)
-    agents, members = services.names_for(db, rows)
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for r in rows:
-        agent, person = agents[r.agent_id], members.get(r.member_id)
-        writer.writerow([csv_cell(v) for v in (
-            clock.local(r.at).isoformat(timespec="seconds"), agent.username, agent.name,
-            person.name if person else "", person.card_number if person else "", services.REASONS[r.reason],
-            r.protocol, services.ACTIONS[r.action], r.detail, r.ip, r.lookup_id or r.id)])
     stamp = clock.now().strftime("%Y%m%d-%H%M")
-    return Response(out.getvalue(), mimetype="text/csv", headers={
+    return Response(audit_log.audit_csv(db, filters), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="auditoria-atendimento-{stamp}.csv"'})
 
 
