@@ -24,17 +24,17 @@ from flask import (
     url_for,
 )
 
-from ..core import clock
-from ..core import passwords
-from ..core.lockout import attempts, burst_limit, misses
-from ..core.parsing import ParseError, clean_line, parse_date, parse_id, parse_int
-from ..core.ratelimit import wait_text
+from ..core import clock, passwords
 from ..core.access import (
     AGENT_SESSION_KEY,
     agent_area_guard,
     keep_agents_out_of_member_pages,
     supervisor_required,
 )
+from ..core.forms import errors_of, values_of
+from ..core.lockout import attempts, burst_limit, misses
+from ..core.parsing import ParseError, parse_date, parse_id, parse_int
+from ..core.ratelimit import wait_text
 from ..core.responses import clearing_site_data, private
 from ..core.urls import absolute, external_url, safe_next
 from ..core.views import ignores_session
@@ -42,6 +42,7 @@ from ..db import get_session, writing
 from ..plans import services as plan_services
 from . import audit_log, services
 from . import share as share_module
+from .forms import LookupForm, SignInForm
 
 bp = Blueprint("agents", __name__, url_prefix="/atendimento")
 links_bp = Blueprint("links", __name__)
@@ -84,19 +85,16 @@ def _agent_context():
 def sign_in():
     if g.get("agent") is not None:
         return redirect(url_for("agents.lookup"), code=303)
+    form = SignInForm(formdata=request.form)
+    username, password = form.usuario.data, form.senha.data
     errors: dict[str, str] = {}
-    username = ""
     status = 200
     retry_after = None
     if request.method == "POST":
-        username = (request.form.get("usuario") or "").strip()[:40]
-        password = request.form.get("senha") or ""
-        if not username:
-            errors["usuario"] = "Informe o seu usuário."
-        if not password:
-            errors["senha"] = "Informe a sua senha."
         status = 400
-        if not errors:
+        if not form.validate():
+            errors = errors_of(form)
+        else:
             db = get_session()
             try:
                 agent = services.sign_in(db, username, password, attempts("agents"))
@@ -111,7 +109,8 @@ def sign_in():
                         passwords.replace_password_hash(db, agent, new_hash)
                 session.clear()
                 session.permanent = True
-                session[AGENT_SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(clock.utcnow().timestamp())}
+                session[AGENT_SESSION_KEY] = {"id": agent.id, "v": agent.session_version,
+                                              "t": int(clock.utcnow().timestamp())}
                 return clearing_site_data(redirect(
                     safe_next(request.args.get("next"), default=url_for("agents.lookup"), under=bp.url_prefix),
                     code=303))
@@ -142,23 +141,16 @@ def sign_out():
 @bp.route("", methods=["GET", "POST"])
 def lookup():
     db = get_session()
-    values = {k: " ".join((request.form.get(k) or "").split()) for k in ("identificador", "motivo", "protocolo")}
+    form = LookupForm(formdata=request.form)
+    values = values_of(form, "identificador", "motivo", "protocolo")
     errors: dict[str, str] = {}
     status = 200
     wait = 0
     if request.method == "POST":
-        if not values["identificador"]:
-            errors["identificador"] = "Informe o CPF ou o número da carteirinha."
-        elif len(values["identificador"]) > 40:
-            errors["identificador"] = "CPF ou número da carteirinha longo demais."
-        if values["motivo"] not in services.REASONS:
-            errors["motivo"] = "Escolha o motivo da consulta."
-        try:
-            clean_line(request.form.get("protocolo") or "", max_length=services.MAX_PROTOCOL, what="O protocolo")
-        except ParseError as error:
-            errors["protocolo"] = str(error)
         status = 400
-        if not errors:
+        if not form.validate():
+            errors = errors_of(form)
+        else:
             missed = misses("consultas", str(g.agent.id))
             wait = missed.paused()
             if wait:
@@ -180,7 +172,8 @@ def lookup():
                 status = 404
     response = make_response(render_template(
         "agents/lookup.html", values=values, errors=errors, reasons=services.REASONS,
-        open_lookups=services.open_lookups(db, g.agent, clock.utcnow(), limit=MAX_OPEN_LOOKUPS), minutes=services.LOOKUP_MINUTES), status)
+        open_lookups=services.open_lookups(db, g.agent, clock.utcnow(), limit=MAX_OPEN_LOOKUPS),
+        minutes=services.LOOKUP_MINUTES), status)
     if wait:
         response.headers["Retry-After"] = str(wait)
     return response
