@@ -9,6 +9,7 @@ log first; the GET pages that show it are authorised by that log row (reads do n
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 
 from flask import (
     Blueprint,
@@ -33,7 +34,6 @@ from ..core.access import (
 )
 from ..core.forms import errors_of, values_of
 from ..core.lockout import attempts, burst_limit, misses
-from ..core.parsing import ParseError, parse_date, parse_id, parse_int
 from ..core.ratelimit import wait_text
 from ..core.responses import clearing_site_data, private
 from ..core.urls import absolute, external_url, safe_next
@@ -42,7 +42,7 @@ from ..db import get_session, writing
 from ..plans import services as plan_services
 from . import audit_log, services
 from . import share as share_module
-from .forms import LookupForm, SignInForm
+from .forms import AuditFilterForm, AuditMemberForm, LookupForm, SignInForm
 
 bp = Blueprint("agents", __name__, url_prefix="/atendimento")
 links_bp = Blueprint("links", __name__)
@@ -179,23 +179,27 @@ def lookup():
     return response
 
 
-def _lookup_or_stop(lookup_id: int):
-    """The agent's open look-up and its member, or a 404 / 410 response to return."""
-    db = get_session()
-    try:
-        entry = services.open_lookup(db, g.agent, lookup_id, clock.utcnow())
-    except services.LookupClosed as closed:
-        return None, None, make_response(render_template("agents/lookup_closed.html", text=str(closed)), 410)
-    except LookupError:
-        abort(404)
-    return entry, services.lookup_member(db, entry), None
+def with_open_lookup(view):
+    """The view runs with the agent's own open look-up and its member (instead of the URL's
+    ``lookup_id``); a closed look-up answers 410, anybody else's or none 404."""
+
+    @wraps(view)
+    def guarded(lookup_id: int, **kwargs):
+        db = get_session()
+        try:
+            entry = services.open_lookup(db, g.agent, lookup_id, clock.utcnow())
+        except services.LookupClosed as closed:
+            return make_response(render_template("agents/lookup_closed.html", text=str(closed)), 410)
+        except LookupError:
+            abort(404)
+        return view(entry, services.lookup_member(db, entry), **kwargs)
+
+    return guarded
 
 
 @bp.get("/consultas/<id:lookup_id>")
-def member(lookup_id: int):
-    entry, person, stop = _lookup_or_stop(lookup_id)
-    if stop is not None:
-        return stop
+@with_open_lookup
+def member(entry, person):
     db = get_session()
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     return render_template("agents/member.html", entry=entry, o=overview, reasons=services.REASONS,
@@ -204,20 +208,18 @@ def member(lookup_id: int):
 
 
 @bp.route("/consultas/<id:lookup_id>/extrato", methods=["GET", "POST"])
-def statement(lookup_id: int):
+@with_open_lookup
+def statement(entry, person):
     """The family's usage statement and authorizations, read-only: opened by a POST that is
     recorded in the audit log; the GET shows it while the look-up is open."""
-    entry, person, stop = _lookup_or_stop(lookup_id)
-    if stop is not None:
-        return stop
     db = get_session()
     if request.method == "POST":
         with writing(db):
             services.record(db, g.agent, "extrato", entry.reason, request.remote_addr, clock.utcnow(), member=person,
                             lookup=entry, protocol=entry.protocol)
-        return redirect(url_for("agents.statement", lookup_id=lookup_id), code=303)
+        return redirect(url_for("agents.statement", lookup_id=entry.id), code=303)
     if services.opened_in_lookup(db, entry, "extrato") is None:
-        return redirect(url_for("agents.member", lookup_id=lookup_id, _anchor="extrato"), code=303)
+        return redirect(url_for("agents.member", lookup_id=entry.id, _anchor="extrato"), code=303)
     from ..history import services as history_services
     from ..history.params import StatementParams
     from ..members.services import holder_of, visible_family
@@ -233,10 +235,8 @@ def statement(lookup_id: int):
 
 
 @bp.route("/consultas/<id:lookup_id>/enviar-link", methods=["GET", "POST"])
-def share(lookup_id: int):
-    entry, person, stop = _lookup_or_stop(lookup_id)
-    if stop is not None:
-        return stop
+@with_open_lookup
+def share(entry, person):
     db = get_session()
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     kind = request.values.get("tipo") or "busca"
@@ -257,7 +257,7 @@ def share(lookup_id: int):
                 services.record(db, g.agent, "link", entry.reason, request.remote_addr, clock.utcnow(), member=person,
                                 lookup=entry, protocol=entry.protocol, detail=f"{link.code} — {title}",
                                 short_link=link)
-            return redirect(url_for("agents.shared", lookup_id=lookup_id, code=link.code), code=303)
+            return redirect(url_for("agents.shared", lookup_id=entry.id, code=link.code), code=303)
         errors, status = req.errors, 400
         values = {k: " ".join((request.form.get(k) or "").split()) for k in request.form}
     else:
@@ -273,10 +273,8 @@ def share(lookup_id: int):
 
 
 @bp.get("/consultas/<id:lookup_id>/links/<code>")
-def shared(lookup_id: int, code: str):
-    entry, person, stop = _lookup_or_stop(lookup_id)
-    if stop is not None:
-        return stop
+@with_open_lookup
+def shared(entry, person, code: str):
     db = get_session()
     link = services.link_made_in_lookup(db, entry, code)
     if link is None:
@@ -296,41 +294,27 @@ def shared(lookup_id: int, code: str):
 AUDIT_FILTERS = ("agente", "beneficiario", "de", "ate")
 
 
+# The error summary lists the errors in the order of the fields on the page.
+AUDIT_FIELDS = ("agente", "carteirinha", "de", "ate", "pagina")
+
+
 def _audit_filters(db):
-    """The filters of the audit log from its URL.  The member is named by internal id
-    (``beneficiario``), never by card number: see ``audit_member_filter``."""
-    args = request.args
-    errors: dict[str, str] = {}
-    filters = audit_log.AuditFilter()
-    values = {k: (args.get(k) or "").strip()[:40] for k in (*AUDIT_FILTERS, "pagina")}
-    values["carteirinha"] = ""
-    if values["agente"]:
-        filters.agent_id = parse_id(values["agente"])
-        if filters.agent_id is None:
-            errors["agente"] = "Escolha o atendente na lista."
-    if values["beneficiario"]:
-        member_id = parse_id(values["beneficiario"])
+    """The filters of the audit log from its URL, the values to show back, the errors, the page."""
+    form = AuditFilterForm(formdata=request.args)
+    form.validate()
+    errors = errors_of(form)
+    values = {**values_of(form, *AUDIT_FILTERS, "pagina"), "carteirinha": ""}
+    filters = audit_log.AuditFilter(agent_id=form.agente.parsed, since=form.de.parsed, until=form.ate.parsed)
+    if form.beneficiario.data:
+        member_id = form.beneficiario.parsed
         found = audit_log.member_by_id(db, member_id) if member_id is not None else None
         if found is None:
             errors["carteirinha"] = "Nenhum beneficiário com esse número de carteirinha."
         else:
             filters.member_id = found.id
             values["carteirinha"] = found.card_number  # shown in the field, from the database
-    for key, attr, what in (("de", "since", "A data inicial"), ("ate", "until", "A data final")):
-        if values[key]:
-            try:
-                setattr(filters, attr, parse_date(values[key], what=what))
-            except ParseError as error:
-                errors[key] = str(error)
-    if filters.since and filters.until and filters.since > filters.until:
-        errors["ate"] = "A data final é anterior à inicial."
-    page = 1
-    if values["pagina"]:
-        try:
-            page = parse_int(values["pagina"], minimum=1, maximum=audit_log.MAX_PAGE, what="A página")
-        except ParseError as error:
-            errors["pagina"] = str(error)
-    return filters, values, errors, page
+    errors = {name: errors[name] for name in AUDIT_FIELDS if name in errors}
+    return filters, values, errors, form.pagina.parsed or 1
 
 
 def _audit_page(db, filters, values, errors, page):
@@ -348,12 +332,11 @@ def _audit_page(db, filters, values, errors, page):
 
 
 def audit_member_filter(db):
-    """The filter form, posted: a card number is personal data, so it travels in the body and the
-    page it leads to names the member by internal id — never the card number in a URL, where access
-    logs, proxies and the browser's history would keep it."""
-    form = request.form
-    query = {k: (form.get(k) or "").strip()[:40] for k in ("agente", "de", "ate")}
-    card = (form.get("carteirinha") or "").strip()[:40]
+    """The filter form, posted with a card number (see ``AuditMemberForm``): on to the page that
+    names the member by internal id."""
+    form = AuditMemberForm(formdata=request.form)
+    query = values_of(form, "agente", "de", "ate")
+    card = form.carteirinha.data
     if card:
         found = audit_log.member_by_card(db, card)
         if found is None:
