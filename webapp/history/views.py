@@ -33,19 +33,23 @@ def dinheiro(cents: int | None) -> str:
     return services.money(cents)
 
 
+def _family_and_filters(db):
+    """The people the signed-in member may see, and the statement's filters from the URL."""
+    people = visible_family(db, g.member)
+    return people, params_module.parse(request.args, [p.id for p in people])
+
+
 @bp.get("/extrato")
 @member_required
 def statement():
-    member = g.member
     db = get_session()
-    people = visible_family(db, member)
-    params = params_module.parse(request.args, [p.id for p in people])
+    people, params = _family_and_filters(db)
     if params.errors:
         # htmx does not swap a 4xx answer: the fragment it asked for carries the errors with a 200.
         return _statement_errors(db, people, params, 200 if wants_fragment(STATEMENT_TARGET) else 400)
     context = _statement_context(people, params)
     found = services.statement(db, people, params)
-    person = next(p for p in people if p.id == (params.pessoa or member.id))
+    person = next(p for p in people if p.id == (params.pessoa or g.member.id))
     marks = services.tooth_marks(db, person)
 
     def tooth_href(number: int) -> str:
@@ -98,10 +102,8 @@ def _filter_labels(params, people) -> list[str]:
 @bp.get("/extrato.csv")
 @member_required
 def statement_csv():
-    member = g.member
     db = get_session()
-    people = visible_family(db, member)
-    params = params_module.parse(request.args, [p.id for p in people])
+    people, params = _family_and_filters(db)
     if params.errors:
         return _statement_errors(db, people, params, 400)
     body = services.statement_csv(services.events(db, people, params))
