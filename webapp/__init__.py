@@ -6,12 +6,12 @@ import os
 import re
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, g
 from jinja2 import StrictUndefined
 from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
-from .core import assets, lockout, passwords
+from .core import access, assets, lockout, passwords, responses
 from .core.parsing import IdConverter
 from .core.urls import external_url
 from .db import Database, make_engine
@@ -52,6 +52,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
 
     _init_static(app)
     _init_security_headers(app)
+    responses.init_app(app, member_session_key=access.MEMBER_SESSION_KEY)
 
     # The blueprints and the CLI are imported here rather than at the top so that importing any
     # module of the package (the geodata build, the benchmarks, a test of pure functions) does not
@@ -121,22 +122,7 @@ def _init_security_headers(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
-        if request.path.startswith("/static/"):
-            return response
-        if _personalised(response):
-            # Every page shows who is signed in (at least the name in "Sair"); no cache, shared
-            # or the browser's own, may keep it for the next person on the device.
-            response.headers["Cache-Control"] = "private, no-store"
-            response.vary.add("Cookie")
-        response.headers.setdefault("Cache-Control", "no-store" if request.method != "GET" else "no-cache")
         return response
-
-
-def _personalised(response) -> bool:
-    """A page rendered for a signed-in member or agent (other answers keep their own caching:
-    the service worker, the manifest, the public JSON API)."""
-    signed_in = g.get("signed_in_member") is not None or g.get("agent") is not None
-    return signed_in and (response.mimetype in ("text/html", "text/csv") or "Cache-Control" not in response.headers)
 
 
 __all__ = ["create_app"]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from tests.support.agents import AGENT, SUPERVISOR, agent_named, agent_session, log_rows, look_up, lookup_id
 from tests.support.databases import BACKENDS
 from tests.support.members import CASSEMS_HOLDER_CPF, LEVE_HOLDER_CPF, member_by_cpf
-from webapp.agents import services
+from webapp.agents import audit_log, services
 from webapp.agents.models import AppendOnlyError
 from webapp.core import clock
 from webapp.core.csvsafe import csv_cell
@@ -193,6 +193,6 @@ def test_csv_cells_never_start_a_formula():
 
 
 def test_audit_filter_dates_are_local():
-    f = services.AuditFilter(since=date(2026, 11, 19), until=date(2026, 11, 19))
-    sql = str(services.audit_query(f))
+    f = audit_log.AuditFilter(since=date(2026, 11, 19), until=date(2026, 11, 19))
+    sql = str(audit_log.audit_query(f))
     assert "agent_access_log.at >=" in sql and "agent_access_log.at <" in sql

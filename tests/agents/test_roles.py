@@ -8,7 +8,7 @@ import pytest
 from tests.support.agents import AGENT, agent_named, agent_session, sign_in
 from tests.support.members import CASSEMS_HOLDER_CPF, member_by_cpf, member_session
 from tests.support.pages import csrf
-from webapp.agents.views import is_member_endpoint
+from webapp.core.access import is_member_endpoint
 
 ARGS = {"lookup_id": 1, "code": "abcdefghijkmnopq", "token": "x", "provider_id": 1, "slug": "x"}
 

@@ -10,7 +10,7 @@ from tests.support.members import CASSEMS_SPOUSE_CPF as SPOUSE_CPF
 from tests.support.members import member_by_cpf, sign_in
 from tests.support.pages import csrf
 from webapp.core import clock
-from webapp.members.pwa import SESSION_HEADER, session_marker
+from webapp.core.responses import SESSION_HEADER, session_marker
 
 MARKER = re.compile(r"^[0-9a-f]{32}$")
 

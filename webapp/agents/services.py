@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import quote
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -192,6 +192,22 @@ def open_lookup(session: Session, agent: Agent, lookup_id: int, now: datetime) -
     return entry
 
 
+def lookup_member(session: Session, lookup: AccessLog) -> Member:
+    """The member an open look-up is about."""
+    return session.get(Member, lookup.member_id)
+
+
+def open_lookups(session: Session, agent: Agent, now: datetime, limit: int) -> list[tuple[AccessLog, Member]]:
+    """The agent's latest look-ups that are still open (at most *limit*), newest first, each with
+    its member."""
+    since = now - timedelta(minutes=LOOKUP_MINUTES)
+    rows = list(session.scalars(select(AccessLog).where(
+        AccessLog.agent_id == agent.id, AccessLog.action == "consulta", AccessLog.at > since)
+        .order_by(AccessLog.id.desc()).limit(limit)))
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_({r.member_id for r in rows})))}
+    return [(r, members[r.member_id]) for r in rows]
+
+
 def opened_in_lookup(session: Session, lookup: AccessLog, action: str) -> AccessLog | None:
     """The row that recorded opening *action* during *lookup*, if it was opened."""
     return session.scalars(select(AccessLog).where(AccessLog.lookup_id == lookup.id, AccessLog.action == action)
@@ -228,65 +244,6 @@ def municipality_for_phone(phone: str | None) -> municipalities.Municipality | N
     ddd = int(number[:2])
     candidates = [m for m in municipalities.all_municipalities() if m.ddd == ddd]
     return max(candidates, key=lambda m: (m.population, -m.ibge_code), default=None)
-
-
-# --- the audit page -------------------------------------------------------------------------
-
-
-@dataclass
-class AuditFilter:
-    agent_id: int | None = None
-    member_id: int | None = None
-    since: date | None = None  # local dates (America/Sao_Paulo), inclusive
-    until: date | None = None
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=TIMEZONE)
-
-
-def audit_query(filters: AuditFilter):
-    stmt = select(AccessLog)
-    if filters.agent_id is not None:
-        stmt = stmt.where(AccessLog.agent_id == filters.agent_id)
-    if filters.member_id is not None:
-        stmt = stmt.where(AccessLog.member_id == filters.member_id)
-    if filters.since is not None:
-        stmt = stmt.where(AccessLog.at >= _local_midnight(filters.since))
-    if filters.until is not None:
-        stmt = stmt.where(AccessLog.at < _local_midnight(filters.until + timedelta(days=1)))
-    return stmt
-
-
-def audit_count(session: Session, filters: AuditFilter) -> int:
-    return session.scalar(select(func.count()).select_from(audit_query(filters).subquery()))
-
-
-def audit_rows(session: Session, filters: AuditFilter, limit: int | None = None, offset: int = 0) -> list[AccessLog]:
-    stmt = audit_query(filters).order_by(AccessLog.at.desc(), AccessLog.id.desc()).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
-
-
-def names_for(session: Session, rows: list[AccessLog]) -> tuple[dict[int, Agent], dict[int, Member]]:
-    agent_ids = {r.agent_id for r in rows}
-    member_ids = {r.member_id for r in rows if r.member_id is not None}
-    agents = {a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_(agent_ids)))} if agent_ids else {}
-    members = ({m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids)))}
-               if member_ids else {})
-    return agents, members
-
-
-def list_agents(session: Session) -> list[Agent]:
-    return list(session.scalars(select(Agent).order_by(Agent.username)))
-
-
-def member_by_card(session: Session, card_number: str) -> Member | None:
-    key = digits(card_number or "")
-    if not key:
-        return None
-    return session.scalars(select(Member).where(Member.card_number == key)).one_or_none()
 
 
 # --- short links ----------------------------------------------------------------------------
@@ -337,6 +294,18 @@ def create_short_link(session: Session, agent: Agent, kind: str, target: str, ti
                 raise
         else:
             return link
+
+
+def link_made_in_lookup(session: Session, lookup: AccessLog, code: str) -> ShortLink | None:
+    """The short link *code* when it was made during *lookup* (an agent sees only those)."""
+    if not is_well_formed(code):
+        return None
+    link = session.scalars(select(ShortLink).where(ShortLink.code == code)).one_or_none()
+    if link is None:
+        return None
+    made_here = session.scalars(select(AccessLog.id).where(
+        AccessLog.lookup_id == lookup.id, AccessLog.action == "link", AccessLog.short_link_id == link.id)).first()
+    return link if made_here else None
 
 
 class LinkExpired(Exception):

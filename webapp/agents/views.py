@@ -8,9 +8,8 @@ log first; the GET pages that show it are authorised by that log row (reads do n
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
+from functools import wraps
 
 from flask import (
     Blueprint,
@@ -26,84 +25,53 @@ from flask import (
     url_for,
 )
 
-from ..core import clock
-from ..core import passwords
-from ..core.csvsafe import csv_cell
+from ..core import clock, passwords
+from ..core.access import (
+    AGENT_SESSION_KEY,
+    agent_area_guard,
+    keep_agents_out_of_member_pages,
+    supervisor_required,
+)
+from ..core.forms import errors_of, values_of
 from ..core.lockout import attempts, burst_limit, misses
-from ..core.parsing import ParseError, clean_line, parse_date, parse_id, parse_int
 from ..core.qr import qr_svg
 from ..core.ratelimit import wait_text
+from ..core.responses import clearing_site_data, private
 from ..core.urls import absolute, external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
-from ..members.models import Member
 from ..plans import services as plan_services
-from . import services
+from . import audit_log, services
 from . import share as share_module
-from .models import ShortLink
+from .forms import AuditFilterForm, AuditMemberForm, LookupForm, SignInForm
 
 bp = Blueprint("agents", __name__, url_prefix="/atendimento")
 links_bp = Blueprint("links", __name__)
 
 SHORT_LINK_QR_TITLE = "Código QR do link curto"
-
-SESSION_KEY = "agent"
-MEMBER_SESSION_KEY = "member"  # webapp.members.views.SESSION_KEY
-CLEAR_SITE_DATA = '"cache", "storage"'
-# Member pages: the members' blueprint (but the clinic's card check and the privacy notice,
-# which are public) and the usage history.
-MEMBER_AREAS = ("members.", "history.")
-PUBLIC_MEMBER_ENDPOINTS = frozenset({"members.verify", "members.privacy"})
-AUDIT_PAGE_SIZE = 50
-MAX_AUDIT_PAGE = 10_000
 MAX_OPEN_LOOKUPS = 10
 
 
-def is_member_endpoint(endpoint: str | None) -> bool:
-    return bool(endpoint) and endpoint.startswith(MEMBER_AREAS) and endpoint not in PUBLIC_MEMBER_ENDPOINTS
-
-
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def forbidden(kind: str):
-    return _private(make_response(render_template("agents/forbidden.html", kind=kind), 403))
-
-
 @bp.before_app_request
-def load_agent_and_keep_roles_apart():
-    data = session.get(SESSION_KEY)
+def load_signed_in_agent():
+    data = session.get(AGENT_SESSION_KEY)
     if data and not ignores_session():
         agent = None
         if isinstance(data, dict):
             agent = services.load_for_session(get_session(), data.get("id"), data.get("v"), data.get("t"), clock.utcnow())
         if agent is None:
-            session.pop(SESSION_KEY, None)
+            session.pop(AGENT_SESSION_KEY, None)
         else:
             g.agent = agent
-    if g.get("agent") is not None and is_member_endpoint(request.endpoint):
-        return forbidden("agent-on-member")
-    return None
+    return keep_agents_out_of_member_pages()
 
 
-@bp.before_request
-def agents_only():
-    if session.get(MEMBER_SESSION_KEY):
-        return forbidden("member-on-agent")
-    if request.endpoint == "agents.sign_in":
-        return None
-    if g.get("agent") is None:
-        target = request.full_path.rstrip("?") if request.method == "GET" else url_for("agents.lookup")
-        return redirect(url_for("agents.sign_in", next=target), code=303)
-    return None
+bp.before_request(agent_area_guard)
 
 
 @bp.after_request
-def _no_store(response):
-    return _private(response)
+def _kept_by_no_cache_nor_robot(response):
+    return private(response, noindex=True)
 
 
 @bp.app_context_processor
@@ -119,19 +87,16 @@ def _agent_context():
 def sign_in():
     if g.get("agent") is not None:
         return redirect(url_for("agents.lookup"), code=303)
+    form = SignInForm(formdata=request.form)
+    username, password = form.usuario.data, form.senha.data
     errors: dict[str, str] = {}
-    username = ""
     status = 200
     retry_after = None
     if request.method == "POST":
-        username = (request.form.get("usuario") or "").strip()[:40]
-        password = request.form.get("senha") or ""
-        if not username:
-            errors["usuario"] = "Informe o seu usuário."
-        if not password:
-            errors["senha"] = "Informe a sua senha."
         status = 400
-        if not errors:
+        if not form.validate():
+            errors = errors_of(form)
+        else:
             db = get_session()
             try:
                 agent = services.sign_in(db, username, password, attempts("agents"))
@@ -146,11 +111,11 @@ def sign_in():
                         passwords.replace_password_hash(db, agent, new_hash)
                 session.clear()
                 session.permanent = True
-                session[SESSION_KEY] = {"id": agent.id, "v": agent.session_version, "t": int(clock.utcnow().timestamp())}
-                response = redirect(safe_next(request.args.get("next"), default=url_for("agents.lookup"),
-                                               under=bp.url_prefix), code=303)
-                response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-                return response
+                session[AGENT_SESSION_KEY] = {"id": agent.id, "v": agent.session_version,
+                                              "t": int(clock.utcnow().timestamp())}
+                return clearing_site_data(redirect(
+                    safe_next(request.args.get("next"), default=url_for("agents.lookup"), under=bp.url_prefix),
+                    code=303))
     demo = None
     if current_app.config.get("DEMO"):
         from .demo import DEMO_AGENTS, DEMO_PASSWORD
@@ -169,47 +134,25 @@ def sign_out():
     with writing(get_session()) as db:
         services.end_sessions(db, g.agent)  # any copy of the old cookie stops working
     session.clear()
-    response = redirect(url_for("agents.sign_in", saiu="1"), code=303)
-    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-    return response
+    return clearing_site_data(redirect(url_for("agents.sign_in", saiu="1"), code=303))
 
 
 # --- look-up --------------------------------------------------------------------------------
 
 
-def _open_lookups(db):
-    from sqlalchemy import select
-
-    from .models import AccessLog
-
-    since = clock.utcnow() - timedelta(minutes=services.LOOKUP_MINUTES)
-    rows = list(db.scalars(select(AccessLog).where(
-        AccessLog.agent_id == g.agent.id, AccessLog.action == "consulta", AccessLog.at > since)
-        .order_by(AccessLog.id.desc()).limit(MAX_OPEN_LOOKUPS)))
-    members = {m.id: m for m in db.scalars(select(Member).where(Member.id.in_({r.member_id for r in rows})))}
-    return [(r, members[r.member_id]) for r in rows]
-
-
 @bp.route("", methods=["GET", "POST"])
 def lookup():
     db = get_session()
-    values = {k: " ".join((request.form.get(k) or "").split()) for k in ("identificador", "motivo", "protocolo")}
+    form = LookupForm(formdata=request.form)
+    values = values_of(form, "identificador", "motivo", "protocolo")
     errors: dict[str, str] = {}
     status = 200
     wait = 0
     if request.method == "POST":
-        if not values["identificador"]:
-            errors["identificador"] = "Informe o CPF ou o número da carteirinha."
-        elif len(values["identificador"]) > 40:
-            errors["identificador"] = "CPF ou número da carteirinha longo demais."
-        if values["motivo"] not in services.REASONS:
-            errors["motivo"] = "Escolha o motivo da consulta."
-        try:
-            clean_line(request.form.get("protocolo") or "", max_length=services.MAX_PROTOCOL, what="O protocolo")
-        except ParseError as error:
-            errors["protocolo"] = str(error)
         status = 400
-        if not errors:
+        if not form.validate():
+            errors = errors_of(form)
+        else:
             missed = misses("consultas", str(g.agent.id))
             wait = missed.paused()
             if wait:
@@ -231,29 +174,34 @@ def lookup():
                 status = 404
     response = make_response(render_template(
         "agents/lookup.html", values=values, errors=errors, reasons=services.REASONS,
-        open_lookups=_open_lookups(db), minutes=services.LOOKUP_MINUTES), status)
+        open_lookups=services.open_lookups(db, g.agent, clock.utcnow(), limit=MAX_OPEN_LOOKUPS),
+        minutes=services.LOOKUP_MINUTES), status)
     if wait:
         response.headers["Retry-After"] = str(wait)
     return response
 
 
-def _lookup_or_stop(lookup_id: int):
-    """The agent's open look-up and its member, or a 404 / 410 response to return."""
-    db = get_session()
-    try:
-        entry = services.open_lookup(db, g.agent, lookup_id, clock.utcnow())
-    except services.LookupClosed as closed:
-        return None, None, make_response(render_template("agents/lookup_closed.html", text=str(closed)), 410)
-    except LookupError:
-        abort(404)
-    return entry, db.get(Member, entry.member_id), None
+def with_open_lookup(view):
+    """The view runs with the agent's own open look-up and its member (instead of the URL's
+    ``lookup_id``); a closed look-up answers 410, anybody else's or none 404."""
+
+    @wraps(view)
+    def guarded(lookup_id: int, **kwargs):
+        db = get_session()
+        try:
+            entry = services.open_lookup(db, g.agent, lookup_id, clock.utcnow())
+        except services.LookupClosed as closed:
+            return make_response(render_template("agents/lookup_closed.html", text=str(closed)), 410)
+        except LookupError:
+            abort(404)
+        return view(entry, services.lookup_member(db, entry), **kwargs)
+
+    return guarded
 
 
 @bp.get("/consultas/<id:lookup_id>")
-def member(lookup_id: int):
-    entry, person, stop = _lookup_or_stop(lookup_id)
-    if stop is not None:
-        return stop
+@with_open_lookup
+def member(entry, person):
     db = get_session()
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     return render_template("agents/member.html", entry=entry, o=overview, reasons=services.REASONS,
@@ -262,20 +210,18 @@ def member(lookup_id: int):
 
 
 @bp.route("/consultas/<id:lookup_id>/extrato", methods=["GET", "POST"])
-def statement(lookup_id: int):
+@with_open_lookup
+def statement(entry, person):
     """The family's usage statement and authorizations, read-only: opened by a POST that is
     recorded in the audit log; the GET shows it while the look-up is open."""
-    entry, person, stop = _lookup_or_stop(lookup_id)
-    if stop is not None:
-        return stop
     db = get_session()
     if request.method == "POST":
         with writing(db):
             services.record(db, g.agent, "extrato", entry.reason, request.remote_addr, clock.utcnow(), member=person,
                             lookup=entry, protocol=entry.protocol)
-        return redirect(url_for("agents.statement", lookup_id=lookup_id), code=303)
+        return redirect(url_for("agents.statement", lookup_id=entry.id), code=303)
     if services.opened_in_lookup(db, entry, "extrato") is None:
-        return redirect(url_for("agents.member", lookup_id=lookup_id, _anchor="extrato"), code=303)
+        return redirect(url_for("agents.member", lookup_id=entry.id, _anchor="extrato"), code=303)
     from ..history import services as history_services
     from ..history.params import StatementParams
     from ..members.services import holder_of, visible_family
@@ -291,10 +237,8 @@ def statement(lookup_id: int):
 
 
 @bp.route("/consultas/<id:lookup_id>/enviar-link", methods=["GET", "POST"])
-def share(lookup_id: int):
-    entry, person, stop = _lookup_or_stop(lookup_id)
-    if stop is not None:
-        return stop
+@with_open_lookup
+def share(entry, person):
     db = get_session()
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     kind = request.values.get("tipo") or "busca"
@@ -315,7 +259,7 @@ def share(lookup_id: int):
                 services.record(db, g.agent, "link", entry.reason, request.remote_addr, clock.utcnow(), member=person,
                                 lookup=entry, protocol=entry.protocol, detail=f"{link.code} — {title}",
                                 short_link=link)
-            return redirect(url_for("agents.shared", lookup_id=lookup_id, code=link.code), code=303)
+            return redirect(url_for("agents.shared", lookup_id=entry.id, code=link.code), code=303)
         errors, status = req.errors, 400
         values = {k: " ".join((request.form.get(k) or "").split()) for k in request.form}
     else:
@@ -331,20 +275,11 @@ def share(lookup_id: int):
 
 
 @bp.get("/consultas/<id:lookup_id>/links/<code>")
-def shared(lookup_id: int, code: str):
-    entry, person, stop = _lookup_or_stop(lookup_id)
-    if stop is not None:
-        return stop
-    from sqlalchemy import select
-
-    from .models import AccessLog
-
+@with_open_lookup
+def shared(entry, person, code: str):
     db = get_session()
-    link = (db.scalars(select(ShortLink).where(ShortLink.code == code)).one_or_none()
-            if services.is_well_formed(code) else None)
-    made_here = link is not None and db.scalars(select(AccessLog.id).where(
-        AccessLog.lookup_id == entry.id, AccessLog.action == "link", AccessLog.short_link_id == link.id)).first()
-    if not made_here:
+    link = services.link_made_in_lookup(db, entry, code)
+    if link is None:
         abort(404)
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     short_url = external_url("links.follow", code=link.code)
@@ -361,117 +296,77 @@ def shared(lookup_id: int, code: str):
 AUDIT_FILTERS = ("agente", "beneficiario", "de", "ate")
 
 
+# The error summary lists the errors in the order of the fields on the page.
+AUDIT_FIELDS = ("agente", "carteirinha", "de", "ate", "pagina")
+
+
 def _audit_filters(db):
-    """The filters of the audit log from its URL.  The member is named by internal id
-    (``beneficiario``), never by card number: see ``audit_member_filter``."""
-    args = request.args
-    errors: dict[str, str] = {}
-    filters = services.AuditFilter()
-    values = {k: (args.get(k) or "").strip()[:40] for k in (*AUDIT_FILTERS, "pagina")}
-    values["carteirinha"] = ""
-    if values["agente"]:
-        filters.agent_id = parse_id(values["agente"])
-        if filters.agent_id is None:
-            errors["agente"] = "Escolha o atendente na lista."
-    if values["beneficiario"]:
-        member_id = parse_id(values["beneficiario"])
-        found = db.get(Member, member_id) if member_id is not None else None
+    """The filters of the audit log from its URL, the values to show back, the errors, the page."""
+    form = AuditFilterForm(formdata=request.args)
+    form.validate()
+    errors = errors_of(form)
+    values = {**values_of(form, *AUDIT_FILTERS, "pagina"), "carteirinha": ""}
+    filters = audit_log.AuditFilter(agent_id=form.agente.parsed, since=form.de.parsed, until=form.ate.parsed)
+    if form.beneficiario.data:
+        member_id = form.beneficiario.parsed
+        found = audit_log.member_by_id(db, member_id) if member_id is not None else None
         if found is None:
             errors["carteirinha"] = "Nenhum beneficiário com esse número de carteirinha."
         else:
             filters.member_id = found.id
             values["carteirinha"] = found.card_number  # shown in the field, from the database
-    for key, attr, what in (("de", "since", "A data inicial"), ("ate", "until", "A data final")):
-        if values[key]:
-            try:
-                setattr(filters, attr, parse_date(values[key], what=what))
-            except ParseError as error:
-                errors[key] = str(error)
-    if filters.since and filters.until and filters.since > filters.until:
-        errors["ate"] = "A data final é anterior à inicial."
-    page = 1
-    if values["pagina"]:
-        try:
-            page = parse_int(values["pagina"], minimum=1, maximum=MAX_AUDIT_PAGE, what="A página")
-        except ParseError as error:
-            errors["pagina"] = str(error)
-    return filters, values, errors, page
+    errors = {name: errors[name] for name in AUDIT_FIELDS if name in errors}
+    return filters, values, errors, form.pagina.parsed or 1
 
 
 def _audit_page(db, filters, values, errors, page):
     rows, total = [], 0
     if not errors:
-        total = services.audit_count(db, filters)
-        rows = services.audit_rows(db, filters, limit=AUDIT_PAGE_SIZE, offset=(page - 1) * AUDIT_PAGE_SIZE)
-    agents, members = services.names_for(db, rows)
+        total = audit_log.audit_count(db, filters)
+        size = audit_log.PAGE_SIZE
+        rows = audit_log.audit_rows(db, filters, limit=size, offset=(page - 1) * size)
+    agents, members = audit_log.names_for(db, rows)
     query = {k: values[k] for k in AUDIT_FILTERS if values.get(k)}
     return make_response(render_template(
-        "agents/audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // AUDIT_PAGE_SIZE)),
-        agents=agents, members=members, all_agents=services.list_agents(db), values=values, errors=errors,
+        "agents/audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // audit_log.PAGE_SIZE)),
+        agents=agents, members=members, all_agents=audit_log.list_agents(db), values=values, errors=errors,
         query=query, reasons=services.REASONS, actions=services.ACTIONS), 400 if errors else 200)
 
 
 def audit_member_filter(db):
-    """The filter form, posted: a card number is personal data, so it travels in the body and the
-    page it leads to names the member by internal id — never the card number in a URL, where access
-    logs, proxies and the browser's history would keep it."""
-    form = request.form
-    query = {k: (form.get(k) or "").strip()[:40] for k in ("agente", "de", "ate")}
-    card = (form.get("carteirinha") or "").strip()[:40]
+    """The filter form, posted with a card number (see ``AuditMemberForm``): on to the page that
+    names the member by internal id."""
+    form = AuditMemberForm(formdata=request.form)
+    query = values_of(form, "agente", "de", "ate")
+    card = form.carteirinha.data
     if card:
-        found = services.member_by_card(db, card)
+        found = audit_log.member_by_card(db, card)
         if found is None:
             values = {**query, "beneficiario": "", "pagina": "", "carteirinha": card}
             errors = {"carteirinha": "Nenhum beneficiário com esse número de carteirinha."}
-            return _audit_page(db, services.AuditFilter(), values, errors, 1)
+            return _audit_page(db, audit_log.AuditFilter(), values, errors, 1)
         query["beneficiario"] = str(found.id)
     return redirect(url_for("agents.audit", **{k: v for k, v in query.items() if v}), code=303)
 
 
-def _supervisor_only():
-    if not g.agent.is_supervisor:
-        return forbidden("not-supervisor")
-    return None
-
-
 @bp.route("/auditoria", methods=["GET", "POST"])
+@supervisor_required
 def audit():
-    refused = _supervisor_only()
-    if refused is not None:
-        return refused
     db = get_session()
     if request.method == "POST":
         return audit_member_filter(db)
     return _audit_page(db, *_audit_filters(db))
 
 
-CSV_HEADER = ["quando", "atendente", "nome_do_atendente", "beneficiario", "carteirinha", "motivo", "protocolo",
-              "o_que_foi_aberto", "detalhe", "ip", "consulta"]
-
-
 @bp.get("/auditoria.csv")
+@supervisor_required
 def audit_csv():
-    refused = _supervisor_only()
-    if refused is not None:
-        return refused
     db = get_session()
     filters, values, errors, page = _audit_filters(db)
     if errors:
         return _audit_page(db, filters, values, errors, page)
-    rows = services.audit_rows(db, filters)
-    agents, members = services.names_for(db, rows)
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for r in rows:
-        agent, person = agents[r.agent_id], members.get(r.member_id)
-        writer.writerow([csv_cell(v) for v in (
-            clock.local(r.at).isoformat(timespec="seconds"), agent.username, agent.name,
-            person.name if person else "", person.card_number if person else "", services.REASONS[r.reason],
-            r.protocol, services.ACTIONS[r.action], r.detail, r.ip, r.lookup_id or r.id)])
     stamp = clock.now().strftime("%Y%m%d-%H%M")
-    return Response(out.getvalue(), mimetype="text/csv", headers={
+    return Response(audit_log.audit_csv(db, filters), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="auditoria-atendimento-{stamp}.csv"'})
 
 

@@ -3,14 +3,16 @@ member's family.
 
 Pages are built from the session, never from an id in the URL: ``pessoa`` only picks among the
 people the signed-in member may see (a holder: the family; a dependant: themself); any other
-id is refused.  Signed out → the sign-in page, coming back here.  Private, never cached.
+id is refused.  Signed out → the sign-in page, coming back here (``member_required``).  Private,
+never cached, as every page of a signed-in person (``core/responses.py``).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, g, make_response, redirect, request, url_for
+from flask import Blueprint, g, make_response, request, url_for
 
 from ..core import clock
+from ..core.access import member_required
 from ..core.formatting import data
 from ..core.rendering import render_page, wants_fragment
 from ..db import get_session
@@ -26,35 +28,28 @@ bp = Blueprint("history", __name__)
 STATEMENT_TARGET = "extrato"
 
 
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _sign_in_first():
-    here = request.full_path.rstrip("?")
-    return redirect(url_for("members.sign_in", next=here), code=303)
-
-
 @bp.app_template_filter("dinheiro")
 def dinheiro(cents: int | None) -> str:
     return services.money(cents)
 
 
+def _family_and_filters(db):
+    """The people the signed-in member may see, and the statement's filters from the URL."""
+    people = visible_family(db, g.member)
+    return people, params_module.parse(request.args, [p.id for p in people])
+
+
 @bp.get("/extrato")
+@member_required
 def statement():
-    member = g.get("member")
-    if member is None:
-        return _sign_in_first()
     db = get_session()
-    people = visible_family(db, member)
-    params = params_module.parse(request.args, [p.id for p in people])
+    people, params = _family_and_filters(db)
     if params.errors:
         # htmx does not swap a 4xx answer: the fragment it asked for carries the errors with a 200.
         return _statement_errors(db, people, params, 200 if wants_fragment(STATEMENT_TARGET) else 400)
     context = _statement_context(people, params)
     found = services.statement(db, people, params)
-    person = next(p for p in people if p.id == (params.pessoa or member.id))
+    person = next(p for p in people if p.id == (params.pessoa or g.member.id))
     marks = services.tooth_marks(db, person)
 
     def tooth_href(number: int) -> str:
@@ -73,7 +68,7 @@ def statement():
     if wants_fragment(STATEMENT_TARGET):
         # The form sends its empty fields too; the address bar gets only the filters in use.
         response.headers["HX-Push-Url"] = url_for("history.statement", **params.query())
-    return _private(response)
+    return response
 
 
 def _statement_context(people, params) -> dict:
@@ -83,8 +78,8 @@ def _statement_context(people, params) -> dict:
 
 def _statement_errors(db, people, params, status: int):
     context = _statement_context(people, params)
-    return _private(render_page("history/statement.html", fragments={STATEMENT_TARGET: "statement"},
-                                status=status, years=services.years(db, people), **context))
+    return render_page("history/statement.html", fragments={STATEMENT_TARGET: "statement"},
+                       status=status, years=services.years(db, people), **context)
 
 
 def _filter_labels(params, people) -> list[str]:
@@ -105,13 +100,10 @@ def _filter_labels(params, people) -> list[str]:
 
 
 @bp.get("/extrato.csv")
+@member_required
 def statement_csv():
-    member = g.get("member")
-    if member is None:
-        return _sign_in_first()
     db = get_session()
-    people = visible_family(db, member)
-    params = params_module.parse(request.args, [p.id for p in people])
+    people, params = _family_and_filters(db)
     if params.errors:
         return _statement_errors(db, people, params, 400)
     body = services.statement_csv(services.events(db, people, params))
@@ -119,20 +111,19 @@ def statement_csv():
     response.mimetype = "text/csv"
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="extrato-{clock.today().isoformat()}.csv"'
-    return _private(response)
+    return response
 
 
 @bp.get("/autorizacoes")
+@member_required
 def authorizations():
-    member = g.get("member")
-    if member is None:
-        return _sign_in_first()
+    member = g.member
     db = get_session()
     people = visible_family(db, member)
     params = params_module.parse({"pessoa": request.args.get("pessoa", "")}, [p.id for p in people])
     product = plan_services.get_product(db, db.get(Product, member.product_id).slug)
     views = [] if params.errors else services.authorizations(db, people, clock.today(), person=params.pessoa)
-    return _private(render_page(
+    return render_page(
         "history/authorizations.html", status=400 if params.errors else 200, people=people, params=params,
         authorizations=views, product=product, validity=guide_validity(product.document),
-        prior=plan_services.prior_authorization(product), today=clock.today()))
+        prior=plan_services.prior_authorization(product), today=clock.today())

@@ -3,45 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, url_for
 
 from ..core import assets
-from .views import SESSION_KEY
+from ..core.responses import NO_SESSION, SESSION_HEADER
 
 bp = Blueprint("pwa", __name__)
-
-# Every answer of the app tells the service worker which member session it was made in, so
-# the worker can drop the pages it kept from another session (or from none) on its next
-# online contact — however that session ended: "Sair" on this or another device, expiry.
-SESSION_HEADER = "Guia-Member-Session"
-NO_SESSION = "none"
-
-
-def session_marker(secret_key: str | bytes, member_id: int, session_version: int) -> str:
-    """A name for one member session that tells nobody who the member is: keyed with the app's
-    secret, and new at every sign-out (which bumps ``session_version``)."""
-    key = secret_key.encode() if isinstance(secret_key, str) else secret_key
-    message = f"member-session:{member_id}:{session_version}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
-@bp.after_app_request
-def _name_the_member_session(response):
-    # Only a session checked against the database at the start of this request (g.member) and
-    # still in the cookie at its end is named: a sign-out, a refused cookie (an old
-    # session_version, expired) or a request stopped before the check all say "none".
-    # Answers that shared caches may keep ("public") carry no marker.
-    if response.cache_control.public:
-        return response
-    member, data = g.get("member"), session.get(SESSION_KEY) or {}
-    alive = member is not None and data.get("id") == member.id and data.get("v") == member.session_version
-    response.headers[SESSION_HEADER] = (
-        session_marker(current_app.secret_key, member.id, member.session_version) if alive else NO_SESSION
-    )
-    return response
 
 
 @bp.get("/manifest.webmanifest")

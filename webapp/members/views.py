@@ -14,36 +14,32 @@ from flask import (
     url_for,
 )
 
-from ..core import clock
-from ..core.documents import cpf_valid, digits
-from ..core import passwords
+from ..core import clock, passwords
+from ..core.access import MEMBER_SESSION_KEY, member_required
+from ..core.forms import errors_of, values_of
 from ..core.lockout import attempts, burst_limit
-from ..core.parsing import ParseError, parse_date
 from ..core.qr import qr_svg
+from ..core.responses import clearing_site_data, private
 from ..core.urls import external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
 from . import services
 from .current import FamilyMember, SignedInMember
+from .forms import FirstAccessForm, SignInForm
 
 bp = Blueprint("members", __name__)
 
 CARD_QR_TITLE = "Código QR de verificação da carteirinha"
 
-SESSION_KEY = "member"
-# Sent when a person signs in or out: drops this site's HTTP cache and Cache Storage (the
-# service worker's copies of member pages) so nobody finds the previous person's card.
-CLEAR_SITE_DATA = '"cache", "storage"'
-
 
 @bp.before_app_request
 def load_signed_in_member() -> None:
-    data = session.get(SESSION_KEY)
+    data = session.get(MEMBER_SESSION_KEY)
     if not data or ignores_session():
         return
     member = services.load_for_session(get_session(), data.get("id"))
     if member is None or member.session_version != data.get("v") or member.status == "cancelado":
-        session.pop(SESSION_KEY, None)
+        session.pop(MEMBER_SESSION_KEY, None)
         return
     db = get_session()
     holder = services.holder_of(db, member)
@@ -68,12 +64,7 @@ def _product_slug(product_id: int) -> str:
 def _start_session(member) -> None:
     session.clear()
     session.permanent = True
-    session[SESSION_KEY] = {"id": member.id, "v": member.session_version}
-
-
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    session[MEMBER_SESSION_KEY] = {"id": member.id, "v": member.session_version}
 
 
 def _refused(response, error: services.SignInError):
@@ -83,38 +74,30 @@ def _refused(response, error: services.SignInError):
         response.headers["Retry-After"] = str(error.retry_after)
     else:
         response.status_code = 400
-    return _private(response)
+    return private(response)
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
 @burst_limit("members")
 def sign_in():
-    errors: dict[str, str] = {}
-    login = ""
-    if request.method == "POST":
-        login = (request.form.get("login") or "").strip()[:40]
-        password = request.form.get("senha") or ""
-        if not login:
-            errors["login"] = "Informe o CPF ou o número da carteirinha."
-        if not password:
-            errors["senha"] = "Informe a sua senha."
-        if not errors:
-            db = get_session()
-            try:
-                member = services.sign_in(db, login, password, attempts("members"))
-            except services.SignInError as error:
-                errors["login"] = str(error)
-                return _refused(make_response(_render_sign_in(errors, login)), error)
-            new_hash = passwords.upgraded_hash(member.password_hash, password)  # slow: before the lock
-            if new_hash is not None:
-                with writing(db):
-                    passwords.replace_password_hash(db, member, new_hash)
-            _start_session(member)
-            response = redirect(safe_next(request.args.get("next"), default=url_for("members.card")), code=303)
-            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-            return response
-        return _private(make_response(_render_sign_in(errors, login), 400))
-    return _private(make_response(_render_sign_in(errors, login)))
+    form = SignInForm(formdata=request.form)
+    if request.method == "GET":
+        return private(make_response(_render_sign_in({}, form.login.data)))
+    if not form.validate():
+        return private(make_response(_render_sign_in(errors_of(form), form.login.data), 400))
+    login, password = form.login.data, form.senha.data
+    db = get_session()
+    try:
+        member = services.sign_in(db, login, password, attempts("members"))
+    except services.SignInError as error:
+        return _refused(make_response(_render_sign_in({"login": str(error)}, login)), error)
+    new_hash = passwords.upgraded_hash(member.password_hash, password)  # slow: before the lock
+    if new_hash is not None:
+        with writing(db):
+            passwords.replace_password_hash(db, member, new_hash)
+    _start_session(member)
+    return clearing_site_data(
+        redirect(safe_next(request.args.get("next"), default=url_for("members.card")), code=303))
 
 
 def _render_sign_in(errors, login):
@@ -130,42 +113,27 @@ def _render_sign_in(errors, login):
 @bp.route("/primeiro-acesso", methods=["GET", "POST"])
 @burst_limit("first_access")
 def first_access():
-    errors: dict[str, str] = {}
-    values = {k: (request.form.get(k) or "").strip()[:40] for k in ("cpf", "nascimento", "carteirinha")}
-    if request.method == "POST":
-        password, confirm = request.form.get("senha") or "", request.form.get("confirmacao") or ""
-        birth = None
-        if not cpf_valid(values["cpf"]):
-            errors["cpf"] = "CPF inválido. Confira os 11 números."
-        try:
-            birth = parse_date(values["nascimento"], latest=clock.today(), what="A data de nascimento")
-        except ParseError as error:
-            errors["nascimento"] = str(error)
-        if not digits(values["carteirinha"]):
-            errors["carteirinha"] = "Informe o número da carteirinha."
-        if len(password) < services.MIN_PASSWORD:
-            errors["senha"] = f"A senha precisa ter pelo menos {services.MIN_PASSWORD} caracteres."
-        elif password != confirm:
-            errors["confirmacao"] = "A confirmação não é igual à senha."
-        if not errors:
-            db = get_session()
-            try:
-                member = services.first_access(db, values["cpf"], birth, values["carteirinha"],
-                                               attempts("first_access"))
-                password_hash = passwords.hash_password(password)  # slow: before the lock
-                with writing(db):
-                    services.set_first_password(db, member, password_hash, clock.utcnow())
-            except services.SignInError as error:
-                errors["cpf"] = str(error)
-                return _refused(make_response(render_template("members/first_access.html", errors=errors,
-                                                              values=values)), error)
-            _start_session(member)
-            response = redirect(url_for("members.card"), code=303)
-            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-            return response
-        return _private(make_response(render_template("members/first_access.html", errors=errors, values=values),
-                                      400))
-    return _private(make_response(render_template("members/first_access.html", errors=errors, values=values)))
+    form = FirstAccessForm(formdata=request.form)
+    values = values_of(form, "cpf", "nascimento", "carteirinha")
+
+    def page(errors, status=200):
+        return make_response(render_template("members/first_access.html", errors=errors, values=values), status)
+
+    if request.method == "GET":
+        return private(page({}))
+    if not form.validate():
+        return private(page(errors_of(form), 400))
+    db = get_session()
+    try:
+        member = services.first_access(db, form.cpf.data, form.nascimento.parsed, form.carteirinha.data,
+                                       attempts("first_access"))
+        password_hash = passwords.hash_password(form.senha.data)  # slow: before the lock
+        with writing(db):
+            services.set_first_password(db, member, password_hash, clock.utcnow())
+    except services.SignInError as error:
+        return _refused(page({"cpf": str(error)}), error)
+    _start_session(member)
+    return clearing_site_data(redirect(url_for("members.card"), code=303))
 
 
 @bp.post("/sair")
@@ -175,21 +143,16 @@ def sign_out():
         with writing(get_session()) as db:
             services.end_sessions(db, member)  # any copy of the old cookie stops working
     session.clear()
-    response = redirect(url_for("members.sign_in", saiu="1"), code=303)
-    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-    return response
+    return clearing_site_data(redirect(url_for("members.sign_in", saiu="1"), code=303))
 
 
 @bp.get("/carteirinha")
+@member_required
 def card():
-    member = g.get("member")
-    if member is None:
-        return redirect(url_for("members.sign_in", next=url_for("members.card")), code=303)
     now = clock.now()
-    views = services.card_views(get_session(), member, current_app.config["SECRET_KEY"], now)
+    views = services.card_views(get_session(), g.member, current_app.config["SECRET_KEY"], now)
     qrs = {v.member.id: qr_svg(external_url("members.verify", token=v.verify_token), CARD_QR_TITLE) for v in views}
-    return _private(make_response(render_template("members/card.html", views=views, qrs=qrs, now=now)))
-
+    return render_template("members/card.html", views=views, qrs=qrs, now=now)
 
 @bp.get("/verificar/<token>")
 def verify(token: str):
@@ -197,9 +160,9 @@ def verify(token: str):
     try:
         member = services.verify_token(db, token[:400], current_app.config["SECRET_KEY"])
     except services.VerificationExpired:
-        return _private(make_response(render_template("members/verify_expired.html"), 410))
+        return private(make_response(render_template("members/verify_expired.html"), 410))
     except LookupError:
-        return _private(make_response(render_template(
+        return private(make_response(render_template(
             "core/error.html", status=400, title="Código inválido",
             text="Este código de verificação não é válido. Peça ao beneficiário para abrir a carteirinha de novo."),
             400))
@@ -209,7 +172,7 @@ def verify(token: str):
     holder = services.holder_of(db, member)
     now = clock.now()
     running = services.running_periods(db, product, member, holder, now)
-    return _private(make_response(render_template("members/verify.html", member=member, product=product,
+    return private(make_response(render_template("members/verify.html", member=member, product=product,
                                                   running=running, now=now)))
 
 

@@ -1,0 +1,48 @@
+"""The members' sign-in and first-access forms (posted; the templates render the fields)."""
+
+from __future__ import annotations
+
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, ValidationError
+
+from ..core import clock
+from ..core.documents import cpf_valid, digits
+from ..core.forms import Form, Parsed, stripped
+from ..core.parsing import parse_date
+from .services import MIN_PASSWORD
+
+MAX_TYPED = 40  # longer than any CPF, card number or date, with punctuation
+
+
+class SignInForm(Form):
+    login = StringField(filters=[stripped(MAX_TYPED)],
+                        validators=[DataRequired("Informe o CPF ou o número da carteirinha.")])
+    senha = PasswordField(default="", validators=[DataRequired("Informe a sua senha.")])
+
+
+def _cpf(form, field) -> None:
+    if not cpf_valid(field.data):
+        raise ValidationError("CPF inválido. Confira os 11 números.")
+
+
+def _card_number(form, field) -> None:
+    if not digits(field.data):
+        raise ValidationError("Informe o número da carteirinha.")
+
+
+class FirstAccessForm(Form):
+    cpf = StringField(filters=[stripped(MAX_TYPED)], validators=[_cpf])
+    nascimento = StringField(filters=[stripped(MAX_TYPED)], validators=[Parsed(
+        lambda text: parse_date(text, latest=clock.today(), what="A data de nascimento"))])
+    carteirinha = StringField(filters=[stripped(MAX_TYPED)], validators=[_card_number])
+    senha = PasswordField(default="")
+    confirmacao = PasswordField(default="")
+
+    def validate_senha(self, field) -> None:
+        if len(field.data) < MIN_PASSWORD:
+            raise ValidationError(f"A senha precisa ter pelo menos {MIN_PASSWORD} caracteres.")
+
+    def validate_confirmacao(self, field) -> None:
+        # Only once the password itself is acceptable: one message at a time.
+        if len(self.senha.data) >= MIN_PASSWORD and field.data != self.senha.data:
+            raise ValidationError("A confirmação não é igual à senha.")
