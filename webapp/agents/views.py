@@ -40,9 +40,13 @@ from ..core.responses import clearing_site_data, private
 from ..core.urls import absolute, external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
+from ..history import services as history_services
+from ..history.params import StatementParams
+from ..members.services import holder_of, visible_family
 from ..plans import services as plan_services
 from . import audit_log, services
 from . import share as share_module
+from .demo import DEMO_AGENTS, DEMO_PASSWORD
 from .forms import AuditFilterForm, AuditMemberForm, LookupForm, SignInForm
 
 bp = Blueprint("agents", __name__, url_prefix="/atendimento")
@@ -118,8 +122,6 @@ def sign_in():
                     code=303))
     demo = None
     if current_app.config.get("DEMO"):
-        from .demo import DEMO_AGENTS, DEMO_PASSWORD
-
         demo = {"password": DEMO_PASSWORD, "agents": DEMO_AGENTS}
     response = make_response(render_template(
         "agents/sign_in.html", errors=errors, username=username, demo=demo, next=request.args.get("next") or "",
@@ -222,10 +224,6 @@ def statement(entry, person):
         return redirect(url_for("agents.statement", lookup_id=entry.id), code=303)
     if services.opened_in_lookup(db, entry, "extrato") is None:
         return redirect(url_for("agents.member", lookup_id=entry.id, _anchor="extrato"), code=303)
-    from ..history import services as history_services
-    from ..history.params import StatementParams
-    from ..members.services import holder_of, visible_family
-
     people = visible_family(db, holder_of(db, person))
     return render_template(
         "agents/statement.html", entry=entry, member=person,

@@ -44,7 +44,7 @@ from ..members.services import visible_family
 from ..network.models import Location, NetworkMembership, Provider, ProviderSpecialty
 from ..plans import schedules as plan_schedules
 from ..plans import services as plan_services
-from ..plans.models import Procedure, Product
+from ..plans.models import Procedure
 from . import teeth
 from .importer import UpsertReport, guide_validity, import_authorizations, import_usage
 from .layout import AUTHORIZATION_NAMES, USAGE_NAMES
@@ -94,7 +94,7 @@ class _Family:
         self.session, self.index, self.today = session, index, today
         self.holder = holder
         self.people = {p.kinship if not p.is_holder else "titular": p for p in people}
-        self.product = plan_services.get_product(session, session.get(Product, holder.product_id).slug)
+        self.product = plan_services.member_product(session, holder.product_id)
         self.listed = {pp.procedure_id for pp in self.product.procedures}
         self.includes_rol = bool(self.product.document.get("coverage", {}).get("includes_rol"))
         self.providers = _providers(session, self.product.id, ddd, holder.inclusion_at.date())

@@ -18,7 +18,6 @@ from ..core.rendering import render_page, wants_fragment
 from ..db import get_session
 from ..members.services import visible_family
 from ..plans import services as plan_services
-from ..plans.models import Product
 from . import odontogram, services, teeth
 from . import params as params_module
 from .importer import guide_validity
@@ -121,7 +120,7 @@ def authorizations():
     db = get_session()
     people = visible_family(db, member)
     params = params_module.parse({"pessoa": request.args.get("pessoa", "")}, [p.id for p in people])
-    product = plan_services.get_product(db, db.get(Product, member.product_id).slug)
+    product = plan_services.member_product(db, member.product_id)
     views = [] if params.errors else services.authorizations(db, people, clock.today(), person=params.pessoa)
     return render_page(
         "history/authorizations.html", status=400 if params.errors else 200, people=people, params=params,

@@ -151,7 +151,7 @@ class CardView:
 
 def card_views(session: Session, member: Member, secret: str, now: datetime) -> list[CardView]:
     family = visible_family(session, member)
-    product = plan_services.get_product(session, session.get(Product, member.product_id).slug)
+    product = plan_services.member_product(session, member.product_id)
     serializer = URLSafeTimedSerializer(secret, salt=VERIFY_SALT)
     out = []
     for person in family:

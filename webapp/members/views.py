@@ -23,8 +23,10 @@ from ..core.responses import clearing_site_data, private
 from ..core.urls import external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
+from ..plans import services as plan_services
 from . import services
 from .current import FamilyMember, SignedInMember
+from .demo import DEMO_PASSWORD, demo_logins
 from .forms import FirstAccessForm, SignInForm
 
 bp = Blueprint("members", __name__)
@@ -45,7 +47,7 @@ def load_signed_in_member() -> None:
     holder = services.holder_of(db, member)
     g.member = member
     g.signed_in_member = SignedInMember(
-        member_id=member.id, name=member.name, product_slug=_product_slug(member.product_id),
+        member_id=member.id, name=member.name, product_slug=plan_services.product_slug(db, member.product_id),
         family=tuple(
             FamilyMember(member_id=p.id, name=p.name, relationship=p.kinship,
                          inclusion_at=clock.local(p.inclusion_at), exemption=p.exemption,
@@ -53,12 +55,6 @@ def load_signed_in_member() -> None:
             for p in services.visible_family(db, member)
         ),
     )
-
-
-def _product_slug(product_id: int) -> str:
-    from ..plans.models import Product
-
-    return get_session().get(Product, product_id).slug
 
 
 def _start_session(member) -> None:
@@ -103,8 +99,6 @@ def sign_in():
 def _render_sign_in(errors, login):
     demo = None
     if current_app.config.get("DEMO"):
-        from .demo import DEMO_PASSWORD, demo_logins
-
         demo = {"password": DEMO_PASSWORD, "logins": demo_logins(get_session())}
     return render_template("members/sign_in.html", errors=errors, login=login, demo=demo,
                            signed_out=request.args.get("saiu") == "1", next=request.args.get("next") or "")
@@ -166,9 +160,7 @@ def verify(token: str):
             "core/error.html", status=400, title="Código inválido",
             text="Este código de verificação não é válido. Peça ao beneficiário para abrir a carteirinha de novo."),
             400))
-    from ..plans.models import Product
-
-    product = services.plan_services.get_product(db, db.get(Product, member.product_id).slug)
+    product = plan_services.member_product(db, member.product_id)
     holder = services.holder_of(db, member)
     now = clock.now()
     running = services.running_periods(db, product, member, holder, now)

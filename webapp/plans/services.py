@@ -68,6 +68,15 @@ def get_product(session: Session, slug: str) -> models.Product | None:
     return session.scalars(stmt).one_or_none()
 
 
+def product_slug(session: Session, product_id: int) -> str:
+    return session.scalar(select(models.Product.slug).where(models.Product.id == product_id))
+
+
+def member_product(session: Session, product_id: int) -> models.Product:
+    """A member's product (by the member's ``product_id``), loaded as :func:`get_product` loads it."""
+    return get_product(session, product_slug(session, product_id))
+
+
 def waiting_rules(product: models.Product) -> list[Rule]:
     return [
         Rule(
