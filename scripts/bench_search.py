@@ -20,7 +20,6 @@ the tables are VACUUM ANALYZEd (the visibility map lets the GiST scan be index-o
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import sqlite3
@@ -45,7 +44,11 @@ from webapp.db import make_engine  # noqa: E402
 from webapp.geo import municipalities  # noqa: E402
 from webapp.geo.coverage import CoverageArea  # noqa: E402
 from webapp.geo.distance import distances_km  # noqa: E402
+from webapp.geo import area as area_geometry  # noqa: E402
 from webapp.network import search as S  # noqa: E402
+from webapp.network.search.reads import SearchReader  # noqa: E402
+from webapp.network.search.sql import SearchSql  # noqa: E402
+from webapp.network.specialties import SPECIALTIES  # noqa: E402
 from webapp.network.importer import import_network  # noqa: E402
 from webapp.plans.catalog import read_catalog  # noqa: E402
 from webapp.plans.loader import load_catalog  # noqa: E402
@@ -141,15 +144,22 @@ def prepare_databases(args) -> dict:
 # --------------------------------------------------------------------------- query sets
 
 
+PLACE_AND_PAGE = ("lat", "lon", "limit", "offset")
+
+
 @dataclass
 class Query:
     kwargs: dict
     from_municipality: int | None = None
 
+    def filters(self) -> S.SearchFilters:
+        return S.SearchFilters(today=TODAY, **{k: v for k, v in self.kwargs.items() if k not in PLACE_AND_PAGE})
+
     def run(self, session):
+        page = {k: v for k, v in self.kwargs.items() if k in ("limit", "offset")}
         if self.from_municipality is not None:
-            return S.search_from_municipality(session, ibge_code=self.from_municipality, today=TODAY, **self.kwargs)
-        return S.search(session, today=TODAY, **self.kwargs)
+            return S.search_from_municipality(session, self.filters(), ibge_code=self.from_municipality, **page)
+        return S.search(session, self.filters(), lat=self.kwargs["lat"], lon=self.kwargs["lon"], **page)
 
     def describe(self) -> str:
         k = {key: v for key, v in self.kwargs.items() if key != "area"}
@@ -181,7 +191,7 @@ def query_sets(session, n: int, seed: int) -> list[QuerySet]:
     weights = [max(m.population, 1) for m in all_m]
     sp_m = [m for m in all_m if m.uf == "SP"]
     sp_weights = [max(m.population, 1) for m in sp_m]
-    specialties = sorted(S.SPECIALTIES)
+    specialties = sorted(SPECIALTIES)
 
     def product_for(m) -> str:
         choices = [slug for slug in products if slug in areas and areas[slug].contains_municipality(m.ibge_code)]
@@ -299,11 +309,8 @@ def brute_force(session, q: Query) -> tuple:
         kw["lat"], kw["lon"] = m.lat, m.lon
     limit, offset = kw.pop("limit", 20), kw.pop("offset", 0)
     lat, lon = kw.pop("lat"), kw.pop("lon")
-    f = S._filters(kw["product_id"], kw["area"], TODAY, kw.get("specialty"), kw.get("name_query"),
-                   kw.get("urgency_24h"), kw.get("wheelchair"), kw.get("children"))
-    qq = S._Queries(session, f)
-    sql = f"SELECT {qq._select('l')} FROM location AS l{qq._join_provider('l')} WHERE " + " AND ".join(qq._location_filters())
-    rows = list(qq._fetch(sql))
+    reader = SearchReader(session, q.filters())
+    rows = list(reader.fetch(reader.sql.every_match()))
     if not rows:
         return (), False
     ids = np.array([r[0] for r in rows])
@@ -337,21 +344,22 @@ def print_plans(engines: dict, product_ids: dict) -> None:
         ("misplaced locations of the 6-municipality area (once per search)", {"area": six}, "misplaced"),
     ]
     for label, engine in engines.items():
-        print(f"\n--- query plans: {label} (circle of 3 km around São Paulo's seat, {S.CIRCLE_STRIPS} bands)")
+        print(f"\n--- query plans: {label} (circle of 3 km around São Paulo's seat, {area_geometry.CIRCLE_STRIPS} bands)")
         with Session(engine) as session:
             for title, kw, kind in cases:
-                f = S._filters(product_ids[label], kw["area"], TODAY, kw.get("specialty"), None, False, False, False)
-                qq = S._Queries(session, f)
+                f = S.SearchFilters(product_ids[label], kw["area"], TODAY, kw.get("specialty"))
+                qq = SearchSql(session.get_bind().dialect.name, f)
                 extra = {}
                 if kind == "spatial":
-                    boxes, _ = S.circle_cover(sp.lat, sp.lon, 3.0, S.search_bbox(kw["area"]))
-                    sql = qq.spatial_sql(len(boxes), 168)
+                    boxes, _ = area_geometry.circle_cover(sp.lat, sp.lon, 3.0, area_geometry.search_bbox(kw["area"]))
+                    sql = qq.spatial(len(boxes), 168)
                     extra = {**qq.box_params(boxes), **qq.circle_params(sp.lat, sp.lon, 3.0, None)}
                 else:
-                    sql = qq.misplaced_sql()
+                    sql = qq.misplaced()
                 prefix = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " if qq.pg else "EXPLAIN QUERY PLAN "
                 print(f"  [{title}]")
-                lines = [row[0] if qq.pg else row[-1] for row in qq._execute(prefix + sql, **extra)]
+                lines = [row[0] if qq.pg else row[-1]
+                         for row in session.execute(text(prefix + sql), {**qq.params, **extra})]
                 shown = lines if len(lines) <= 24 else lines[:20] + [f"... ({len(lines) - 20} more lines:"
                                                                      " the same for each band)"]
                 for line in shown:
@@ -427,10 +435,10 @@ def main() -> None:
         for label, engine in engines.items():
             with Session(engine) as s2:
                 start = time.perf_counter()
-                n = S.count_matches(s2, product_id=product_ids[label], area=area, today=TODAY)
+                n = S.count_matches(s2, S.SearchFilters(product_ids[label], area, TODAY))
                 t1 = time.perf_counter() - start
                 start = time.perf_counter()
-                n2 = S.count_matches(s2, product_id=product_ids[label], area=area, today=TODAY, specialty="endodontia")
+                n2 = S.count_matches(s2, S.SearchFilters(product_ids[label], area, TODAY, specialty="endodontia"))
                 t2 = time.perf_counter() - start
                 print(f"count_matches {label}: national {n} in {t1 * 1000:.0f} ms; + endodontia {n2} in {t2 * 1000:.0f} ms")
     print_plans(engines, product_ids)

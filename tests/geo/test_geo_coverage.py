@@ -42,10 +42,15 @@ def test_municipality_group():
 
 
 def test_group_with_no_polygon_member():
+    """A municipality without polygon lies inside the one it was split from (Pinto Bandeira in
+    Bento Gonçalves): its box is that polygon's, the rule the network search reads by too."""
     area = CoverageArea.of_municipalities({4314548})  # Pinto Bandeira/RS, no polygon
     assert area.contains_point(*seat(4314548))
-    min_lat, min_lon, max_lat, max_lon = area.bbox()
-    assert max_lat - min_lat == pytest.approx(0.3)
+    host = M.geometry(4302105)  # Bento Gonçalves/RS
+    assert M.territory(4314548) is host
+    west, south, east, north = host.bounds
+    assert area.bbox() == (south, west, north, east)
+    assert CoverageArea.of_municipalities({4302105, 4314548}).bbox() == area.bbox()
 
 
 def test_national():

@@ -19,8 +19,12 @@ from tests.support.network import row, write_csv
 from webapp.core.text import fold
 from webapp.geo import municipalities
 from webapp.geo.coverage import CoverageArea
-from webapp.geo.distance import distance_km
+from webapp.geo import area as area_geometry
+from webapp.geo.distance import distance_km, distances_km
 from webapp.network import search as S
+from webapp.network.search import planner
+from webapp.network.search import sql as search_sql
+from webapp.network.search.sql import SPECIALTY_LAYERS, URGENCY_LAYER, name_pattern
 from webapp.network.importer import import_network
 from webapp.network.models import Location, NetworkMembership, Provider, ProviderSpecialty
 from webapp.network.specialties import SPECIALTIES
@@ -45,6 +49,20 @@ def _fresh_estimates():
     S.clear_estimates()
     yield
     S.clear_estimates()
+
+
+def search(session, *, lat, lon, limit=20, offset=0, **filters):
+    """The search, its filters given as keywords as these tests write them."""
+    return S.search(session, S.SearchFilters(**filters), lat=lat, lon=lon, limit=limit, offset=offset)
+
+
+def search_from_municipality(session, *, ibge_code, limit=20, offset=0, **filters):
+    return S.search_from_municipality(session, S.SearchFilters(**filters), ibge_code=ibge_code, limit=limit,
+                                      offset=offset)
+
+
+def count_matches(session, **filters):
+    return S.count_matches(session, S.SearchFilters(**filters))
 
 
 def place(code: int, lat: float, lon: float) -> dict:
@@ -126,7 +144,7 @@ def keys(session, page) -> list[str]:
 
 def run(session, slug=NATIONAL, area=None, at=ICARAI, **kwargs):
     kwargs.setdefault("limit", 50)
-    return S.search(session, product_id=product_id(session, slug), area=area or CoverageArea.national(),
+    return search(session, product_id=product_id(session, slug), area=area or CoverageArea.national(),
                     lat=at[0], lon=at[1], today=TODAY, **kwargs)
 
 
@@ -197,10 +215,10 @@ def test_the_same_shown_distance_is_ordered_by_name(session, tmp_path):
 def test_another_products_members_and_future_or_ended_memberships_are_left_out(network):
     other = run(network, slug=OTHER)
     assert keys(network, other) == ["NIT-OTHER"]
-    assert "NIT-SOON" in keys(network, S.search(
+    assert "NIT-SOON" in keys(network, search(
         network, product_id=product_id(network, NATIONAL), area=CoverageArea.national(), lat=ICARAI[0],
         lon=ICARAI[1], today=date(2027, 1, 1), limit=50))
-    assert "NIT-GONE" in keys(network, S.search(
+    assert "NIT-GONE" in keys(network, search(
         network, product_id=product_id(network, NATIONAL), area=CoverageArea.national(), lat=ICARAI[0],
         lon=ICARAI[1], today=date(2024, 12, 31), limit=50))
 
@@ -288,24 +306,24 @@ def test_pagination(network):
 @backend_param
 def test_search_from_municipality_starts_at_the_seat(network):
     seat = municipalities.get(SAO_GONCALO)
-    page = S.search_from_municipality(network, product_id=product_id(network, NATIONAL), area=CoverageArea.national(),
+    page = search_from_municipality(network, product_id=product_id(network, NATIONAL), area=CoverageArea.national(),
                                       ibge_code=SAO_GONCALO, today=TODAY, limit=3)
     assert keys(network, page)[0] in {"SG-MARIA", "SG-TWIN-A"}
     assert_ordered(page, (seat.lat, seat.lon))
     with pytest.raises(ValueError, match="IBGE"):
-        S.search_from_municipality(network, product_id=1, area=CoverageArea.national(), ibge_code=1, today=TODAY)
+        search_from_municipality(network, product_id=1, area=CoverageArea.national(), ibge_code=1, today=TODAY)
 
 
 @backend_param
 def test_count_matches(network):
     pid = product_id(network, NATIONAL)
-    count = lambda **kw: S.count_matches(network, product_id=pid, today=TODAY, **kw)  # noqa: E731
+    count = lambda **kw: count_matches(network, product_id=pid, today=TODAY, **kw)  # noqa: E731
     assert count(area=CoverageArea.national()) == len(EXPECTED_NATIONAL)
     assert count(area=CoverageArea.of_states({"RJ"})) == 8
     assert count(area=CoverageArea.national(), specialty="endodontia") == 2
     assert count(area=CoverageArea.national(), name_query="zmuda") == 2
     assert count(area=CoverageArea.national(), urgency_24h=True, wheelchair=True) == 1
-    sc = S.count_matches(network, product_id=product_id(network, SAO_CRISTOVAO), today=TODAY,
+    sc = count_matches(network, product_id=product_id(network, SAO_CRISTOVAO), today=TODAY,
                          area=CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES))
     assert sc == 3
 
@@ -331,17 +349,17 @@ def test_every_plan_gives_the_same_answers(network, monkeypatch, plan):
     specialty's rows, reading a name's providers or a small product's memberships first or
     not: costs differ, answers not."""
     if plan.startswith("no-layers"):
-        monkeypatch.setattr(S, "SPECIALTY_LAYERS", ())
+        monkeypatch.setattr(search_sql, "SPECIALTY_LAYERS", ())
     if plan == "no-layers-spatial":
-        monkeypatch.setattr(S, "SELECTIVE_FACTOR", 0.0)
-        monkeypatch.setattr(S, "NAME_DRIVEN_CAP", 0)
+        monkeypatch.setattr(planner, "SELECTIVE_FACTOR", 0.0)
+        monkeypatch.setattr(planner, "NAME_DRIVEN_CAP", 0)
     elif plan == "no-layers-driven":
-        monkeypatch.setattr(S, "SELECTIVE_FACTOR", 1e6)
+        monkeypatch.setattr(planner, "SELECTIVE_FACTOR", 1e6)
     if plan == "product-driven":
-        monkeypatch.setattr(S, "PRODUCT_SPARSE_SHARE", 1e9)
-        monkeypatch.setattr(S, "NAME_DRIVEN_CAP", 0)
+        monkeypatch.setattr(planner, "PRODUCT_SPARSE_SHARE", 1e9)
+        monkeypatch.setattr(planner, "NAME_DRIVEN_CAP", 0)
     else:
-        monkeypatch.setattr(S, "PRODUCT_SPARSE_SHARE", 0.0)
+        monkeypatch.setattr(planner, "PRODUCT_SPARSE_SHARE", 0.0)
     assert keys(network, run(network, specialty="endodontia")) == ["NIT-ANA", "SG-MARIA"]
     assert keys(network, run(network, specialty="endodontia", at=PAULISTA, limit=1)) == ["NIT-ANA"]
     assert keys(network, run(network, urgency_24h=True, specialty="clinico-geral")) == ["RIO-CLIN"]
@@ -372,7 +390,7 @@ def test_a_pile_on_the_seat_is_ordered_by_name_across_pages(session, tmp_path):
     assert len(expected) == 72
     got = []
     for offset in (0, 20, 40, 60):
-        page = S.search_from_municipality(session, product_id=pid, area=CoverageArea.national(),
+        page = search_from_municipality(session, product_id=pid, area=CoverageArea.national(),
                                           ibge_code=NITEROI, today=TODAY, limit=20, offset=offset)
         got += [(r.distance_km, r.location_id) for r in page.results]
         assert page.has_more == (offset + 20 < 72)
@@ -382,8 +400,8 @@ def test_a_pile_on_the_seat_is_ordered_by_name_across_pages(session, tmp_path):
 
 
 def test_the_name_pre_filter_pattern():
-    assert S._name_pattern("jose da silva") == "%j_s_%d_%s_lv_%"
-    assert S._name_pattern("strasse") == "%str_ss_%"
+    assert name_pattern("jose da silva") == "%j_s_%d_%s_lv_%"
+    assert name_pattern("strasse") == "%str_ss_%"
 
 
 def test_the_migration_has_a_layer_for_every_specialty():
@@ -393,9 +411,9 @@ def test_the_migration_has_a_layer_for_every_specialty():
     spec = importlib.util.spec_from_file_location("migration_0003", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    assert migration.SPECIALTY_LAYERS == S.SPECIALTY_LAYERS
-    assert migration.URGENCY_LAYER == S.URGENCY_LAYER
-    assert set(SPECIALTIES) <= set(S.SPECIALTY_LAYERS)
+    assert migration.SPECIALTY_LAYERS == SPECIALTY_LAYERS
+    assert migration.URGENCY_LAYER == URGENCY_LAYER
+    assert set(SPECIALTIES) <= set(SPECIALTY_LAYERS)
 
 
 def index_entries(session) -> set[tuple[int, int]]:
@@ -415,8 +433,8 @@ def expected_entries(session) -> set[tuple[int, int]]:
         if sqlite:
             out.add((loc.id, 0))
         if loc.urgency_24h:
-            out.add((loc.id, S.URGENCY_LAYER))
-        out.update((loc.id, 1 + S.SPECIALTY_LAYERS.index(slug)) for slug in specialties.get(loc.provider_id, ()))
+            out.add((loc.id, URGENCY_LAYER))
+        out.update((loc.id, 1 + SPECIALTY_LAYERS.index(slug)) for slug in specialties.get(loc.provider_id, ()))
     return out
 
 
@@ -543,10 +561,10 @@ def test_generated_network_matches_a_brute_force_ranking(session, generated_csv)
         expected = brute_force(session, kw["product_id"], kw["area"], kw["lat"], kw["lon"], TODAY,
                                kw.get("specialty"), kw.get("name_query"), kw.get("urgency_24h", False),
                                kw.get("wheelchair", False), kw.get("children", False))
-        page = S.search(session, today=TODAY, limit=limit, offset=offset, **kw)
+        page = search(session, today=TODAY, limit=limit, offset=offset, **kw)
         assert [(r.distance_km, r.location_id) for r in page.results] == expected[offset:offset + limit], kw
         assert page.has_more == (len(expected) > offset + limit), kw
-        assert S.count_matches(session, product_id=kw["product_id"], area=kw["area"], today=TODAY,
+        assert count_matches(session, product_id=kw["product_id"], area=kw["area"], today=TODAY,
                                **{k: v for k, v in kw.items() if k not in ("product_id", "area", "lat", "lon")}
                                ) == len(expected), kw
         checked += bool(expected)
@@ -568,7 +586,7 @@ def test_sqlite_and_postgresql_return_the_same_providers_in_the_same_order(
                     select(Location.id, Provider.key + "/" + Location.key).join(Provider)).all())
                 got = []
                 for kw in random_queries(session, 60, seed=23):
-                    page = S.search(session, today=TODAY, **kw)
+                    page = search(session, today=TODAY, **kw)
                     got.append(([(keys_of[r.location_id], r.distance_km) for r in page.results], page.has_more))
                 answers[name] = got
                 session.close()
@@ -585,22 +603,22 @@ def test_the_circle_read_holds_every_point_within_the_radius():
     import numpy as np
 
     rng = random.Random(8)
-    sc_box = S.search_bbox(CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES))
-    rj_box = S.search_bbox(CoverageArea.of_states({"RJ"}))
+    sc_box = area_geometry.search_bbox(CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES))
+    rj_box = area_geometry.search_bbox(CoverageArea.of_states({"RJ"}))
     cases = [(sc_box, (-23.55, -46.63)), (sc_box, (-22.2, -50.9)), (sc_box, (-21.0, -45.0)),
              (sc_box, (-25.5, -48.6)), (rj_box, (-22.9, -43.2)), (rj_box, (-15.8, -47.9))]
     for box, origin in cases:
         s_, w, n, e = box
         lats = np.array([rng.uniform(s_, n) for _ in range(4000)])
         lons = np.array([rng.uniform(w, e) for _ in range(4000)])
-        km = S.distances_km(origin[0], origin[1], lats, lons)
+        km = distances_km(origin[0], origin[1], lats, lons)
         for r in np.quantile(km, [0.001, 0.01, 0.05, 0.3]):
             r = float(r)
             inside = km <= r
-            k = S.lon_km_per_deg(origin[0], r, box)
-            ellipse = (lats - origin[0]) ** 2 * S.KM_PER_DEG_LAT ** 2 + (lons - origin[1]) ** 2 * k * k <= r * r
+            k = area_geometry.lon_km_per_deg(origin[0], r, box)
+            ellipse = (lats - origin[0]) ** 2 * area_geometry.KM_PER_DEG_LAT ** 2 + (lons - origin[1]) ** 2 * k * k <= r * r
             assert ellipse[inside].all(), (origin, r)
-            boxes, covered = S.circle_cover(origin[0], origin[1], r, box)
+            boxes, covered = area_geometry.circle_cover(origin[0], origin[1], r, box)
             if covered:
                 continue
             in_boxes = np.zeros(len(lats), dtype=bool)
@@ -618,21 +636,21 @@ def test_searches_from_far_outside_a_small_area_read_it_cell_by_cell(session, ge
     import_network(session, generated_csv, today=TODAY)
     session.flush()
     taken = []
-    original = S._Queries._far_cells
+    original = planner._far_cells
 
-    def spy(self, *args):
-        taken.append(original(self, *args))
+    def spy(*args):
+        taken.append(original(*args))
         return taken[-1]
 
-    monkeypatch.setattr(S._Queries, "_far_cells", spy)
-    monkeypatch.setattr(S, "PRODUCT_SPARSE_SHARE", 0.0)  # this small network is not read whole
+    monkeypatch.setattr(planner, "_far_cells", spy)
+    monkeypatch.setattr(planner, "PRODUCT_SPARSE_SHARE", 0.0)  # this small network is not read whole
     pid = product_id(session, SAO_CRISTOVAO)
     area = CoverageArea.of_municipalities(SAO_CRISTOVAO_CODES)
     for lat, lon in [(-12.97, -38.50), (-3.12, -60.02), (-30.03, -51.23), (-22.2, -50.9), (-15.8, -47.9)]:
         expected = brute_force(session, pid, area, lat, lon, TODAY)
         assert expected
         for limit, offset in ((20, 0), (5, 7), (1, 0)):
-            page = S.search(session, product_id=pid, area=area, lat=lat, lon=lon, today=TODAY,
+            page = search(session, product_id=pid, area=area, lat=lat, lon=lon, today=TODAY,
                             limit=limit, offset=offset)
             assert [(r.distance_km, r.location_id) for r in page.results] == expected[offset:offset + limit]
             assert page.has_more == (len(expected) > offset + limit)

@@ -11,7 +11,7 @@ from ..core import clock
 from ..core.urls import external_url
 from ..db import get_session
 from ..network import params as params_module
-from ..network import search as search_module
+from ..network.search import SearchFilters, count_matches
 from ..network import services
 from ..network.presenters import address_text, name_slug
 from ..plans import services as plan_services
@@ -19,19 +19,17 @@ from .responses import error, municipality
 
 # total is a count over the whole area (tenths of a second for a national product at 400k);
 # it changes only when a network file is imported, so each worker keeps it for 10 minutes.
-_TOTALS: dict[tuple, tuple[float, int]] = {}
+_TOTALS: dict[SearchFilters, tuple[float, int]] = {}
 TOTAL_TTL_SECONDS = 600
 
 
-def _total(session, product, area, p, today) -> int:
-    key = (product.id, area, p.especialidade, p.q, p.urgencia, p.acessivel, p.criancas, today)
+def _total(session, filters: SearchFilters) -> int:
+    key = filters  # hashable: the product, its area, the filters and the day
     now = time.monotonic()
     hit = _TOTALS.get(key)
     if hit and now - hit[0] < TOTAL_TTL_SECONDS:
         return hit[1]
-    total = search_module.count_matches(
-        session, product_id=product.id, area=area, today=today, specialty=p.especialidade, name_query=p.q,
-        urgency_24h=p.urgencia, wheelchair=p.acessivel, children=p.criancas)
+    total = count_matches(session, filters)
     if len(_TOTALS) > 2048:
         _TOTALS.clear()
     _TOTALS[key] = (now, total)
@@ -49,7 +47,8 @@ def search():
     if not p.has_origin:
         return error("Informe o município (parâmetro municipio, código IBGE) ou lat e lon.", 400)
     product = products[p.plano]
-    outcome = services.find(session, product, p, clock.today(), only_page=True)
+    today = clock.today()
+    outcome = services.find(session, product, p, today, only_page=True)
     if outcome.outside_brazil:
         return error("A localização informada fica fora do Brasil.", 400)
     area = plan_services.coverage_area(product)
@@ -58,7 +57,7 @@ def search():
         "origem": {"lat": round(outcome.origin_lat, 5), "lon": round(outcome.origin_lon, 5),
                    "municipio": municipality(outcome.origin_municipality.ibge_code)},
         "dentro_da_area": outcome.in_area,
-        "total": _total(session, product, area, p, clock.today()),
+        "total": _total(session, p.filters(product.id, area, today)),
         "pagina": p.pagina,
         "por_pagina": services.PAGE_SIZE,
         "tem_mais": outcome.has_more,

@@ -10,13 +10,15 @@ Modules:
 * :mod:`webapp.geo.locate` -- point -> municipality (``municipality_at``);
 * :mod:`webapp.geo.distance` -- geodesic distance in km;
 * :mod:`webapp.geo.coverage` -- coverage areas (national / states / municipalities);
+* :mod:`webapp.geo.area` -- the geometry of searching inside a coverage area;
 * :mod:`webapp.geo.svgmap` -- small server-rendered SVG maps.
 """
 
-from webapp.geo import _data, locate, municipalities, svgmap
+from webapp.geo import _data, area, coverage, locate, municipalities, svgmap
 from webapp.geo._data import GeodataError, data_dir
+from webapp.geo._validate import lat_lon as valid_lat_lon
 
-__all__ = ["GeodataError", "clear_caches", "data_dir"]
+__all__ = ["GeodataError", "clear_caches", "data_dir", "valid_lat_lon"]
 
 
 def clear_caches() -> None:
@@ -26,5 +28,10 @@ def clear_caches() -> None:
     _data._feature_collection.cache_clear()
     municipalities._index.cache_clear()
     municipalities._all_geometries.cache_clear()
+    municipalities.territory.cache_clear()
+    coverage._bbox.cache_clear()
+    for cached in (area.search_bbox, area.population_density, area.seats, area.brazil_population,
+                   area.area_shape, area.population_share, area.far_grid):
+        cached.cache_clear()
     locate._locator.cache_clear()
     svgmap._state_arrays.cache_clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Literal
 
 from webapp.geo import locate, municipalities
@@ -10,8 +11,6 @@ from webapp.geo import locate, municipalities
 Kind = Literal["national", "states", "municipalities"]
 BBox = tuple[float, float, float, float]  # (min_lat, min_lon, max_lat, max_lon)
 
-#: Half-size (degrees, ~17 km) of the box used for a municipality without polygon in bbox().
-NO_POLYGON_MARGIN_DEG = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,35 +90,11 @@ class CoverageArea:
         )
 
     def bbox(self) -> BBox:
-        """``(min_lat, min_lon, max_lat, max_lon)`` of the area's boundaries.
-
-        For a municipality without polygon, its seat +- ``NO_POLYGON_MARGIN_DEG`` is used.
-        """
-        boxes: list[tuple[float, float, float, float]] = []  # shapely order: minx, miny, maxx, maxy
-        if self.kind == "national":
-            ufs = [s.uf for s in municipalities.states()]
-        elif self.kind == "states":
-            ufs = sorted(self.states)
-        else:
-            ufs = []
-            for code in sorted(self.municipalities):
-                geom = municipalities.geometry(code)
-                if geom is not None:
-                    boxes.append(geom.bounds)
-                else:
-                    m = municipalities.get(code)
-                    assert m is not None
-                    d = NO_POLYGON_MARGIN_DEG
-                    boxes.append((m.lon - d, m.lat - d, m.lon + d, m.lat + d))
-        for uf in ufs:
-            outline = municipalities.state_geometry(uf)
-            assert outline is not None
-            boxes.append(outline.bounds)
-        min_lon = min(b[0] for b in boxes)
-        min_lat = min(b[1] for b in boxes)
-        max_lon = max(b[2] for b in boxes)
-        max_lat = max(b[3] for b in boxes)
-        return (min_lat, min_lon, max_lat, max_lon)
+        """``(min_lat, min_lon, max_lat, max_lon)`` of where the area's locations can lie: the
+        boxes of its municipalities' territories (a municipality without polygon: the polygon
+        hosting its seat, see :func:`municipalities.territory`, and the seat) and of its states'
+        outlines.  The map frames it; the network search reads inside it."""
+        return _bbox(self)
 
     def describe(self) -> str:
         """Short pt-BR description, e.g. "Nacional", "RJ, SP", "Guarulhos/SP e mais 5 municípios"."""
@@ -135,3 +110,25 @@ class CoverageArea:
             return ms[0].label
         rest = len(ms) - 1
         return f"{ms[0].label} e mais {rest} município{'s' if rest > 1 else ''}"
+
+
+@lru_cache(maxsize=256)
+def _bbox(area: CoverageArea) -> BBox:
+    if area.kind == "national":
+        ufs = [s.uf for s in municipalities.states()]
+    else:
+        ufs = sorted(area.states)
+    boxes = []  # shapely order: minx, miny, maxx, maxy
+    for code in sorted(area.municipality_codes()):
+        land = municipalities.territory(code)
+        if land is not None:
+            boxes.append(land.bounds)
+        if municipalities.geometry(code) is None:
+            m = municipalities.get(code)
+            assert m is not None
+            boxes.append((m.lon, m.lat, m.lon, m.lat))
+    for uf in ufs:
+        outline = municipalities.state_geometry(uf)
+        if outline is not None:
+            boxes.append(outline.bounds)
+    return (min(b[1] for b in boxes), min(b[0] for b in boxes), max(b[3] for b in boxes), max(b[2] for b in boxes))

@@ -13,6 +13,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from webapp.geo import _data
@@ -268,6 +269,24 @@ def state_geometry(uf: str) -> BaseGeometry | None:
     """Simplified outline of a state."""
     st = state(uf)
     return None if st is None else _data.state_outlines().get(st.uf)
+
+
+@lru_cache(maxsize=64)
+def territory(ibge_code: int) -> BaseGeometry | None:
+    """Where a municipality's locations lie: its own polygon or, for the 7 without one, the
+    polygon of its state that holds its seat (the "host" it was split from, see
+    :mod:`webapp.geo.locate`), else its state's outline.  ``None`` for an unknown code."""
+    own = geometry(ibge_code)
+    if own is not None:
+        return own
+    m = get(ibge_code)
+    if m is None:
+        return None
+    seat = Point(m.lon, m.lat)
+    for geom in _data.state_municipality_geometries(m.uf).values():
+        if geom.contains(seat):
+            return geom
+    return state_geometry(m.uf)
 
 
 @lru_cache(maxsize=1)

@@ -61,8 +61,23 @@ class _ProviderLink:
         return name_slug(self.provider_name)
 
 
+class _ToothText:
+    """The tooth and faces of a procedure as the statement writes them (``tooth``, ``faces``)."""
+
+    tooth: int | None
+    faces: str | None
+
+    @property
+    def tooth_label(self) -> str:
+        return teeth.tooth_label(self.tooth) if self.tooth else ""
+
+    @property
+    def faces_text(self) -> str:
+        return teeth.faces_text(self.faces or "")
+
+
 @dataclass(frozen=True)
-class EventView(_ProviderLink):
+class EventView(_ProviderLink, _ToothText):
     id: int
     performed_on: date
     member_id: int
@@ -86,14 +101,6 @@ class EventView(_ProviderLink):
     @property
     def category_name(self) -> str:
         return CATEGORY_NAMES.get(self.category, self.category)
-
-    @property
-    def tooth_label(self) -> str:
-        return teeth.tooth_label(self.tooth) if self.tooth else ""
-
-    @property
-    def faces_text(self) -> str:
-        return teeth.faces_text(self.faces or "")
 
     @property
     def status_name(self) -> str:
@@ -246,19 +253,11 @@ def statement_csv(found: Sequence[EventView]) -> str:
 
 
 @dataclass(frozen=True)
-class ItemView:
+class ItemView(_ToothText):
     procedure_name: str
     operator_code: str | None
     tooth: int | None
     faces: str | None
-
-    @property
-    def tooth_label(self) -> str:
-        return teeth.tooth_label(self.tooth) if self.tooth else ""
-
-    @property
-    def faces_text(self) -> str:
-        return teeth.faces_text(self.faces or "")
 
 
 @dataclass(frozen=True)

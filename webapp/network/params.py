@@ -9,12 +9,15 @@ on the server), ``especialidade``, ``q``, ``urgencia=1``, ``acessivel=1``, ``cri
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
 from ..core.parsing import ParseError, clean_line, parse_decimal, parse_int
 from ..geo import municipalities
+from ..geo.coverage import CoverageArea
 from ..geo.municipalities import Municipality
+from .search import SearchFilters
 from .specialties import SPECIALTIES
 
 MAX_Q = 100
@@ -45,6 +48,12 @@ class SearchParams:
     def ready(self) -> bool:
         """Enough to search: a product and a place, and nothing invalid."""
         return not self.errors and self.plano is not None and self.has_origin
+
+    def filters(self, product_id: int, area: CoverageArea, today: date) -> SearchFilters:
+        """What these parameters ask of the search, in the product's coverage area on ``today``."""
+        return SearchFilters(product_id=product_id, area=area, today=today, specialty=self.especialidade,
+                             name_query=self.q, urgency_24h=self.urgencia, wheelchair=self.acessivel,
+                             children=self.criancas)
 
     def query(self, **changes) -> dict[str, str]:
         """The canonical query string of these parameters (for links and pushed URLs)."""

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import hmac
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..db import one_at_a_time
+from ..geo import locate
+from ..geo.coverage import CoverageArea
 from ..plans.models import Product
-from .models import Location, NetworkChange, NetworkMembership, Provider
+from ..plans.services import coverage_area
+from .models import DataReport, Location, NetworkChange, NetworkMembership, Provider
+from .presenters import name_slug, present
+from .search import search
 
 CHANGE_WINDOW = timedelta(days=180)
 
 
 def provider_slug(provider: Provider) -> str:
-    from .presenters import name_slug
-
     return name_slug(provider.name)
 
 
@@ -95,8 +100,6 @@ class SearchOutcome:
 
     @property
     def views(self) -> list:
-        from .presenters import present
-
         return [present(r) for r in self.results]
 
 
@@ -106,10 +109,6 @@ def find(session: Session, product: Product, params, today: date, *, only_page: 
     A full page shows pages 1..N so that reloading a pushed URL shows the same list; an htmx
     "Carregar mais" (``only_page``) gets just page N.
     """
-    from ..geo import locate
-    from ..plans.services import coverage_area
-    from . import search as search_module
-
     if params.municipio is not None:
         municipality = params.municipio
         lat, lon, from_point = municipality.lat, municipality.lon, False
@@ -122,22 +121,13 @@ def find(session: Session, product: Product, params, today: date, *, only_page: 
     in_area = area.contains_municipality(municipality.ibge_code)
     offset = (params.pagina - 1) * PAGE_SIZE if only_page else 0
     limit = PAGE_SIZE if only_page else PAGE_SIZE * params.pagina
-    page = search_module.search(
-        session, product_id=product.id, area=area, lat=lat, lon=lon, today=today,
-        specialty=params.especialidade, name_query=params.q, urgency_24h=params.urgencia,
-        wheelchair=params.acessivel, children=params.criancas, limit=limit, offset=offset,
-    )
+    filters = params.filters(product.id, area, today)
+    page = search(session, filters, lat=lat, lon=lon, limit=limit, offset=offset)
     local_missing = False
     if in_area and not only_page and not any(r.municipality_ibge == municipality.ibge_code for r in page.results):
         # The nearest results are elsewhere; ask once whether the municipality has any at all.
-        from ..geo.coverage import CoverageArea
-
-        local = search_module.search(
-            session, product_id=product.id,
-            area=CoverageArea(kind="municipalities", municipalities=frozenset({municipality.ibge_code})),
-            lat=lat, lon=lon, today=today, specialty=params.especialidade, name_query=params.q,
-            urgency_24h=params.urgencia, wheelchair=params.acessivel, children=params.criancas, limit=1,
-        )
+        here = replace(filters, area=CoverageArea.of_municipalities({municipality.ibge_code}))
+        local = search(session, here, lat=lat, lon=lon, limit=1)
         local_missing = not local.results
     return SearchOutcome(product, lat, lon, municipality, from_point, in_area, page.results,
                          page.has_more, offset + 1, local_missing)
@@ -163,18 +153,11 @@ class TooManyReports(Exception):
 
 
 def client_hash(secret: str, remote_addr: str | None) -> str:
-    import hashlib
-    import hmac
-
     return hmac.new(secret.encode(), (remote_addr or "").encode(), hashlib.sha256).hexdigest()
 
 
 def record_report(session: Session, provider_id: int, reason: str, detail: str | None,
                   client: str, now) -> None:
-    from sqlalchemy import func
-
-    from .models import DataReport
-
     one_at_a_time(session, "data_report", client)  # the count below decides the insert
     recent = session.scalar(
         select(func.count()).select_from(DataReport)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from ..core import clock
 from ..core.documents import digits
@@ -15,6 +15,8 @@ from ..geo import municipalities, svgmap
 from ..plans import services as plan_services
 from . import params as params_module
 from . import presenters, services
+from .models import Provider
+from .services import MAX_DETAIL, REPORT_REASONS, TooManyReports, client_hash, record_report
 from .specialties import SPECIALTIES
 
 bp = Blueprint("network", __name__, url_prefix="/rede")
@@ -131,17 +133,6 @@ def changes():
 
 @bp.post("/dentista/<id:provider_id>/erro")
 def report_error(provider_id: int):
-    from flask import current_app
-
-    from ..network.models import Provider
-    from .services import (
-        MAX_DETAIL,
-        REPORT_REASONS,
-        TooManyReports,
-        client_hash,
-        record_report,
-    )
-
     session = get_session()
     provider = session.get(Provider, provider_id)
     if provider is None:
@@ -179,8 +170,6 @@ bp.add_app_template_filter(presenters.place_line, "place_line")
 
 @bp.app_context_processor
 def _report_reasons():
-    from .services import REPORT_REASONS
-
     return {"report_reasons": REPORT_REASONS}
 
 

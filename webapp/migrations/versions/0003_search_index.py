@@ -31,7 +31,7 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
-# Frozen copy of webapp.network.search.SPECIALTY_LAYERS (a test checks they agree).  A
+# Frozen copy of webapp.network.search.sql.SPECIALTY_LAYERS (a test checks they agree).  A
 # specialty added later has no layer: the search then filters it through provider_specialty.
 SPECIALTY_LAYERS = (
     "clinico-geral", "acupuntura", "cirurgia-e-traumatologia-bucomaxilofacial", "dentistica",

@@ -1,0 +1,58 @@
+"""The order of results: by distance as shown (km, one decimal), then by the provider's name as
+a reader compares it, then by location id -- and the page cut from candidates in that order."""
+
+from __future__ import annotations
+
+import bisect
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ...core.text import fold
+from .results import SearchResult
+
+if TYPE_CHECKING:  # only for annotations: the reader imports this module
+    from .reads import SearchReader
+
+
+def shown_km(distance_km: float) -> float:
+    """The distance as the pages and the API show it: km with one decimal."""
+    return round(distance_km, 1)
+
+
+def bucket_edge_km(distance_km: float) -> float:
+    """A distance beyond which nothing is shown with the same one-decimal value."""
+    return round(distance_km, 1) + 0.05 + 1e-9
+
+
+def result_order(distance_km: float, provider_name: str, location_id: int) -> tuple:
+    """How results are ordered: by distance as shown (km, one decimal), then by the provider's
+    name as a reader compares it (ignoring accents and case), then by location id."""
+    return (shown_km(distance_km), _name_key(provider_name), provider_name, location_id)
+
+
+@lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    return fold(name)
+
+
+def page(reader: SearchReader, ranked: list[tuple[float, int]], offset: int, wanted: int) -> list[SearchResult]:
+    """Results ``[offset, wanted)`` of ``ranked`` (see :meth:`Candidates.rank`): the rows of the
+    buckets the page touches are read, ordered by :func:`result_order`, and sliced."""
+    if offset >= len(ranked):
+        return []
+    shown = [shown_km(d) for d, _ in ranked]
+    start = bisect.bisect_left(shown, shown[offset])
+    stop = bisect.bisect_right(shown, shown[min(wanted, len(ranked)) - 1])
+    span = ranked[start:stop]
+    if len(span) > 2 * (wanted - offset) + 10:
+        # Big buckets (locations piled on a municipality seat, where addresses that could
+        # not be geocoded are put): order them with the names alone, then read the page.
+        names = reader.names
+        missing = [i for _, i in span if i not in names]
+        if missing:
+            names = {**names, **reader.provider_names(missing)}
+        span.sort(key=lambda p: result_order(p[0], names[p[1]], p[1]))
+        return reader.rows(span[offset - start:wanted - start])
+    rows = reader.rows(span)
+    rows.sort(key=lambda r: result_order(r.distance_km, r.provider_name, r.location_id))
+    return rows[offset - start:wanted - start]

@@ -1,0 +1,139 @@
+"""Running a search's SQL (:mod:`.sql`) on the session's connection: candidate rows, the page's
+display rows, the count, and the cached statistics that choose a plan."""
+
+from __future__ import annotations
+
+import time
+import weakref
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from ...core.text import fold
+from .filters import SearchFilters
+from .results import SearchResult
+from .sql import NAMED_PARAM, SPECIALTY_LAYERS, URGENCY_LAYER, SearchSql, decode_pg_row, decode_sqlite_row
+
+#: How long (s) a statistic is kept: they only choose a plan, never change an answer.
+ESTIMATE_TTL_SECONDS = 300.0
+_ESTIMATES: weakref.WeakKeyDictionary[Engine, dict] = weakref.WeakKeyDictionary()
+
+
+def clear_estimates() -> None:
+    """Forget the cached statistics (tests that change a network's size between searches)."""
+    _ESTIMATES.clear()
+
+
+class Rows(list):
+    """Candidate rows ``(id, lat, lon)``; ``count``: rows the query returned, before the name filter."""
+
+    count = 0
+
+
+class SearchReader:
+    """One search's reads: its SQL (``self.sql``), run in the session's transaction."""
+
+    def __init__(self, session: Session, f: SearchFilters) -> None:
+        self.session = session
+        self.f = f
+        self.sql = SearchSql(session.get_bind().dialect.name, f)
+        self.pg = self.sql.pg
+        # Provider names read with the candidates (when the query had them): a pile of equally
+        # distant locations is ordered by name, and the seat's pile is read with its names
+        # (~0.8 us a row joined, against ~3 us a row looked up afterwards).
+        self.names: dict[int, str] = {}
+
+    def _execute(self, sql: str, **extra):
+        return self.session.execute(text(sql), {**self.sql.params, **extra})
+
+    def raw(self, sql: str, params: dict | None = None) -> list:
+        """All rows of ``sql`` (SQLite's ``:name`` parameters) run on the DB-API cursor of the
+        session's connection (same transaction), skipping SQLAlchemy's per-row overhead: the
+        hot paths (candidates, the page's rows) use it."""
+        if self.pg and params is not None:
+            sql = NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+        cursor = self.session.connection().connection.dbapi_connection.cursor()
+        try:
+            if params is None:
+                cursor.execute(sql)
+            else:
+                cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def fetch(self, sql: str, **extra) -> Rows:
+        """Candidate rows ``(id, lat, lon)`` of a text of :class:`SearchSql` (names kept aside
+        when it read them; rows whose folded name lacks the query dropped)."""
+        rows = self.raw(sql, {**self.sql.params, **extra})
+        name = self.f.name
+        if rows and len(rows[0]) > 4:
+            self.names.update((r[0], r[4]) for r in rows)
+        if name:
+            out = Rows((r[0], r[2], r[3]) for r in rows if name in fold(r[4]))
+        else:
+            out = Rows((r[0], r[2], r[3]) for r in rows)
+        out.count = len(rows)
+        return out
+
+    def name_matching_providers(self, cap: int) -> list[int] | None:
+        """Ids of providers whose folded name contains the query; None when more than ``cap`` may."""
+        rows = self._execute(self.sql.name_candidates(cap)).all()
+        if len(rows) > cap:
+            return None
+        return sorted(pid for pid, name in rows if self.f.name in fold(name))
+
+    def provider_names(self, location_ids: list[int]) -> dict[int, str]:
+        return dict(self.raw(self.sql.provider_names(location_ids)))
+
+    def rows(self, ranked: list[tuple[float, int]]) -> list[SearchResult]:
+        """The display rows of ``ranked``, in its order.  Read on the DB-API cursor (as the
+        candidates are), decoding the few typed columns here: SQLAlchemy's result processing
+        cost as much as the query on the results page."""
+        if not ranked:
+            return []
+        fetched = self.raw(self.sql.page_rows(i for _, i in ranked))
+        decode = decode_pg_row if self.pg else decode_sqlite_row
+        by_id = {row[0]: row for row in fetched}
+        return [SearchResult(*decode(by_id[id_]), distance_km=distance) for distance, id_ in ranked]
+
+    def count(self) -> int:
+        if not self.f.name:
+            return int(self._execute(self.sql.count()).scalar_one())
+        return sum(n for name, n in self._execute(self.sql.count()) if self.f.name in fold(name))
+
+    # ---- statistics, cached per engine for ESTIMATE_TTL_SECONDS
+
+    def _estimate(self, key: tuple, sql: str) -> int:
+        bind = self.session.get_bind()
+        cache = _ESTIMATES.setdefault(getattr(bind, "engine", bind), {})
+        now = time.monotonic()
+        hit = cache.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = int(self.session.execute(text(sql)).scalar_one())
+        cache[key] = (now + ESTIMATE_TTL_SECONDS, value)
+        return value
+
+    def locations(self) -> int:
+        return max(self._estimate(("locations",), self.sql.locations()), 1)
+
+    def memberships(self) -> int:
+        return self._estimate(("members", self.f.product_id), self.sql.memberships())
+
+    def specialty_at_most(self, cap: int) -> bool:
+        """Whether at most ``cap`` providers have the search's specialty."""
+        n = self._estimate(("specialty-capped", self.f.specialty, cap), self.sql.specialty_providers(cap))
+        return n <= cap
+
+    def layer_share(self) -> float:
+        """Rough share of the locations in the walked layer."""
+        layer = self.sql.layer
+        if layer == 0:
+            return 1.0
+        if layer == URGENCY_LAYER:
+            return max(self._estimate(("urgency",), self.sql.urgency_locations()), 1) / self.locations()
+        assert 1 <= layer <= len(SPECIALTY_LAYERS)
+        providers = max(self._estimate(("providers",), self.sql.providers()), 1)
+        n = self._estimate(("specialty", self.f.specialty), self.sql.specialty_providers())
+        return min(max(n, 1) / providers, 1.0)

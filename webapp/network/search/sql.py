@@ -1,0 +1,356 @@
+"""The SQL texts of a search, for SQLite and PostgreSQL: the spatial layers, each filter as a
+fragment, the ring of the expanding circle over the spatial index, and the other ways in.  Text
+only: :mod:`.reads` runs them.
+
+The indexes come from migrations 0003 and 0008.  The spatial index holds every active location
+(layer 0), and again those of each specialty and those open 24 hours for urgencies (one layer
+each), so a search walks only the locations of its most selective filter.  SQLite keeps them in
+an R*Tree (``location_rtree``: ``id = location id * 64 + layer``, layer L in the strip of
+longitudes shifted by 360 L); PostgreSQL in GiST indexes on ``point`` (``location`` for layer 0,
+``location_layer`` for the others).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime
+
+from ...geo.area import KM_PER_DEG_LAT, Box, lon_km_per_deg
+from .filters import SearchFilters
+
+#: Spatial layers (migration 0003 holds a frozen copy): 0 = every active location, 1 + i =
+#: those of providers with SPECIALTY_LAYERS[i], URGENCY_LAYER = 24-hour urgency.  A specialty
+#: missing here (added later) is filtered through provider_specialty instead.
+SPECIALTY_LAYERS = (
+    "clinico-geral", "acupuntura", "cirurgia-e-traumatologia-bucomaxilofacial", "dentistica",
+    "disfuncao-temporomandibular-e-dor-orofacial", "endodontia", "estomatologia", "harmonizacao-orofacial",
+    "homeopatia", "implantodontia", "odontogeriatria", "odontologia-do-esporte", "odontologia-do-trabalho",
+    "odontologia-hospitalar", "odontologia-legal", "odontologia-para-pacientes-com-necessidades-especiais",
+    "odontopediatria", "ortodontia", "ortopedia-funcional-dos-maxilares", "patologia-oral-e-maxilofacial",
+    "periodontia", "protese-bucomaxilofacial", "protese-dentaria", "radiologia-odontologica-e-imaginologia",
+    "saude-coletiva",
+)
+URGENCY_LAYER = len(SPECIALTY_LAYERS) + 1
+#: Added to the radius of the circle read (see index_slack_km), at least.
+MIN_CIRCLE_SLACK_KM = 0.001
+
+#: The display fields of the page's locations, in SearchResult's order.
+PAGE_SQL = (
+    "SELECT l.id, l.provider_id, p.name, p.kind, p.specialties, l.street, l.number, l.complement,"
+    " l.neighbourhood, l.cep, l.municipality_ibge, l.uf, l.latitude, l.longitude, l.\"precision\","
+    " l.coordinates_match, l.phones, l.whatsapp, l.opening_hours, l.wheelchair_access, l.sees_children,"
+    " l.urgency_24h, l.updated_at FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
+    " WHERE l.id IN ({ids})"
+)
+NAMED_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")  # ":name" (SQLite style) -> "%(name)s" (psycopg)
+
+# SQL texts depend only on a search's signature (values are written into them, see SearchSql):
+# built once per process for each, not per search (~0.2 ms of string building).
+_TEXTS: dict[tuple, dict] = {}
+
+
+def index_slack_km(layer: int, float32: bool) -> float:
+    """How far an index entry of ``layer`` may lie from its location's true point, in km.
+
+    SQLite's R*Tree keeps float32 coordinates, rounded outwards: within one unit in the last
+    place of ``x = longitude + 360 * layer`` (2^-17 deg, ~2 m, on layer 0; 2^-10 deg, ~0.11 km,
+    on the last layer) and of the latitude.  The circle read is widened by this (with a 50%
+    margin), so no entry within the radius is missed; PostgreSQL's index keeps doubles."""
+    if not float32:
+        return MIN_CIRCLE_SLACK_KM
+    ulp_x = 2.0 ** (math.floor(math.log2(360 * layer + 180)) - 23)
+    ulp_lat = 2.0 ** (math.floor(math.log2(90)) - 23)
+    return 1.5 * (ulp_x + ulp_lat) * 111.5 + MIN_CIRCLE_SLACK_KM
+
+
+def id_list(ids) -> str:
+    """Ids written into SQL (integers only, so nothing else can get in)."""
+    return ",".join(str(int(i)) for i in ids)
+
+
+def decode_sqlite_row(row: tuple) -> list:
+    """A PAGE_SQL row: SQLite gives JSON as text, booleans as integers and naive UTC datetimes
+    as text."""
+    values = list(row)
+    values[4] = tuple(json.loads(values[4]) if values[4] else ())  # specialties
+    values[15] = bool(values[15])
+    values[16] = tuple(json.loads(values[16]) if values[16] else ())  # phones
+    values[19], values[20], values[21] = bool(values[19]), bool(values[20]), bool(values[21])
+    values[22] = datetime.fromisoformat(values[22]).replace(tzinfo=UTC)
+    return values
+
+
+def decode_pg_row(row: tuple) -> list:
+    values = list(row)
+    values[4] = tuple(values[4] or ())
+    values[16] = tuple(values[16] or ())
+    values[22] = values[22].astimezone(UTC)
+    return values
+
+
+def name_pattern(folded: str) -> str:
+    """LIKE pattern (for ``lower(name)``) that every name whose fold contains ``folded`` matches,
+    provided the name has only ASCII and the Latin-1 letters that fold to one letter: each
+    letter of the name then gives one letter of the fold, vowels, c, n and y possibly from an
+    accented one (so ``_``), and a space of the fold comes from a run of other characters
+    (so ``%``).  ``"jose da silva"`` -> ``"%j_s_%d_%s_lv_%"``."""
+    words = ("".join("_" if ch in "aeiouycn" else ch for ch in word) for word in folded.split())
+    return "%" + "%".join(words) + "%"
+
+
+class SearchSql:
+    """The SQL of one search's filters on one database."""
+
+    def __init__(self, dialect: str, f: SearchFilters) -> None:
+        if dialect not in ("sqlite", "postgresql"):
+            raise NotImplementedError(f"banco não suportado: {dialect}")
+        self.f = f
+        self.dialect = dialect
+        self.pg = dialect == "postgresql"
+        # Validated values are written into the SQL (ints, ISO dates, known slugs and UFs): the
+        # plan then fits them (PostgreSQL's prepared statements would otherwise settle on a
+        # generic plan, e.g. one for an average specialty).  User text stays a parameter.
+        self.product = str(int(f.product_id))
+        self.today = f"DATE '{f.today.isoformat()}'" if self.pg else f"'{f.today.isoformat()}'"
+        self.specialty = f"'{f.specialty}'" if f.specialty else None
+        assert f.specialty is None or f.specialty.replace("-", "").isalpha()
+        self.area_list = None
+        if f.area.kind == "states":
+            assert all(len(uf) == 2 and uf.isalpha() and uf.isupper() for uf in f.area.states)
+            self.area_list = "(" + ", ".join(f"'{uf}'" for uf in sorted(f.area.states)) + ")"
+        elif f.area.kind == "municipalities":
+            self.area_list = "(" + ", ".join(str(int(c)) for c in sorted(f.area.municipalities)) + ")"
+        #: Parameters every text of this search takes (user text only).
+        self.params: dict = {"name_pattern": name_pattern(f.name)} if f.name else {}
+        # The spatial layer walked: the most selective filter that has one.
+        if f.urgency_24h:
+            self.layer = URGENCY_LAYER
+        elif f.specialty in SPECIALTY_LAYERS:
+            self.layer = 1 + SPECIALTY_LAYERS.index(f.specialty)
+        else:
+            self.layer = 0
+        self.layer_has_specialty = 1 <= self.layer <= len(SPECIALTY_LAYERS)
+        self.slack_km = index_slack_km(self.layer, float32=not self.pg)
+        signature = (self.dialect, self.product, self.today, self.specialty, f.area.kind, self.area_list,
+                     bool(f.name), f.urgency_24h, f.wheelchair, f.children, self.layer)
+        if len(_TEXTS) > 512 and signature not in _TEXTS:
+            _TEXTS.clear()
+        self._texts: dict = _TEXTS.setdefault(signature, {})
+
+    # ---- fragments
+
+    def _bool(self, column: str, value: bool = True) -> str:
+        if self.pg:
+            return column if value else f"NOT {column}"
+        return f"{column} = {1 if value else 0}"
+
+    def _area(self, uf: str, municipality: str) -> list[str]:
+        kind = self.f.area.kind
+        if kind == "states":
+            return [f"{uf} IN {self.area_list}"]
+        if kind == "municipalities":
+            return [f"{municipality} IN {self.area_list}"]
+        return []
+
+    def _open_membership(self, m: str) -> str:
+        return (f"{m}.product_id = {self.product} AND {m}.since <= {self.today}"
+                f" AND ({m}.until IS NULL OR {m}.until > {self.today})")
+
+    def _membership_and_specialty(self, provider_id: str, with_specialty: bool = True,
+                                  with_membership: bool = True) -> list[str]:
+        out = []
+        if self.f.specialty and with_specialty:  # first: usually the more selective
+            out.append("EXISTS (SELECT 1 FROM provider_specialty AS s"
+                       f" WHERE s.provider_id = {provider_id} AND s.specialty = {self.specialty})")
+        if with_membership:
+            out.append(f"EXISTS (SELECT 1 FROM network_membership AS m WHERE {self._open_membership('m')}"
+                       f" AND m.provider_id = {provider_id})")
+        return out
+
+    def _name(self) -> list[str]:
+        if not self.f.name:
+            return []
+        # Names with characters outside ASCII and the Latin-1 letters that fold 1:1 (so not ß)
+        # always pass; fold() in Python decides for every row anyway.
+        weird = "p.name ~ '[^ -~À-Þà-ÿ]'" if self.pg else "p.name GLOB '*[^ -~À-Þà-ÿ]*'"
+        return [f"(lower(p.name) LIKE :name_pattern OR {weird})"]
+
+    def location_filters(self, *, with_specialty: bool = True, with_membership: bool = True) -> list[str]:
+        """Every filter, on ``location AS l`` (and ``provider AS p`` for the name)."""
+        f = self.f
+        out = [self._bool("l.active")]
+        if f.urgency_24h:
+            out.append(self._bool("l.urgency_24h"))
+        if f.wheelchair:
+            out.append(self._bool("l.wheelchair_access"))
+        if f.children:
+            out.append(self._bool("l.sees_children"))
+        out += self._area("l.uf", "l.municipality_ibge")
+        out += self._membership_and_specialty("l.provider_id", with_specialty, with_membership)
+        out += self._name()
+        return out
+
+    def _select(self, prefix: str, id_column: str = "id", with_names: bool = False) -> str:
+        """Candidate columns ``(id, provider_id, lat, lon[, name])``."""
+        cols = f"{prefix}.{id_column}, {prefix}.provider_id, {prefix}.latitude, {prefix}.longitude"
+        return cols + (", p.name" if self.f.name or with_names else "")
+
+    def _join_provider(self, prefix: str, with_names: bool = False) -> str:
+        return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if self.f.name or with_names else ""
+
+    def _from_location(self, where: list[str]) -> str:
+        return f"SELECT {self._select('l')} FROM location AS l{self._join_provider('l')} WHERE " + " AND ".join(where)
+
+    # ---- the expanding circle
+
+    def spatial(self, boxes: int, limit: int | None = None, with_names: bool = False) -> str:
+        """Candidates of the layer in the boxes of :meth:`box_params`, keeping only what lies in
+        this step's ellipse and not in the previous step's (:meth:`circle_params`) -- tests on
+        the index's own coordinates, made before any filter that reads more.  SQLite: one UNION
+        ALL branch per box (``:s0 :w0 :n0 :e0``, ``:s1``...); PostgreSQL: one LATERAL subquery
+        run for each box of the arrays ``:bs :bw :bn :be`` (a single text, planned once, where
+        UNION ALL branches cost ~0.5 ms of planning each).  ``with_names``: the provider's
+        name too, as a fifth column."""
+        key = ("spatial", 1 if self.pg else boxes, limit, with_names)
+        if key not in self._texts:
+            if self.pg:
+                sql = ("SELECT x.* FROM unnest(CAST(:bs AS float8[]), CAST(:bw AS float8[]), CAST(:bn AS float8[]),"
+                       f" CAST(:be AS float8[])) AS b(s, w, n, e) CROSS JOIN LATERAL ({self._pg_spatial(with_names)})"
+                       " AS x")
+            else:
+                sql = " UNION ALL ".join(self._sqlite_spatial(str(i), with_names) for i in range(boxes))
+            self._texts[key] = sql + (f" LIMIT {int(limit)}" if limit is not None else "")
+        return self._texts[key]
+
+    def _sqlite_spatial(self, i: str, with_names: bool) -> str:
+        # The R*Tree's own float32 coordinates first (see index_slack_km), then
+        # the location row by rowid for everything else.
+        where = [f"r.max_x >= :w{i}", f"r.min_x <= :e{i}", f"r.max_lat >= :s{i}", f"r.min_lat <= :n{i}",
+                 *self._ring("r.min_lat", "r.min_x", ":x0"), f"r.id % 64 = {self.layer}", "l.id = r.id / 64"]
+        where += self.location_filters(with_specialty=not self.layer_has_specialty)
+        return (f"SELECT {self._select('l', with_names=with_names)} FROM location_rtree AS r CROSS JOIN location AS l"
+                f"{self._join_provider('l', with_names)} WHERE " + " AND ".join(where))
+
+    def _pg_spatial(self, with_names: bool) -> str:
+        f = self.f
+        if self.layer == 0:  # the GiST index of location, index-only
+            where = ["point(l.longitude, l.latitude) <@ box(point(b.w, b.s), point(b.e, b.n))",
+                     *self._ring("l.latitude", "l.longitude", ":lon0")]
+            where += self.location_filters()
+            return (f"SELECT {self._select('l', with_names=with_names)} FROM location AS l"
+                    f"{self._join_provider('l', with_names)} WHERE " + " AND ".join(where))
+        # location_layer (active locations only), index-only
+        where = ["point(ll.longitude + 360 * ll.layer, ll.latitude) <@ box(point(b.w, b.s), point(b.e, b.n))",
+                 *self._ring("ll.latitude", "ll.longitude", ":lon0"), f"ll.layer = {self.layer}"]
+        for flag, column in ((f.urgency_24h, "ll.urgency_24h"), (f.wheelchair, "ll.wheelchair_access"),
+                             (f.children, "ll.sees_children")):
+            if flag:
+                where.append(column)
+        where += self._area("ll.uf", "ll.municipality_ibge")
+        where += self._membership_and_specialty("ll.provider_id", with_specialty=not self.layer_has_specialty)
+        where += self._name()
+        return (f"SELECT {self._select('ll', 'location_id', with_names)} FROM location_layer AS ll"
+                f"{self._join_provider('ll', with_names)} WHERE " + " AND ".join(where))
+
+    @staticmethod
+    def _ring(lat: str, lon: str, lon0: str) -> list[str]:
+        """In this step's ellipse, not in the previous step's (whose rows were read then)."""
+        dlat, dlon = f"({lat} - :lat0)", f"({lon} - {lon0})"
+        return [f"{dlat} * {dlat} * :klat2 + {dlon} * {dlon} * :klon2 <= :r2",
+                f"{dlat} * {dlat} * :klat2 + {dlon} * {dlon} * :klon2_old > :r2_old"]
+
+    def box_params(self, boxes: list[Box]) -> dict:
+        shift = 360 * self.layer  # layer L lives in the strip of longitudes shifted by 360 L
+        if self.pg:
+            return {"bs": [b[0] for b in boxes], "bw": [b[1] + shift for b in boxes],
+                    "bn": [b[2] for b in boxes], "be": [b[3] + shift for b in boxes]}
+        params = {}
+        for i, (s, w, n, e) in enumerate(boxes):
+            params.update({f"s{i}": s, f"w{i}": w + shift, f"n{i}": n, f"e{i}": e + shift})
+        return params
+
+    def circle_params(self, lat: float, lon: float, r_km: float | None, previous_km: float | None,
+                      area_box: Box | None = None) -> dict:
+        """The ellipses (see :func:`webapp.geo.area.circle_cover`) of radius ``r_km`` (None: no
+        limit) and of the previous step's radius (None: no previous step), each widened by the
+        index's slack."""
+        def ellipse(radius):
+            if radius is None:
+                return 0.0, 1e300
+            k = lon_km_per_deg(lat, radius, area_box)
+            return k * k, (radius + self.slack_km) ** 2
+        klon2, r2 = ellipse(r_km)
+        klon2_old, r2_old = ellipse(previous_km) if previous_km is not None else (0.0, -1.0)
+        return {"lat0": lat, "lon0": lon, "x0": lon + 360 * self.layer, "klat2": KM_PER_DEG_LAT ** 2,
+                "klon2": klon2, "r2": r2, "klon2_old": klon2_old, "r2_old": r2_old}
+
+    # ---- other ways in
+
+    def every_match(self) -> str:
+        """Every match, read from ``location`` (no index chosen for it: tests and checks)."""
+        return self._from_location(self.location_filters())
+
+    def misplaced(self) -> str:
+        """Matches whose coordinates fall outside their municipality (maybe outside the area's box)."""
+        return self._from_location([self._bool("l.coordinates_match", False)] + self.location_filters())
+
+    def specialty_driven(self) -> str:
+        join = "CROSS JOIN" if not self.pg else "JOIN"  # SQLite: force provider_specialty outermost
+        on = "" if not self.pg else " ON l.provider_id = s.provider_id"
+        where = [f"s.specialty = {self.specialty}"] + ([] if self.pg else ["l.provider_id = s.provider_id"])
+        where += self.location_filters(with_specialty=False)
+        return (f"SELECT {self._select('l')} FROM provider_specialty AS s {join} location AS l{on}"
+                f"{self._join_provider('l')} WHERE " + " AND ".join(where))
+
+    def product_driven(self) -> str:
+        """Every match, read from the product's memberships (a small network)."""
+        join = "CROSS JOIN" if not self.pg else "JOIN"  # SQLite: force network_membership outermost
+        on = "" if not self.pg else " ON l.provider_id = pm.provider_id"
+        where = [self._open_membership("pm")] + ([] if self.pg else ["l.provider_id = pm.provider_id"])
+        where += self.location_filters(with_membership=False)
+        return (f"SELECT {self._select('l')} FROM network_membership AS pm {join} location AS l{on}"
+                f"{self._join_provider('l')} WHERE " + " AND ".join(where))
+
+    def providers_driven(self, ids: list[int]) -> str:
+        return self._from_location([f"l.provider_id IN ({', '.join(str(int(i)) for i in ids)})"]
+                                   + self.location_filters())
+
+    def name_candidates(self, cap: int) -> str:
+        """``(id, name)`` of up to ``cap + 1`` providers whose name may contain the query."""
+        return f"SELECT p.id, p.name FROM provider AS p WHERE {self._name()[0]} LIMIT {int(cap) + 1}"
+
+    def count(self) -> str:
+        """The number of matches; with a name, ``(name, locations)`` per provider that may match."""
+        where = " AND ".join(self.location_filters())
+        if not self.f.name:
+            return f"SELECT count(*) FROM location AS l WHERE {where}"
+        return ("SELECT p.name, count(*) FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
+                f" WHERE {where} GROUP BY p.id, p.name")
+
+    # ---- statistics (they only choose a plan and a first radius)
+
+    def locations(self) -> str:
+        return "SELECT coalesce(max(id), 0) FROM location"
+
+    def providers(self) -> str:
+        return "SELECT coalesce(max(id), 0) FROM provider"
+
+    def memberships(self) -> str:
+        return f"SELECT count(*) FROM network_membership WHERE product_id = {self.product}"
+
+    def urgency_locations(self) -> str:
+        return "SELECT count(*) FROM location WHERE " + self._bool("urgency_24h")
+
+    def specialty_providers(self, cap: int | None = None) -> str:
+        if cap is None:
+            return f"SELECT count(*) FROM provider_specialty WHERE specialty = {self.specialty}"
+        return (f"SELECT count(*) FROM (SELECT 1 FROM provider_specialty WHERE specialty = {self.specialty}"
+                f" LIMIT {int(cap) + 1}) AS t")
+
+    def provider_names(self, location_ids: list[int]) -> str:
+        return f"SELECT l.id, p.name FROM location AS l JOIN provider AS p ON p.id = l.provider_id WHERE l.id IN ({id_list(location_ids)})"
+
+    def page_rows(self, location_ids) -> str:
+        return PAGE_SQL.format(ids=id_list(location_ids))
