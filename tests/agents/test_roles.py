@@ -30,7 +30,7 @@ def test_the_member_areas_are_the_expected_ones(app):
     member_pages = {endpoint for _, _, endpoint in routes(app, is_member_endpoint)}
     assert {"members.card", "members.sign_in", "members.first_access", "members.sign_out"} <= member_pages
     paths = {path for _, path, _ in routes(app, is_member_endpoint)}
-    assert {"/carteirinha", "/extrato", "/autorizacoes"} <= paths  # the usage history too
+    assert {"/carteirinha", "/minhas-carencias", "/extrato", "/autorizacoes"} <= paths  # the usage history too
     assert not member_pages & {"members.verify", "members.privacy", "network.search", "plans.detail"}
 
 

@@ -21,6 +21,7 @@ PUBLIC_ROUTES = {
     ("/primeiro-acesso", "members.first_access"),
     ("/sair", "members.sign_out"),
     ("/carteirinha", "members.card"),
+    ("/minhas-carencias", "members.waiting_periods"),
     ("/verificar/<token>", "members.verify"),
     ("/privacidade", "members.privacy"),
     ("/manifest.webmanifest", "pwa.manifest"),

@@ -173,7 +173,7 @@ def test_privacy_manifest_service_worker_and_offline_pages(client):
     assert body["lang"] == "pt-BR" and body["display"] == "standalone" and body["start_url"] == "/carteirinha"
     assert {"192x192", "512x512"} <= {i["sizes"] for i in body["icons"]}
     assert any(i.get("purpose") == "maskable" for i in body["icons"])
-    assert [s["name"] for s in body["shortcuts"]] == ["Carteirinha", "Buscar dentista", "Urgência"]
+    assert [s["name"] for s in body["shortcuts"]] == ["Carteirinha", "Minhas carências", "Buscar dentista", "Urgência"]
     sw = client.get("/sw.js")
     assert sw.mimetype == "application/javascript" and "go-member" in sw.get_data(as_text=True)
     assert client.page("/offline").h1.get_text(strip=True) == "Sem conexão"

@@ -139,7 +139,7 @@ def test_waiting_section_has_the_calculator_form(client):
     assert page.find(id="suas-carencias") is None  # nobody signed in
 
 
-def test_signed_in_member_sees_their_own_dates(client, sign_in, clock):
+def test_signed_in_member_is_sent_to_their_own_dates(client, sign_in, clock):
     holder = family_member(1, "Maria Souza", "titular", datetime(2026, 1, 10, tzinfo=TIMEZONE))
     child = family_member(2, "João Souza", "filho", datetime(2026, 2, 14, 16, 20, tzinfo=TIMEZONE))
     sign_in(member_of("cassems-odonto", holder, child))
@@ -147,28 +147,17 @@ def test_signed_in_member_sees_their_own_dates(client, sign_in, clock):
     assert "private" in response.headers["Cache-Control"]
     page = client.page("/planos/cassems-odonto")
     mine = page.select_one("#carencias #suas-carencias")
-    people = mine.select(".go-personal__person")
-    assert [text_of(p.h4) for p in people] == ["Você (Maria Souza)", "João Souza (filho(a))"]
-    maria = [text_of(li) for li in people[0].select(".go-personal__item")]
-    # Included 10/01/2026: urgency (24 h) is free; the 60 days end on 11/03/2026.
-    assert any(t.startswith("24 horas") and t.endswith("liberado") for t in maria)
-    assert any(t.startswith("60 dias") and t.endswith("liberado a partir de 11/03/2026") for t in maria)
-    joao = [text_of(li) for li in people[1].select(".go-personal__item")]
-    # Included 14/02/2026 16:20: 24 hours later is 15/02/2026 16:20, after "now" (09:30).
-    assert any(t.startswith("24 horas") and t.endswith("liberado a partir de 15/02/2026 às 16:20") for t in joao)
-    assert any(t.startswith("60 dias") and t.endswith("liberado a partir de 15/04/2026 às 16:20") for t in joao)
+    assert mine.find("a", href="/minhas-carencias") is not None
+    assert "você e a sua família" in text_of(mine)
+    # The dates themselves are on /minhas-carencias, no longer grouped here.
+    assert "João Souza" not in text_of(page.select_one("#carencias"))
+    assert "itens da tabela" not in text_of(page)
 
 
-def test_exemption_waives_the_waiting_periods_on_the_page(client, session, sign_in, clock):
-    from webapp.plans import services
-
-    product = services.get_product(session, "sintaema-master")
-    code = product.exemptions[0].code
-    person = family_member(1, "Ana", "titular", datetime(2026, 2, 10, tzinfo=TIMEZONE), exemption=code)
-    sign_in(member_of("sintaema-master", person))
+def test_a_member_alone_is_told_of_their_own_dates(client, sign_in, clock):
+    sign_in(member_of("sintaema-master", family_member(1, "Ana", "titular", datetime(2026, 2, 10, tzinfo=TIMEZONE))))
     mine = client.page("/planos/sintaema-master").select_one("#suas-carencias")
-    assert "Sem carência" in text_of(mine)
-    assert all(text_of(li).endswith("liberado") for li in mine.select(".go-personal__item"))
+    assert text_of(mine).startswith("As datas de cada uma das suas carências")
 
 
 def test_member_of_another_plan_sees_the_public_page(client, sign_in, clock):

@@ -57,14 +57,13 @@ def test_waiting_schedule_dates_and_exemptions(session):
     assert {r.available_at for r in waived} == {datetime(2026, 1, 10, tzinfo=TIMEZONE)}
 
 
-def test_family_schedule_groups_periods_and_ignores_unknown_exemptions(session):
+def test_family_schedule_ignores_unknown_exemptions(session):
     product = services.get_product(session, "leve-dental-rj-1-adesao")
     person = family_member(1, "Ana", "titular", datetime(2026, 1, 10, tzinfo=TIMEZONE), exemption="nao-existe")
     (schedule,) = schedules.family_schedules(product, [person])
     assert schedule.exemption_note is None
-    assert [(s.rule.hours, s.rule.days, s.available_at.date()) for s in schedule.by_period] == [
-        (24, None, date(2026, 1, 11)), (None, 60, date(2026, 3, 11)), (None, 90, date(2026, 4, 10)),
-        (None, 180, date(2026, 7, 9))]
+    assert {r.available_at.date() for r in schedule.rows} == {
+        date(2026, 1, 11), date(2026, 3, 11), date(2026, 4, 10), date(2026, 7, 9)}
 
 
 def test_release_text(app):

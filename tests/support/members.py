@@ -3,7 +3,7 @@ person signs in, or straight into the session cookie, without the slow password 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tests.support.pages import csrf
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
 from webapp.members.models import Member
+from webapp.plans.models import Product
 
 CASSEMS, LEVE = 1, 6  # family numbers in webapp.members.demo.FAMILIES (1-based)
 
@@ -64,3 +65,23 @@ def member_session(client: FlaskClient, member: Member) -> None:
     with client.session_transaction() as sess:
         sess.clear()
         sess["member"] = {"id": member.id, "v": member.session_version}
+
+
+def add_family(session: Session, slug: str, people: list[tuple[str, str, datetime]], exemption: str | None = None,
+               seed: int = 900) -> list[Member]:
+    """A family of product *slug*: *people* are (name, kinship, inclusion moment), the holder
+    first; CPFs and card numbers from *seed* (keep it apart from the demo families' 11–63).
+    *exemption* is given to every person."""
+    product_id = session.scalars(select(Product.id).where(Product.slug == slug)).one()
+    members: list[Member] = []
+    for n, (name, kinship, inclusion) in enumerate(people):
+        member = Member(
+            product_id=product_id, holder_id=members[0].id if members else None, kinship=kinship, name=name,
+            cpf=make_cpf(seed + n), birth_date=date(1990, 1, 1 + n), card_number=f"8{seed:05d}{n:04d}",
+            contract_number=f"CT-{seed}", contracting_date=members[0].contracting_date if members else inclusion.date(),
+            inclusion_at=inclusion, exemption=exemption,
+        )
+        session.add(member)
+        session.flush()
+        members.append(member)
+    return members

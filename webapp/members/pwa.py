@@ -41,6 +41,8 @@ def manifest():
         "shortcuts": [
             {"name": "Carteirinha", "short_name": "Carteirinha", "url": card,
              "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
+            {"name": "Minhas carências", "short_name": "Carências", "url": url_for("members.waiting_periods"),
+             "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
             {"name": "Buscar dentista", "short_name": "Dentistas", "url": url_for("network.search"),
              "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
             {"name": "Urgência", "short_name": "Urgência", "url": url_for("pwa.urgency"),
@@ -67,8 +69,9 @@ def service_worker():
     body = render_template(
         "pwa/sw.js", version=version, precache=json.dumps(urls + [offline_url]),
         offline_url=offline_url, static_prefix=assets.URL_PREFIX,
-        # Member pages kept for offline use: the card and the plan pages.
-        card_url=url_for("members.card"), plan_pages=url_for("plans.index") + "/",
+        # Member pages kept for offline use: the card, the family's waiting periods, the plan pages.
+        card_url=url_for("members.card"), waiting_url=url_for("members.waiting_periods"),
+        plan_pages=url_for("plans.index") + "/",
         session_header=SESSION_HEADER, no_session=NO_SESSION,
         # Offline, a kept card outlives its session by no more than the session cookie would.
         session_lifetime_ms=int(current_app.permanent_session_lifetime.total_seconds() * 1000),

@@ -1,4 +1,5 @@
-"""Sign-in, first access, sign-out, the member card, card verification and the privacy page."""
+"""Sign-in, first access, sign-out, the member card, the family's waiting periods, card
+verification and the privacy page."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from ..core.urls import external_url, safe_next
 from ..core.views import ignores_session
 from ..db import get_session, writing
 from ..plans import services as plan_services
+from ..plans.releases import family_releases
 from . import services
-from .current import FamilyMember, SignedInMember
+from .current import FamilyMember, SignedInMember, current_member
 from .demo import DEMO_PASSWORD, demo_logins
 from .forms import FirstAccessForm, SignInForm
 
@@ -147,6 +149,18 @@ def card():
     views = services.card_views(get_session(), g.member, current_app.config["SECRET_KEY"], now)
     qrs = {v.member.id: qr_svg(external_url("members.verify", token=v.verify_token), CARD_QR_TITLE) for v in views}
     return render_template("members/card.html", views=views, qrs=qrs, now=now)
+
+@bp.get("/minhas-carencias")
+@member_required
+def waiting_periods():
+    """Every waiting period of the signed-in member and of the family they may see, by the date
+    it ends; built from the session alone (no id in the URL to try another family's)."""
+    signed_in = current_member()
+    product = plan_services.get_product(get_session(), signed_in.product_slug)
+    now = clock.now()
+    return render_template("members/waiting_periods.html", product=product, doc=product.document,
+                           people=family_releases(product, signed_in.family, now), now=now)
+
 
 @bp.get("/verificar/<token>")
 def verify(token: str):

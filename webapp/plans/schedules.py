@@ -147,15 +147,6 @@ def group_schedule(rows: list[ScheduleRow]) -> list[ScheduleGroup]:
     return groups
 
 
-@dataclass(frozen=True)
-class PeriodStatus:
-    """One distinct period of a product (e.g. "180 dias") and when it ends for a person."""
-
-    rule: Rule  # a representative statement with this period
-    labels: tuple[str, ...]  # the statements with this period, in document order
-    available_at: datetime
-
-
 @dataclass
 class PersonSchedule:
     person: object
@@ -169,16 +160,6 @@ class PersonSchedule:
             return None
         lead = "Sem carência" if self.exemption_effect == "waive_all" else "Carências contadas da inclusão do titular"
         return f"{lead}: {self.exemption_text}"
-
-    @property
-    def by_period(self) -> list[PeriodStatus]:
-        """The person's dates grouped by period, shortest first (a summary for the plan page)."""
-        groups: dict[tuple, list[ScheduleRow]] = {}
-        for row in self.rows:
-            groups.setdefault((row.rule.hours, row.rule.days), []).append(row)
-        out = [PeriodStatus(rule=rows[0].rule, labels=tuple(dict.fromkeys(r.label for r in rows)),
-                            available_at=max(r.available_at for r in rows)) for rows in groups.values()]
-        return sorted(out, key=lambda s: (s.rule.duration, s.available_at))
 
     @property
     def groups(self) -> list[ScheduleGroup]:

@@ -56,7 +56,6 @@ def index():
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    session = get_session()
     product = _product_or_404(slug)
     member = _member_of(product)
     response = make_response(render_template(
@@ -70,8 +69,6 @@ def detail(slug: str):
         map_svg=svgmap.area_svg(services.coverage_area(product)),
         member=member,
         other_plan=_other_plan(product),
-        schedules=family_schedules(product, member.family, session) if member else [],
-        now=clock.now(),
         category_names=services.CATEGORY_NAMES,
         contract_type_names=services.CONTRACT_TYPE_NAMES,
     ))

@@ -1,12 +1,13 @@
 /* Guia Odonto service worker (version {{ version }}).
    - static files (hashed names): cache-first;
-   - the member card and plan pages: network-first, the last good copy kept for offline use;
+   - the member card, the family's waiting periods and plan pages: network-first, the last good
+     copy kept for offline use;
    - any other page: network, with an offline page when there is no connection.
    Kept pages belong to the member session they were fetched in. Every answer of the app names
    its session in the {{ session_header }} header (a marker that says nothing about the member,
    or "{{ no_session }}"), so each online contact — a page or an htmx request — that names another
    session, or none, drops them all before it is shown; so does the card answered with a
-   redirect (to the sign-in page), which hides its headers. Offline, the copies are shown only
+   redirect (to the sign-in page), which hides its headers (the waiting periods' page likewise). Offline, the copies are shown only
    while their session could still be alive: no longer after the last contact than the session
    cookie lives. */
 'use strict';
@@ -21,6 +22,7 @@ const PRECACHE = {{ precache|safe }};
 const OFFLINE = {{ offline_url|tojson }};
 const STATIC_PREFIX = {{ static_prefix|tojson }};  // the hashed static files
 const CARD = {{ card_url|tojson }};
+const WAITING = {{ waiting_url|tojson }};
 const PLAN_PAGES = {{ plan_pages|tojson }};
 
 // Fetched without cookies: the offline page is shown to whoever is offline, so it must be
@@ -41,7 +43,7 @@ self.addEventListener('activate', (event) => {
 });
 
 function isMemberPage(url) {
-  return url.pathname === CARD || url.pathname.startsWith(PLAN_PAGES);
+  return url.pathname === CARD || url.pathname === WAITING || url.pathname.startsWith(PLAN_PAGES);
 }
 
 async function dropMemberPages(except) {
@@ -90,7 +92,8 @@ async function networkFirst(request) {
     return (await lastGoodCopy(url)) || (await caches.match(OFFLINE));
   }
   if (response.type === 'opaqueredirect' || response.redirected) {
-    // The card redirects only to the sign-in page (and plan pages not at all): signed out.
+    // The card and the waiting periods redirect only to the sign-in page (plan pages not at
+    // all): signed out.
     await dropMemberPages();
     return response;
   }
