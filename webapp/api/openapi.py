@@ -332,8 +332,9 @@ def document(server_url: str) -> dict:
                 _ok("As carências do plano e a data em que cada uma termina.", "Carencias"),
                 {"400": "Data de inclusão ausente ou inválida.", "404": "Plano não encontrado."},
                 description="Cada item é uma carência como o documento a declara (procedimento ou grupo). "
-                            "Horas contam tempo decorrido; dias são dias corridos; a inclusão começa às "
-                            "00:00 (America/Sao_Paulo) da data informada."),
+                            "Horas contam tempo decorrido, minuto a minuto; dias são dias corridos e o dia "
+                            "da inclusão conta como o 1º (60 dias a partir de 2026-01-10 liberam em "
+                            "2026-03-11); a inclusão começa às 00:00 (America/Sao_Paulo) da data informada."),
             "/api/v1/rede/dentista/{id}": _operation(
                 "dentista", "Um dentista ou clínica da rede", [PROVIDER_ID_PARAMETER],
                 _ok("O prestador.", "Dentista"), {"404": "Prestador não encontrado."}),
