@@ -65,9 +65,25 @@ def _bad_area(d):
     d["products"][0]["coverage_area"] = {"kind": "states", "description": "Estadual"}
 
 
+def _no_enrolment(d):
+    del d["products"][0]["enrolment"]
+
+
+def _individual_with_dependants(d):
+    d["products"][0]["enrolment"].update(modalities=["individual"], dependants=True)
+
+
+def _dependants_listed_where_none_are_admitted(d):
+    d["products"][0]["enrolment"]["dependants"] = False
+    d["products"][0]["dependants"] = {"rules": [{"relationship": "conjuge", "text": "Cônjuge"}]}
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
+        (_no_enrolment, "enrolment", "campo obrigatório ausente"),
+        (_individual_with_dependants, "enrolment", "só individual não admite dependentes"),
+        (_dependants_listed_where_none_are_admitted, "dependants", "não admite dependentes"),
         (_unknown_field, "waiting_periods.items[0].carencia", "campo desconhecido"),
         (_both_units, "waiting_periods.items[0].period", "exatamente um"),
         (_missing_name, "name", "campo obrigatório ausente"),

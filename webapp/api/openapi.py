@@ -133,7 +133,7 @@ ERRO = {
 PLANO = {
     "type": "object",
     "required": ["slug", "nome", "operadora", "registro_ans", "tipo_contratacao", "segmentacao", "abrangencia",
-                 "coparticipacao", "secoes", "url"],
+                 "coparticipacao", "adesao", "secoes", "url"],
     "properties": {
         "slug": {"type": "string", "enum": list(PRODUCT_SLUGS)},
         "nome": {"type": "string"},
@@ -178,6 +178,23 @@ PLANO = {
                     "additionalProperties": False,
                 },
             ],
+        },
+        "adesao": {
+            "type": "object",
+            "description": "Quem pode entrar no plano, como o documento diz (seção dependentes da página).",
+            "required": ["modalidades", "aceita_dependentes", "resumo", "texto", "referencia", "notas"],
+            "properties": {
+                "modalidades": {"type": "array", "uniqueItems": True,
+                                "items": {"type": "string", "enum": ["individual", "familiar"]},
+                                "description": "Modalidades que o documento nomeia; vazia quando não nomeia nenhuma."},
+                "aceita_dependentes": {"type": "boolean",
+                                       "description": "false: só o titular (ex.: SINTAEMA MASTER, art. 5º, III)."},
+                "resumo": {"type": "string", "description": "Uma linha, com a cláusula."},
+                "texto": {"type": "string", "description": "As palavras do documento."},
+                "referencia": {"type": "string", "description": "Cláusula do documento."},
+                "notas": {"type": "array", "items": {"type": "string"}},
+            },
+            "additionalProperties": False,
         },
         "secoes": {
             "type": "array",

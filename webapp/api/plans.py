@@ -46,10 +46,22 @@ def plan(slug: str):
             "texto": copayment["text"],
             "referencia": copayment.get("reference"),
         },
+        "adesao": enrolment(doc["enrolment"]),
         "secoes": plan_services.product_sections(product),
         "url": external_url("plans.detail", slug=product.slug),
         "carencias_url": external_url("api.plan_waiting", slug=product.slug),
     })
+
+
+def enrolment(data: dict) -> dict:
+    return {
+        "modalidades": list(data.get("modalities") or ()),
+        "aceita_dependentes": data["dependants"],
+        "resumo": plan_services.enrolment_summary(data),
+        "texto": data["text"],
+        "referencia": data["reference"],
+        "notas": list(data.get("notes") or ()),
+    }
 
 
 def plan_waiting(slug: str):

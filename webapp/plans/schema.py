@@ -265,6 +265,28 @@ class Dependants(Strict):
     notes: tuple[Text, ...] = ()
 
 
+class Enrolment(Strict):
+    """Who may join: the enrolment kinds the document offers and whether a holder may bring
+    dependants (SINTAEMA art. 5º: MASTER "somente na modalidade individual")."""
+
+    # As the document names them; empty when it names none (the page then says so).
+    modalities: tuple[Literal["individual", "familiar"], ...] = ()
+    dependants: bool  # a holder may include dependants
+    text: Text  # the document's words
+    reference: Text
+    notes: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Enrolment":
+        if len(set(self.modalities)) != len(self.modalities):
+            raise ValueError("modalidade repetida")
+        if self.modalities == ("individual",) and self.dependants:
+            raise ValueError("um plano só individual não admite dependentes")
+        if "familiar" in self.modalities and not self.dependants:
+            raise ValueError("um plano familiar admite dependentes")
+        return self
+
+
 class FaqItem(Strict):
     question: Text
     answer: Text
@@ -285,7 +307,8 @@ class Product(Strict):
     reimbursement: Reimbursement | None = None
     rules_of_use: tuple[Rule, ...] = ()
     copayment: Copayment | None = None
-    dependants: Dependants | None = None
+    enrolment: Enrolment
+    dependants: Dependants | None = None  # who may be a dependant; only where enrolment admits them
     faq: tuple[FaqItem, ...] = ()
     inferences: tuple[Inference, ...] = ()
     contacts: tuple[Contact, ...] = ()  # product-specific channels, in addition to the operator's

@@ -149,6 +149,19 @@ def coverage_area(product: models.Product):
 _AREAS: dict[tuple, object] = {}
 
 
+def enrolment_summary(enrolment: dict) -> str:
+    """One pt-BR line on who may join, from the catalog's ``enrolment`` (with its clause)."""
+    ref = f" ({enrolment['reference']})"
+    modalities = list(enrolment.get("modalities") or ())
+    if not enrolment["dependants"]:
+        if modalities == ["individual"]:
+            return f"Só o titular, sem dependentes: plano oferecido somente na modalidade individual{ref}."
+        return f"Só o titular, sem dependentes{ref}."
+    if modalities:
+        return f"Titular e dependentes: modalidade{'s' if len(modalities) > 1 else ''} {' e '.join(modalities)}{ref}."
+    return f"Titular e dependentes{ref}."
+
+
 SECTION_TITLES = {
     "coberturas": "Coberturas",
     "carencias": "Carências",
@@ -156,7 +169,7 @@ SECTION_TITLES = {
     "urgencia": "Urgência e emergência",
     "reembolso": "Reembolso",
     "regras": "Regras de uso",
-    "dependentes": "Quem pode ser dependente",
+    "dependentes": "Quem pode entrar no plano",
     "contatos": "Contatos",
     "duvidas": "Dúvidas frequentes",
 }
@@ -166,8 +179,8 @@ SECTION_TITLES = {
 def product_sections(product: models.Product) -> list[str]:
     """Anchors of the sections the product's document supports, in page order.
 
-    Coverage and waiting periods are required by the catalog schema; contacts are always shown
-    (at least the Disque ANS, and the page says when the document prints no channel); every
+    Coverage, waiting periods and who may join are required by the catalog schema; contacts are
+    always shown (at least the Disque ANS, and the page says when the document prints no channel); every
     other section exists only when the document has something to put in it.
     """
     doc = product.document
@@ -178,7 +191,7 @@ def product_sections(product: models.Product) -> list[str]:
         "urgencia": bool(doc.get("urgency")),
         "reembolso": bool(doc.get("reimbursement")),
         "regras": bool(doc.get("rules_of_use")),
-        "dependentes": bool(doc.get("dependants")),
+        "dependentes": True,  # the catalog requires ``enrolment`` (who may join)
         "contatos": True,
         "duvidas": bool(doc.get("faq")),
     }

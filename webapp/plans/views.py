@@ -173,6 +173,9 @@ def relationship_name(relationship: str) -> str:
     return services.RELATIONSHIP_NAMES.get(relationship, relationship.replace("-", " "))
 
 
+bp.add_app_template_global(services.enrolment_summary, "enrolment_answer")
+
+
 @bp.app_template_global()
 def copayment_text(copayment: dict | None) -> str:
     """The document's words on co-payment, led by "Sem coparticipação" when it says none applies."""
