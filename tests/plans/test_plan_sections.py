@@ -15,14 +15,15 @@ from webapp.plans.catalog import read_catalog
 from webapp.plans.schema import PRODUCT_SLUGS
 
 CATALOG = {p.slug: (f, p) for _, f in read_catalog().files for p in f.products}
-ALL_SECTIONS = ("coberturas", "carencias", "exclusoes", "urgencia", "reembolso", "regras", "dependentes",
-                "contatos", "duvidas")
+ALL_SECTIONS = ("coberturas", "carencias", "exclusoes", "urgencia", "reembolso", "regras",
+                "pagamento-e-cancelamento", "dependentes", "contatos", "duvidas")
 
 
 def supported_sections(product) -> set[str]:
     """What the document supports, straight from its catalog entry."""
-    # Coverage, waiting periods and who may join are required; contacts have at least the Disque ANS.
-    present = {"coberturas", "carencias", "dependentes", "contatos"}
+    # Coverage, waiting periods, money rules and who may join are required; contacts have at least
+    # the Disque ANS.
+    present = {"coberturas", "carencias", "pagamento-e-cancelamento", "dependentes", "contatos"}
     if product.exclusions:
         present.add("exclusoes")
     if product.urgency:

@@ -6,6 +6,7 @@ from ..core.parsing import EARLIEST_DATE, LATEST_DATE, MAX_ID
 from ..network.params import FLAGS, MAX_PAGE, MAX_Q
 from ..network.specialties import SPECIALTIES
 from ..plans.schema import PRODUCT_SLUGS
+from ..plans.services import MONEY_TOPIC_TITLES
 from ..plans.services import SECTION_TITLES as PLAN_SECTIONS
 
 MUNICIPIO = {
@@ -133,7 +134,7 @@ ERRO = {
 PLANO = {
     "type": "object",
     "required": ["slug", "nome", "operadora", "registro_ans", "tipo_contratacao", "segmentacao", "abrangencia",
-                 "coparticipacao", "adesao", "secoes", "url"],
+                 "coparticipacao", "adesao", "pagamento_e_cancelamento", "secoes", "url"],
     "properties": {
         "slug": {"type": "string", "enum": list(PRODUCT_SLUGS)},
         "nome": {"type": "string"},
@@ -192,6 +193,41 @@ PLANO = {
                 "resumo": {"type": "string", "description": "Uma linha, com a cláusula."},
                 "texto": {"type": "string", "description": "As palavras do documento."},
                 "referencia": {"type": "string", "description": "Cláusula do documento."},
+                "notas": {"type": "array", "items": {"type": "string"}},
+            },
+            "additionalProperties": False,
+        },
+        "pagamento_e_cancelamento": {
+            "type": "object",
+            "description": "O que o documento diz sobre mensalidade, atraso, reajuste, cancelamento, mudança de "
+                           "plano e vigência (seção pagamento-e-cancelamento da página). Todo tema aparece, na ordem "
+                           "da página; documento_trata false (e regras vazia) quando o documento não trata dele.",
+            "required": ["temas", "notas"],
+            "properties": {
+                "temas": {
+                    "type": "array",
+                    "minItems": len(MONEY_TOPIC_TITLES), "maxItems": len(MONEY_TOPIC_TITLES),
+                    "items": {
+                        "type": "object",
+                        "required": ["tema", "titulo", "documento_trata", "regras"],
+                        "properties": {
+                            "tema": {"type": "string", "enum": list(MONEY_TOPIC_TITLES)},
+                            "titulo": {"type": "string"},
+                            "documento_trata": {"type": "boolean"},
+                            "regras": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["texto", "clausula"],
+                                    "properties": {"texto": {"type": "string", "description": "As palavras do documento."},
+                                                   "clausula": {"type": "string"}},
+                                    "additionalProperties": False,
+                                },
+                            },
+                        },
+                        "additionalProperties": False,
+                    },
+                },
                 "notas": {"type": "array", "items": {"type": "string"}},
             },
             "additionalProperties": False,

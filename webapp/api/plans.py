@@ -47,6 +47,15 @@ def plan(slug: str):
             "referencia": copayment.get("reference"),
         },
         "adesao": enrolment(doc["enrolment"]),
+        "pagamento_e_cancelamento": {
+            "temas": [{
+                "tema": topic.id,
+                "titulo": topic.title,
+                "documento_trata": bool(topic.rules),
+                "regras": [{"texto": r["text"], "clausula": r["reference"]} for r in topic.rules],
+            } for topic in plan_services.payment_and_leaving(product)],
+            "notas": list(doc["payment_and_leaving"].get("notes") or ()),
+        },
         "secoes": plan_services.product_sections(product),
         "url": external_url("plans.detail", slug=product.slug),
         "carencias_url": external_url("api.plan_waiting", slug=product.slug),

@@ -287,6 +287,40 @@ class Enrolment(Strict):
         return self
 
 
+#: The points of paying for and leaving a plan that a member asks about, in page order.
+MONEY_TOPIC_IDS = ("pagamento", "atraso", "reajuste", "cancelamento", "transferencia", "vigencia")
+MoneyTopic = Literal[MONEY_TOPIC_IDS]
+
+
+class MoneyRule(Strict):
+    topic: MoneyTopic
+    text: Text  # the document's words
+    reference: Text  # every statement cites its clause
+
+
+class PaymentAndLeaving(Strict):
+    """What the document says about payment, late payment, adjustments, cancellation, transfers
+    and minimum stays.  Every topic is either stated (``rules``) or declared not addressed by the
+    document (``silent_on``), so a forgotten topic fails validation instead of vanishing."""
+
+    rules: tuple[MoneyRule, ...]
+    silent_on: tuple[MoneyTopic, ...] = ()
+    notes: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _every_topic_once(self) -> "PaymentAndLeaving":
+        stated = {r.topic for r in self.rules}
+        silent = set(self.silent_on)
+        if len(silent) != len(self.silent_on):
+            raise ValueError("tema repetido em 'silent_on'")
+        if stated & silent:
+            raise ValueError(f"tema com regras e em 'silent_on': {', '.join(sorted(stated & silent))}")
+        missing = [t for t in MONEY_TOPIC_IDS if t not in stated | silent]
+        if missing:
+            raise ValueError(f"tema sem regras nem 'silent_on': {', '.join(missing)}")
+        return self
+
+
 class FaqItem(Strict):
     question: Text
     answer: Text
@@ -308,6 +342,7 @@ class Product(Strict):
     rules_of_use: tuple[Rule, ...] = ()
     copayment: Copayment | None = None
     enrolment: Enrolment
+    payment_and_leaving: PaymentAndLeaving
     dependants: Dependants | None = None  # who may be a dependant; only where enrolment admits them
     faq: tuple[FaqItem, ...] = ()
     inferences: tuple[Inference, ...] = ()

@@ -162,6 +162,37 @@ def enrolment_summary(enrolment: dict) -> str:
     return f"Titular e dependentes{ref}."
 
 
+MONEY_TOPIC_TITLES = {
+    "pagamento": "Mensalidade e taxas",
+    "atraso": "Atraso no pagamento: suspensão e exclusão",
+    "reajuste": "Reajuste",
+    "cancelamento": "Cancelamento e exclusão do plano",
+    "transferencia": "Mudança de plano",
+    "vigencia": "Vigência e permanência mínima",
+}
+"""The topics of the section "pagamento-e-cancelamento", in page order (``schema.MONEY_TOPIC_IDS``)."""
+
+NOT_ADDRESSED = "O documento não trata disso."
+
+
+@dataclass(frozen=True)
+class MoneyTopic:
+    id: str
+    title: str
+    rules: list[dict]  # {"text", "reference"}, in document order; empty when the document is silent
+
+
+def payment_and_leaving(product: models.Product) -> list[MoneyTopic]:
+    """What the product's document says on paying and leaving, one entry per topic, every topic
+    present (an empty one is a topic the document does not address)."""
+    rules = product.document["payment_and_leaving"]["rules"]
+    return [
+        MoneyTopic(id=topic, title=title,
+                   rules=[{"text": r["text"], "reference": r["reference"]} for r in rules if r["topic"] == topic])
+        for topic, title in MONEY_TOPIC_TITLES.items()
+    ]
+
+
 SECTION_TITLES = {
     "coberturas": "Coberturas",
     "carencias": "Carências",
@@ -169,6 +200,7 @@ SECTION_TITLES = {
     "urgencia": "Urgência e emergência",
     "reembolso": "Reembolso",
     "regras": "Regras de uso",
+    "pagamento-e-cancelamento": "Pagamento, reajuste e cancelamento",
     "dependentes": "Quem pode entrar no plano",
     "contatos": "Contatos",
     "duvidas": "Dúvidas frequentes",
@@ -191,6 +223,7 @@ def product_sections(product: models.Product) -> list[str]:
         "urgencia": bool(doc.get("urgency")),
         "reembolso": bool(doc.get("reimbursement")),
         "regras": bool(doc.get("rules_of_use")),
+        "pagamento-e-cancelamento": True,  # required: every topic stated or declared not addressed
         "dependentes": True,  # the catalog requires ``enrolment`` (who may join)
         "contatos": True,
         "duvidas": bool(doc.get("faq")),

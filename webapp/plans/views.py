@@ -67,6 +67,8 @@ def detail(slug: str):
         section_titles=services.SECTION_TITLES,
         waiting=services.waiting_overview(product),
         coverage=services.coverage_overview(product),
+        money=services.payment_and_leaving(product),
+        not_addressed=services.NOT_ADDRESSED,
         map_svg=svgmap.area_svg(services.coverage_area(product)),
         member=member,
         other_plan=_other_plan(product),
