@@ -65,9 +65,40 @@ def _bad_area(d):
     d["products"][0]["coverage_area"] = {"kind": "states", "description": "Estadual"}
 
 
+def _no_enrolment(d):
+    del d["products"][0]["enrolment"]
+
+
+def _individual_with_dependants(d):
+    d["products"][0]["enrolment"].update(modalities=["individual"], dependants=True)
+
+
+def _dependants_listed_where_none_are_admitted(d):
+    d["products"][0]["enrolment"]["dependants"] = False
+    d["products"][0]["dependants"] = {"rules": [{"relationship": "conjuge", "text": "Cônjuge"}]}
+
+
+def _money_topic_forgotten(d):
+    d["products"][0]["payment_and_leaving"]["silent_on"].remove("reajuste")
+
+
+def _money_topic_stated_and_silent(d):
+    d["products"][0]["payment_and_leaving"]["silent_on"].append("cancelamento")
+
+
+def _money_rule_without_clause(d):
+    del d["products"][0]["payment_and_leaving"]["rules"][0]["reference"]
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
+        (_money_topic_forgotten, "payment_and_leaving", "tema sem regras nem 'silent_on': reajuste"),
+        (_money_topic_stated_and_silent, "payment_and_leaving", "tema com regras e em 'silent_on': cancelamento"),
+        (_money_rule_without_clause, "payment_and_leaving.rules[0].reference", "campo obrigatório ausente"),
+        (_no_enrolment, "enrolment", "campo obrigatório ausente"),
+        (_individual_with_dependants, "enrolment", "só individual não admite dependentes"),
+        (_dependants_listed_where_none_are_admitted, "dependants", "não admite dependentes"),
         (_unknown_field, "waiting_periods.items[0].carencia", "campo desconhecido"),
         (_both_units, "waiting_periods.items[0].period", "exatamente um"),
         (_missing_name, "name", "campo obrigatório ausente"),

@@ -15,13 +15,15 @@ from webapp.plans.catalog import read_catalog
 from webapp.plans.schema import PRODUCT_SLUGS
 
 CATALOG = {p.slug: (f, p) for _, f in read_catalog().files for p in f.products}
-ALL_SECTIONS = ("coberturas", "carencias", "exclusoes", "urgencia", "reembolso", "regras", "dependentes",
-                "contatos", "duvidas")
+ALL_SECTIONS = ("coberturas", "carencias", "exclusoes", "urgencia", "reembolso", "regras",
+                "pagamento-e-cancelamento", "dependentes", "contatos", "duvidas")
 
 
 def supported_sections(product) -> set[str]:
     """What the document supports, straight from its catalog entry."""
-    present = {"coberturas", "carencias", "contatos"}  # coverage and waiting periods are required; Disque ANS
+    # Coverage, waiting periods, money rules and who may join are required; contacts have at least
+    # the Disque ANS.
+    present = {"coberturas", "carencias", "pagamento-e-cancelamento", "dependentes", "contatos"}
     if product.exclusions:
         present.add("exclusoes")
     if product.urgency:
@@ -30,8 +32,6 @@ def supported_sections(product) -> set[str]:
         present.add("reembolso")
     if product.rules_of_use:
         present.add("regras")
-    if product.dependants:
-        present.add("dependentes")
     if product.faq:
         present.add("duvidas")
     return present
@@ -85,7 +85,8 @@ def test_each_section_says_what_the_document_says(client, slug):
 
 def test_cassems_has_no_exclusions_and_sintaema_no_faq(client):
     cassems = client.page("/planos/cassems-odonto")
-    assert cassems.find(id="exclusoes") is None and cassems.find(id="dependentes") is None
+    assert cassems.find(id="exclusoes") is None
+    assert "O documento não diz quem pode ser dependente" in text_of(cassems.find(id="dependentes"))
     assert cassems.find(id="duvidas") is not None
     for slug in ("sintaema-convencional", "sintaema-integral", "sintaema-master"):
         page = client.page(f"/planos/{slug}")

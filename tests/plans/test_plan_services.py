@@ -43,7 +43,8 @@ def test_prior_authorization_only_where_the_document_says(session):
 
 def test_sections_follow_the_document(session):
     assert services.product_sections(services.get_product(session, "cassems-odonto")) == [
-        "coberturas", "carencias", "urgencia", "reembolso", "regras", "contatos", "duvidas"]
+        "coberturas", "carencias", "urgencia", "reembolso", "regras", "pagamento-e-cancelamento", "dependentes",
+        "contatos", "duvidas"]
     assert "duvidas" not in services.product_sections(services.get_product(session, "sintaema-master"))
 
 

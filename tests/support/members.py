@@ -30,7 +30,8 @@ LEVE_HOLDER_CPF = holder_cpf(LEVE)  # holder phone "(21) 96888-1206"
 
 
 def demo_families(session: Session, day: date) -> Session:
-    """The demo families (a holder, a spouse and a child per product) made on *day*; the session."""
+    """The demo families (a holder, a spouse and a child per product; MASTER's holder alone) made on
+    *day*; the session."""
     create_demo_families(session, day)
     session.flush()
     return session

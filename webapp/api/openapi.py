@@ -6,6 +6,7 @@ from ..core.parsing import EARLIEST_DATE, LATEST_DATE, MAX_ID
 from ..network.params import FLAGS, MAX_PAGE, MAX_Q
 from ..network.specialties import SPECIALTIES
 from ..plans.schema import PRODUCT_SLUGS
+from ..plans.services import MONEY_TOPIC_TITLES
 from ..plans.services import SECTION_TITLES as PLAN_SECTIONS
 
 MUNICIPIO = {
@@ -133,7 +134,7 @@ ERRO = {
 PLANO = {
     "type": "object",
     "required": ["slug", "nome", "operadora", "registro_ans", "tipo_contratacao", "segmentacao", "abrangencia",
-                 "coparticipacao", "secoes", "url"],
+                 "coparticipacao", "adesao", "pagamento_e_cancelamento", "secoes", "url"],
     "properties": {
         "slug": {"type": "string", "enum": list(PRODUCT_SLUGS)},
         "nome": {"type": "string"},
@@ -178,6 +179,58 @@ PLANO = {
                     "additionalProperties": False,
                 },
             ],
+        },
+        "adesao": {
+            "type": "object",
+            "description": "Quem pode entrar no plano, como o documento diz (seção dependentes da página).",
+            "required": ["modalidades", "aceita_dependentes", "resumo", "texto", "referencia", "notas"],
+            "properties": {
+                "modalidades": {"type": "array", "uniqueItems": True,
+                                "items": {"type": "string", "enum": ["individual", "familiar"]},
+                                "description": "Modalidades que o documento nomeia; vazia quando não nomeia nenhuma."},
+                "aceita_dependentes": {"type": "boolean",
+                                       "description": "false: só o titular (ex.: SINTAEMA MASTER, art. 5º, III)."},
+                "resumo": {"type": "string", "description": "Uma linha, com a cláusula."},
+                "texto": {"type": "string", "description": "As palavras do documento."},
+                "referencia": {"type": "string", "description": "Cláusula do documento."},
+                "notas": {"type": "array", "items": {"type": "string"}},
+            },
+            "additionalProperties": False,
+        },
+        "pagamento_e_cancelamento": {
+            "type": "object",
+            "description": "O que o documento diz sobre mensalidade, atraso, reajuste, cancelamento, mudança de "
+                           "plano e vigência (seção pagamento-e-cancelamento da página). Todo tema aparece, na ordem "
+                           "da página; documento_trata false (e regras vazia) quando o documento não trata dele.",
+            "required": ["temas", "notas"],
+            "properties": {
+                "temas": {
+                    "type": "array",
+                    "minItems": len(MONEY_TOPIC_TITLES), "maxItems": len(MONEY_TOPIC_TITLES),
+                    "items": {
+                        "type": "object",
+                        "required": ["tema", "titulo", "documento_trata", "regras"],
+                        "properties": {
+                            "tema": {"type": "string", "enum": list(MONEY_TOPIC_TITLES)},
+                            "titulo": {"type": "string"},
+                            "documento_trata": {"type": "boolean"},
+                            "regras": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["texto", "clausula"],
+                                    "properties": {"texto": {"type": "string", "description": "As palavras do documento."},
+                                                   "clausula": {"type": "string"}},
+                                    "additionalProperties": False,
+                                },
+                            },
+                        },
+                        "additionalProperties": False,
+                    },
+                },
+                "notas": {"type": "array", "items": {"type": "string"}},
+            },
+            "additionalProperties": False,
         },
         "secoes": {
             "type": "array",
@@ -332,8 +385,9 @@ def document(server_url: str) -> dict:
                 _ok("As carências do plano e a data em que cada uma termina.", "Carencias"),
                 {"400": "Data de inclusão ausente ou inválida.", "404": "Plano não encontrado."},
                 description="Cada item é uma carência como o documento a declara (procedimento ou grupo). "
-                            "Horas contam tempo decorrido; dias são dias corridos; a inclusão começa às "
-                            "00:00 (America/Sao_Paulo) da data informada."),
+                            "Horas contam tempo decorrido, minuto a minuto; dias são dias corridos e o dia "
+                            "da inclusão conta como o 1º (60 dias a partir de 2026-01-10 liberam em "
+                            "2026-03-11); a inclusão começa às 00:00 (America/Sao_Paulo) da data informada."),
             "/api/v1/rede/dentista/{id}": _operation(
                 "dentista", "Um dentista ou clínica da rede", [PROVIDER_ID_PARAMETER],
                 _ok("O prestador.", "Dentista"), {"404": "Prestador não encontrado."}),

@@ -46,10 +46,31 @@ def plan(slug: str):
             "texto": copayment["text"],
             "referencia": copayment.get("reference"),
         },
+        "adesao": enrolment(doc["enrolment"]),
+        "pagamento_e_cancelamento": {
+            "temas": [{
+                "tema": topic.id,
+                "titulo": topic.title,
+                "documento_trata": bool(topic.rules),
+                "regras": [{"texto": r["text"], "clausula": r["reference"]} for r in topic.rules],
+            } for topic in plan_services.payment_and_leaving(product)],
+            "notas": list(doc["payment_and_leaving"].get("notes") or ()),
+        },
         "secoes": plan_services.product_sections(product),
         "url": external_url("plans.detail", slug=product.slug),
         "carencias_url": external_url("api.plan_waiting", slug=product.slug),
     })
+
+
+def enrolment(data: dict) -> dict:
+    return {
+        "modalidades": list(data.get("modalities") or ()),
+        "aceita_dependentes": data["dependants"],
+        "resumo": plan_services.enrolment_summary(data),
+        "texto": data["text"],
+        "referencia": data["reference"],
+        "notas": list(data.get("notes") or ()),
+    }
 
 
 def plan_waiting(slug: str):

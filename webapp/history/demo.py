@@ -12,7 +12,9 @@ on a later day writes the same files and changes nothing):
   valid (counting down), one under analysis;
 * the spouse (included 45 days earlier): an urgency visit, and an authorization denied with
   the contract clause (waiting period still running, or an exclusion where there is none);
-* the child (included 10 days earlier): an urgency visit on a deciduous tooth.
+* the child (included 10 days earlier): an urgency visit on a deciduous tooth;
+* a holder alone (a product that takes no dependants, SINTAEMA MASTER): the holder's own
+  authorization denied under an exclusion.
 
 Waiting periods are respected: an elective procedure only once its period has ended (from
 ``plans.schedules.procedure_availability``), an urgency no sooner than 24 h after inclusion;
@@ -291,6 +293,12 @@ def _family_rows(family: _Family) -> None:
     # Under analysis.
     family.guide(holder, 418, None, ["raspagem-subgengival", *TWO_FACES], tooth=46, faces="OD",
                  status="em-analise", check_day=418)
+
+    if spouse is None and exclusion is not None:
+        # A holder alone (a plan that takes no dependants, e.g. SINTAEMA MASTER): the denied
+        # guia is the holder's.
+        family.guide(holder, 355, 357, ["clareamento-dente-desvitalizado"], tooth=11, role="endo", status="negada",
+                     denial=("Tratamento estético não coberto pelo plano.", exclusion.reference or "exclusões"))
 
     if spouse is not None:
         family.event(spouse, 3, URGENCY_VISIT, role="urgencia")

@@ -2,6 +2,8 @@
 
 Inclusion dates are relative to the day the command runs, so that some waiting periods are
 still running: the holder joined over a year ago, the spouse 45 days ago, a child 10 days ago.
+A product whose document admits no dependants (SINTAEMA MASTER, art. 5º, III: "somente na
+modalidade individual") gets a holder alone; the catalog's ``enrolment`` decides.
 CPFs are generated with valid check digits from fixed seeds; every demo member has the same
 password, shown on the sign-in page only in demo mode.
 """
@@ -20,12 +22,13 @@ from ..core.passwords import hasher
 
 DEMO_PASSWORD = "demo-odonto"
 
-# (product slug, holder, spouse, child, holder phone DDD)
+# (product slug, holder, spouse, child, holder phone DDD); no spouse nor child where the product
+# takes no dependants.
 FAMILIES = [
     ("cassems-odonto", "Mariana Alves Rocha", "Paulo Rocha", "Lívia Alves Rocha", "67"),
     ("sintaema-convencional", "José Carlos Mendes", "Ana Paula Mendes", "Pedro Mendes", "11"),
     ("sintaema-integral", "Cláudia Ferreira Lima", "Roberto Lima", "Beatriz Ferreira Lima", "11"),
-    ("sintaema-master", "Antônio Pereira Santos", "Helena Santos", "Miguel Pereira Santos", "11"),
+    ("sintaema-master", "Antônio Pereira Santos", None, None, "11"),
     ("sao-cristovao-odontologico", "Fernanda Souza Costa", "Ricardo Costa", "Sofia Souza Costa", "11"),
     ("leve-dental-rj-1-adesao", "Luiz Henrique Barbosa", "Patrícia Barbosa", "Davi Barbosa", "21"),
 ]
@@ -51,6 +54,8 @@ def create_demo_families(session: Session, today: date) -> int:
     created = 0
     products = {p.slug: p for p in session.scalars(select(Product))}
     for index, (slug, holder_name, spouse_name, child_name, ddd) in enumerate(FAMILIES, start=1):
+        if (spouse_name is not None) != admits_dependants(products[slug]):
+            raise ValueError(f"família de demonstração de {slug} não segue a adesão do plano")
         card_base = f"{index:02d}{products[slug].id:03d}"
         if session.scalars(select(Member).where(Member.card_number == f"9{card_base}0001")).first():
             continue
@@ -65,6 +70,9 @@ def create_demo_families(session: Session, today: date) -> int:
         )
         session.add(holder)
         session.flush()
+        created += 1
+        if spouse_name is None:
+            continue
         session.add_all([
             Member(product_id=holder.product_id, holder_id=holder.id, kinship="conjuge", name=spouse_name,
                    cpf=make_cpf(index * 10 + 2), birth_date=date(1982 + index, 12 - index, 5 + index),
@@ -79,20 +87,26 @@ def create_demo_families(session: Session, today: date) -> int:
                    card_number=f"9{card_base}0003", contract_number=contract, contracting_date=contracting,
                    inclusion_at=_moment(today - timedelta(days=10), 11)),
         ])
-        created += 3
+        created += 2
     session.flush()
     return created
 
 
+def admits_dependants(product: Product) -> bool:
+    return bool(product.document["enrolment"]["dependants"])
+
+
 def demo_logins(session: Session) -> list[tuple[str, str, str]]:
-    """(product name, holder CPF formatted, spouse CPF formatted) for the sign-in page."""
+    """(product name, holder CPF formatted, spouse CPF formatted or why there is none) for the
+    sign-in page."""
     rows = []
     products = {p.slug: p for p in session.scalars(select(Product))}
-    for index, (slug, *_rest) in enumerate(FAMILIES, start=1):
+    for index, (slug, _holder, spouse_name, *_rest) in enumerate(FAMILIES, start=1):
         holder_cpf, spouse_cpf = make_cpf(index * 10 + 1), make_cpf(index * 10 + 2)
         if session.scalars(select(Member.id).where(Member.cpf == holder_cpf)).first() is None:
             continue
-        rows.append((products[slug].name, _fmt(holder_cpf), _fmt(spouse_cpf)))
+        spouse = _fmt(spouse_cpf) if spouse_name else "Sem dependentes (plano individual)"
+        rows.append((products[slug].name, _fmt(holder_cpf), spouse))
     return rows
 
 

@@ -125,6 +125,9 @@ def _check_product(file: str, product: Product, vocabulary_ids: set[str]) -> Non
             if ref not in vocabulary_ids:
                 fail(f"waiting_periods.items[{wi}].applies_to.procedures",
                      f"procedimento '{ref}' não existe no vocabulário")
+    if product.dependants is not None and not product.enrolment.dependants:
+        fail("dependants", "o plano não admite dependentes (enrolment.dependants: false), "
+                           "mas lista quem pode ser dependente")
     ids = [e.id for e in product.waiting_periods.exemptions]
     if len(ids) != len(set(ids)):
         fail("waiting_periods.exemptions", "identificador de isenção repetido")

@@ -265,6 +265,62 @@ class Dependants(Strict):
     notes: tuple[Text, ...] = ()
 
 
+class Enrolment(Strict):
+    """Who may join: the enrolment kinds the document offers and whether a holder may bring
+    dependants (SINTAEMA art. 5º: MASTER "somente na modalidade individual")."""
+
+    # As the document names them; empty when it names none (the page then says so).
+    modalities: tuple[Literal["individual", "familiar"], ...] = ()
+    dependants: bool  # a holder may include dependants
+    text: Text  # the document's words
+    reference: Text
+    notes: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Enrolment":
+        if len(set(self.modalities)) != len(self.modalities):
+            raise ValueError("modalidade repetida")
+        if self.modalities == ("individual",) and self.dependants:
+            raise ValueError("um plano só individual não admite dependentes")
+        if "familiar" in self.modalities and not self.dependants:
+            raise ValueError("um plano familiar admite dependentes")
+        return self
+
+
+#: The points of paying for and leaving a plan that a member asks about, in page order.
+MONEY_TOPIC_IDS = ("pagamento", "atraso", "reajuste", "cancelamento", "transferencia", "vigencia")
+MoneyTopic = Literal[MONEY_TOPIC_IDS]
+
+
+class MoneyRule(Strict):
+    topic: MoneyTopic
+    text: Text  # the document's words
+    reference: Text  # every statement cites its clause
+
+
+class PaymentAndLeaving(Strict):
+    """What the document says about payment, late payment, adjustments, cancellation, transfers
+    and minimum stays.  Every topic is either stated (``rules``) or declared not addressed by the
+    document (``silent_on``), so a forgotten topic fails validation instead of vanishing."""
+
+    rules: tuple[MoneyRule, ...]
+    silent_on: tuple[MoneyTopic, ...] = ()
+    notes: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _every_topic_once(self) -> "PaymentAndLeaving":
+        stated = {r.topic for r in self.rules}
+        silent = set(self.silent_on)
+        if len(silent) != len(self.silent_on):
+            raise ValueError("tema repetido em 'silent_on'")
+        if stated & silent:
+            raise ValueError(f"tema com regras e em 'silent_on': {', '.join(sorted(stated & silent))}")
+        missing = [t for t in MONEY_TOPIC_IDS if t not in stated | silent]
+        if missing:
+            raise ValueError(f"tema sem regras nem 'silent_on': {', '.join(missing)}")
+        return self
+
+
 class FaqItem(Strict):
     question: Text
     answer: Text
@@ -285,7 +341,9 @@ class Product(Strict):
     reimbursement: Reimbursement | None = None
     rules_of_use: tuple[Rule, ...] = ()
     copayment: Copayment | None = None
-    dependants: Dependants | None = None
+    enrolment: Enrolment
+    payment_and_leaving: PaymentAndLeaving
+    dependants: Dependants | None = None  # who may be a dependant; only where enrolment admits them
     faq: tuple[FaqItem, ...] = ()
     inferences: tuple[Inference, ...] = ()
     contacts: tuple[Contact, ...] = ()  # product-specific channels, in addition to the operator's

@@ -149,6 +149,50 @@ def coverage_area(product: models.Product):
 _AREAS: dict[tuple, object] = {}
 
 
+def enrolment_summary(enrolment: dict) -> str:
+    """One pt-BR line on who may join, from the catalog's ``enrolment`` (with its clause)."""
+    ref = f" ({enrolment['reference']})"
+    modalities = list(enrolment.get("modalities") or ())
+    if not enrolment["dependants"]:
+        if modalities == ["individual"]:
+            return f"Só o titular, sem dependentes: plano oferecido somente na modalidade individual{ref}."
+        return f"Só o titular, sem dependentes{ref}."
+    if modalities:
+        return f"Titular e dependentes: modalidade{'s' if len(modalities) > 1 else ''} {' e '.join(modalities)}{ref}."
+    return f"Titular e dependentes{ref}."
+
+
+MONEY_TOPIC_TITLES = {
+    "pagamento": "Mensalidade e taxas",
+    "atraso": "Atraso no pagamento: suspensão e exclusão",
+    "reajuste": "Reajuste",
+    "cancelamento": "Cancelamento e exclusão do plano",
+    "transferencia": "Mudança de plano",
+    "vigencia": "Vigência e permanência mínima",
+}
+"""The topics of the section "pagamento-e-cancelamento", in page order (``schema.MONEY_TOPIC_IDS``)."""
+
+NOT_ADDRESSED = "O documento não trata disso."
+
+
+@dataclass(frozen=True)
+class MoneyTopic:
+    id: str
+    title: str
+    rules: list[dict]  # {"text", "reference"}, in document order; empty when the document is silent
+
+
+def payment_and_leaving(product: models.Product) -> list[MoneyTopic]:
+    """What the product's document says on paying and leaving, one entry per topic, every topic
+    present (an empty one is a topic the document does not address)."""
+    rules = product.document["payment_and_leaving"]["rules"]
+    return [
+        MoneyTopic(id=topic, title=title,
+                   rules=[{"text": r["text"], "reference": r["reference"]} for r in rules if r["topic"] == topic])
+        for topic, title in MONEY_TOPIC_TITLES.items()
+    ]
+
+
 SECTION_TITLES = {
     "coberturas": "Coberturas",
     "carencias": "Carências",
@@ -156,7 +200,8 @@ SECTION_TITLES = {
     "urgencia": "Urgência e emergência",
     "reembolso": "Reembolso",
     "regras": "Regras de uso",
-    "dependentes": "Quem pode ser dependente",
+    "pagamento-e-cancelamento": "Pagamento, reajuste e cancelamento",
+    "dependentes": "Quem pode entrar no plano",
     "contatos": "Contatos",
     "duvidas": "Dúvidas frequentes",
 }
@@ -166,8 +211,8 @@ SECTION_TITLES = {
 def product_sections(product: models.Product) -> list[str]:
     """Anchors of the sections the product's document supports, in page order.
 
-    Coverage and waiting periods are required by the catalog schema; contacts are always shown
-    (at least the Disque ANS, and the page says when the document prints no channel); every
+    Coverage, waiting periods and who may join are required by the catalog schema; contacts are
+    always shown (at least the Disque ANS, and the page says when the document prints no channel); every
     other section exists only when the document has something to put in it.
     """
     doc = product.document
@@ -178,7 +223,8 @@ def product_sections(product: models.Product) -> list[str]:
         "urgencia": bool(doc.get("urgency")),
         "reembolso": bool(doc.get("reimbursement")),
         "regras": bool(doc.get("rules_of_use")),
-        "dependentes": bool(doc.get("dependants")),
+        "pagamento-e-cancelamento": True,  # required: every topic stated or declared not addressed
+        "dependentes": True,  # the catalog requires ``enrolment`` (who may join)
         "contatos": True,
         "duvidas": bool(doc.get("faq")),
     }

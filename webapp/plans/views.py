@@ -66,6 +66,8 @@ def detail(slug: str):
         section_titles=services.SECTION_TITLES,
         waiting=services.waiting_overview(product),
         coverage=services.coverage_overview(product),
+        money=services.payment_and_leaving(product),
+        not_addressed=services.NOT_ADDRESSED,
         map_svg=svgmap.area_svg(services.coverage_area(product)),
         member=member,
         other_plan=_other_plan(product),
@@ -168,6 +170,9 @@ def moment_text(moment: datetime) -> str:
 @bp.app_template_global()
 def relationship_name(relationship: str) -> str:
     return services.RELATIONSHIP_NAMES.get(relationship, relationship.replace("-", " "))
+
+
+bp.add_app_template_global(services.enrolment_summary, "enrolment_answer")
 
 
 @bp.app_template_global()

@@ -3,7 +3,8 @@
 A period runs from the member's inclusion moment: N hours later (elapsed time) or N days
 later (same wall-clock time N calendar days on, in America/Sao_Paulo).  When only a date is
 known the moment is 00:00 of that date in America/Sao_Paulo, so "included 10/01/2026 with 60
-days" is available from 11/03/2026 00:00.
+days" is available from 11/03/2026 00:00: the inclusion day is day 1 and day 60 is 10/03 (the
+README's decision "Counting waiting periods" weighs Código Civil art. 132 against this).
 
 Which statement applies to a procedure: one that names the procedure; otherwise one that names
 a category the product lists it under (or its vocabulary category); otherwise a statement for
