@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.support.databases import BACKENDS
+from tests.support.members import add_family, member_session
 from tests.support.pages import text_of
-from tests.support.plans import family_member, member_of
 from webapp.core.clock import TIMEZONE
 
 # (product, the statement's period as the page shows it, inclusion day, first day it is free)
@@ -74,21 +74,24 @@ def test_the_calculator_says_how_it_counts(client):
 
 
 # A member whose inclusion has a time: the hours run from that minute (art. 132, § 4º), and days
-# keep the time (the card and the plan page show "às 16:20").
+# keep the time: the member's own page ("Minhas carências") lists the item under "às 16:20" until
+# that minute, then among those already free.
+TIMED_INCLUSION = datetime(2026, 2, 14, 16, 20, tzinfo=TIMEZONE)
 TIMED = [
-    (datetime(2026, 2, 15, 16, 19, tzinfo=TIMEZONE), "24 horas", "liberado a partir de 15/02/2026 às 16:20"),
-    (datetime(2026, 2, 15, 16, 20, tzinfo=TIMEZONE), "24 horas", "liberado"),
-    (datetime(2026, 4, 15, 16, 19, tzinfo=TIMEZONE), "60 dias", "liberado a partir de 15/04/2026 às 16:20"),
-    (datetime(2026, 4, 15, 16, 20, tzinfo=TIMEZONE), "60 dias", "liberado"),
+    (datetime(2026, 2, 15, 16, 19, tzinfo=TIMEZONE), "24 horas", "2026-02-15T16:20-03:00"),
+    (datetime(2026, 2, 15, 16, 20, tzinfo=TIMEZONE), "24 horas", None),
+    (datetime(2026, 4, 15, 16, 19, tzinfo=TIMEZONE), "60 dias", "2026-04-15T16:20-03:00"),
+    (datetime(2026, 4, 15, 16, 20, tzinfo=TIMEZONE), "60 dias", None),
 ]
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-@pytest.mark.parametrize(("now", "period", "status"), TIMED)
-def test_an_inclusion_with_a_time_counts_from_that_minute(client, sign_in, frozen_clock, now, period, status):
-    person = family_member(1, "Ana", "titular", datetime(2026, 2, 14, 16, 20, tzinfo=TIMEZONE))
-    sign_in(member_of("cassems-odonto", person))
+@pytest.mark.parametrize(("now", "period", "pending_until"), TIMED)
+def test_an_inclusion_with_a_time_counts_from_that_minute(client, session, frozen_clock, now, period, pending_until):
     frozen_clock(now)
-    items = [text_of(li) for li in client.page("/planos/cassems-odonto").select("#suas-carencias .go-personal__item")]
-    matching = [t for t in items if t.startswith(period)]
-    assert matching and all(t.endswith(status) for t in matching), items
+    (holder,) = add_family(session, "cassems-odonto", [("Ana Souza", "titular", TIMED_INCLUSION)])
+    member_session(client, holder)
+    page = client.page("/minhas-carencias")
+    pending = {block.select_one("time")["datetime"] for block in page.select(".go-releases__date")
+               if period in text_of(block.select_one(".go-releases__period"))}
+    assert pending == ({pending_until} if pending_until else set()), text_of(page.select_one("main"))
