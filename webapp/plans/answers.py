@@ -67,6 +67,7 @@ class ProcedureMatch:
     urgency: UrgencyNaming | None = None  # where the document names it as urgency care
     exclusions: list[models.Exclusion] = field(default_factory=list)
     direct: bool = True  # the query's own words name it (not only a lay word)
+    rank: int = 10**6  # its place in the lay word's list (which names the usual procedure first)
 
     @property
     def conflicting(self) -> bool:
@@ -171,9 +172,13 @@ def search_procedures(session: Session, product: models.Product, query: str) -> 
         if direct or by_lay:
             candidates.append((proc, direct))
 
+    ranks: dict[str, int] = {}
+    for term in result.lay_terms:
+        for procedure_id in term.procedures:
+            ranks.setdefault(procedure_id, len(ranks))
     for proc, direct in candidates:
         match = _answer(product, proc, listed.get(proc.id, []), urgency, result.lay_terms)
-        match.direct = direct
+        match.direct, match.rank = direct, ranks.get(proc.id, 10**6)
         (result.covered if match.covered else result.not_covered).append(match)
 
     covered_procs = [m.procedure for m in result.covered]
@@ -205,7 +210,9 @@ def _answer(product: models.Product, proc: models.Procedure, listings: list[mode
         headings = tuple(dict.fromkeys(pp.heading for pp in listings))
         match.wording, match.heading, match.category = listings[0].wording, listings[0].heading, listings[0].category
         match.headings, match.basis = headings, "lista"
-        match.clause = "; ".join(filter(None, (coverage.get("reference"), " e ".join(headings))))
+        match.clause = "; ".join(filter(None, (
+            coverage.get("reference"), " e ".join(headings),
+            f"urgência: {named_urgency.reference}" if named_urgency and named_urgency.reference else None)))
     elif named_urgency is not None:
         match.category, match.heading, match.basis = "urgencia", CATEGORY_NAMES["urgencia"], "urgencia"
         match.clause = named_urgency.reference
@@ -303,12 +310,13 @@ class CoverageAnswers:
 def relevance_key(query: str):
     """Sort key of the items: covered, then excluded, then not listed; permanent teeth before
     deciduous ones (unless the query is about children); the query's own words before lay words;
-    then the document's order."""
+    the lay word's own order (its usual procedure first); then the document's order."""
     about_children = any(w in fold(query) for w in CHILD_WORDS)
 
     def key(indexed: tuple[int, ProcedureMatch]):
         index, match = indexed
-        return (STATUS_ORDER[match.status], match.deciduous and not about_children, not match.direct, index)
+        return (STATUS_ORDER[match.status], match.deciduous and not about_children, not match.direct, match.rank,
+                index)
     return key
 
 
