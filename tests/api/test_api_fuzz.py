@@ -23,15 +23,17 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-EXAMPLES = 50  # per run and mode: at most 5 × 2 × 50 requests
+EXAMPLES = 50  # per run and mode: at most 7 × 2 × 50 requests
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
 OPERATIONS = ["/api/v1/rede", "/api/v1/rede/dentista/{id}", "/api/v1/planos/{slug}",
-              "/api/v1/planos/{slug}/carencias"]
+              "/api/v1/planos/{slug}/carencias", "/api/v1/planos/{slug}/coberturas"]
 # A generated IBGE code is almost never a municipality: searches from Niterói, where the test
 # network is, reach the search itself with generated filters, names and pages.
 FROM_NITEROI = {"plano": "leve-dental-rj-1-adesao", "municipio": "3303302"}
 RUNS = [(path, None) for path in OPERATIONS] + [("/api/v1/rede", FROM_NITEROI)]
+# Generated words rarely name a procedure: "canal" reaches the answers with generated dates.
+RUNS.append(("/api/v1/planos/{slug}/coberturas", {"q": "canal"}))
 
 
 @pytest.fixture

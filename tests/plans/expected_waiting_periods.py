@@ -8,7 +8,8 @@ Each case is ``(product_slug, document_wording, vocabulary_procedure_id, period)
 period is ``"<n>h"`` (elapsed hours) or ``"<n>d"`` (calendar days); ``"0d"`` = no waiting period.
 
 Sources (``../shared/seeds/``):
-- LEVE DENTAL RJ 1 Adesão — 004_6924bbc5f27f886c.txt, cláusula 13.3 (table, every row).
+- LEVE DENTAL RJ 1 Adesão — 004_6924bbc5f27f886c.txt, cláusula 13.3 (table, every row), cláusula
+  14.1 (urgency, 24 h) and the list 10.3's wordings of a table row (verniz → flúor...).
   Rows that repeat a procedure under a second heading repeat the same period, so each
   procedure appears once; the row "Teste de contagem microbiológica (teste ph da saliva)"
   names two tests and gives one case for each.
@@ -162,6 +163,21 @@ CASES = [
     (LEVE, "Coroa total metálica", "coroa-total-metalica", "180d"),
     (LEVE, "Núcleo metálico fundido", "nucleo-metalico-fundido", "180d"),
     (LEVE, "Restauração metálica fundida", "restauracao-metalica-fundida", "180d"),
+    # ---------------------------------------------------------------- LEVE, cláusula 14.1 (urgência, fora da tabela)
+    # "decorridas as primeiras 24 (vinte e quatro) horas do início de vigência do contrato".
+    (LEVE, "Consulta de urgência", "consulta-odontologica-urgencia", "24h"),
+    (LEVE, "Consulta de urgência (12 horas, lista 10.3)", "consulta-odontologica-urgencia-12h", "24h"),
+    (LEVE, "Consulta de urgência (24 horas, lista 10.3)", "consulta-odontologica-urgencia-24h", "24h"),
+    (LEVE, "curativo e/ou sutura em caso de hemorragia bucal/labial", "curativo-sutura-hemorragia-bucal", "24h"),
+    (LEVE, "curativo em caso de odontalgia aguda/pulpectomia/necrose", "curativo-demora-endodontia", "24h"),
+    (LEVE, "imobilização dentária temporária", "imobilizacao-dentaria-deciduos", "24h"),
+    (LEVE, "tratamento de alveolite, pericoronarite, pericementite", "tratamento-pericoronarite", "24h"),
+    (LEVE, "tratamento de alveolite, pericoronarite, pericementite", "tratamento-pericementite", "24h"),
+    # ---------------------------------------------------------------- LEVE, redações da lista 10.3 com a linha da tabela 13.3 que as nomeia
+    (LEVE, "Aplicação tópica de flúor", "aplicacao-verniz-fluoretado", "60d"),
+    (LEVE, "Restauração em ionômero de vidro - 1 face", "restauracao-ionomero-vidro", "90d"),
+    (LEVE, "Coroa total em cerômero (somente para dentes anteriores)", "reabilitacao-coroa-total-ceromero", "180d"),
+    (LEVE, "Coroa total metálica", "reabilitacao-coroa-total-metalica", "180d"),
     # ---------------------------------------------------------------- São Cristóvão, cláusula 14
     # 14.1 Urgência/Emergência: 24 horas (10.1 "Atendimento Emergencial")
     (SAO_CRISTOVAO, "Atendimento Emergencial (Curativo em caso de Odontalgia Aguda/Pulpectomia/Necrose)", "pulpectomia", "24h"),

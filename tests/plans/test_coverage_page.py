@@ -95,8 +95,9 @@ def test_cassems_says_nothing_about_authorization(client):
 
 
 def test_procedure_without_a_stated_period_says_so(client):
-    found = answers(client.page("/planos/sao-cristovao-odontologico/coberturas?q=dentadura"))
-    assert found and any(f["Carência"] == "o documento não informa" for f in found.values())
+    # São Cristóvão lists crowns under "Próteses" (10.16) but gives prostheses no waiting period.
+    found = answers(client.page("/planos/sao-cristovao-odontologico/coberturas?q=coroa"))
+    assert found["Coroa Total Metálica"]["Carência"] == "o documento não informa"
 
 
 def test_no_match_is_a_helpful_message(client):

@@ -5,9 +5,12 @@ from __future__ import annotations
 from ..core.parsing import EARLIEST_DATE, LATEST_DATE, MAX_ID
 from ..network.params import FLAGS, MAX_PAGE, MAX_Q
 from ..network.specialties import SPECIALTIES
+from ..plans.answers import COVERED, EXCLUDED, MAX_QUERY, UNLISTED
 from ..plans.schema import PRODUCT_SLUGS
 from ..plans.services import MONEY_TOPIC_TITLES
 from ..plans.services import SECTION_TITLES as PLAN_SECTIONS
+
+COVERAGE_STATUSES = (COVERED, EXCLUDED, UNLISTED)
 
 MUNICIPIO = {
     "type": "object",
@@ -278,6 +281,62 @@ CARENCIAS = {
     "additionalProperties": False,
 }
 
+CARENCIA = {
+    "oneOf": [
+        {"type": "object", "required": ["horas"], "properties": {"horas": {"type": "integer", "minimum": 0}},
+         "additionalProperties": False},
+        {"type": "object", "required": ["dias"], "properties": {"dias": {"type": "integer", "minimum": 0}},
+         "additionalProperties": False},
+    ],
+}
+
+ITEM_COBERTURA = {
+    "type": "object",
+    "required": ["procedimento", "situacao", "clausula", "categoria", "urgencia", "carencia", "autorizacao_previa"],
+    "properties": {
+        "procedimento": {"type": "string", "description": "O procedimento nas palavras do documento do plano "
+                                                          "(ou o texto da exclusão que responde à busca)."},
+        "situacao": {"type": "string", "enum": list(COVERAGE_STATUSES)},
+        "clausula": {"type": ["string", "null"], "description": "Onde o documento diz isso; null quando nenhum "
+                                                                "documento o lista."},
+        "categoria": {"type": ["string", "null"], "description": "Título do documento ou categoria do procedimento; "
+                                                                 "null numa exclusão sem procedimento."},
+        "urgencia": {"type": "boolean", "description": "O documento do plano o nomeia como atendimento de urgência."},
+        "carencia": {"description": "A carência que vale; null quando o documento não informa.",
+                     "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Carencia"}]},
+        "liberado_em": {"type": ["string", "null"], "format": "date-time",
+                        "description": "Só com o parâmetro inclusao: quando o item fica liberado (RFC 3339, "
+                                       "America/Sao_Paulo); null quando não é coberto ou não há carência informada."},
+        "autorizacao_previa": {"type": ["boolean", "null"],
+                               "description": "O documento pede autorização prévia (false: não em urgência); "
+                                              "null quando o documento não trata do assunto ou o item não é coberto."},
+    },
+    "additionalProperties": False,
+}
+
+COBERTURAS = {
+    "type": "object",
+    "required": ["plano", "consulta", "resposta", "itens"],
+    "properties": {
+        "plano": {"type": "string", "enum": list(PRODUCT_SLUGS)},
+        "consulta": {"type": "string", "description": "A busca, com os espaços normalizados."},
+        "resposta": {
+            "type": "object",
+            "required": ["situacao", "resumo"],
+            "properties": {
+                "situacao": {"type": "string", "enum": [*COVERAGE_STATUSES, "depende"],
+                             "description": "depende: os itens não têm todos a mesma situação."},
+                "resumo": {"type": "string", "description": "A resposta numa frase, com o item mais relevante."},
+            },
+            "additionalProperties": False,
+        },
+        "itens": {"type": "array", "items": {"$ref": "#/components/schemas/ItemCobertura"},
+                  "description": "As exclusões que respondem à busca, depois os procedimentos, do mais relevante "
+                                 "ao menos (mesma ordem da página)."},
+    },
+    "additionalProperties": False,
+}
+
 
 def _param(name: str, description: str, schema: dict, required: bool = False) -> dict:
     parameter = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
@@ -313,6 +372,15 @@ INCLUSION_PARAMETER = {
                    f"{LATEST_DATE.isoformat()}.",
     "schema": {"type": "string", "format": "date", "pattern": INCLUSION_PATTERN},
 }
+
+COVERAGE_PARAMETERS = [
+    SLUG_PARAMETER,
+    {"name": "q", "in": "query", "required": True,
+     "description": "O tratamento, nas palavras do documento ou nas do dia a dia (ex.: canal, dentadura).",
+     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY}},
+    {**INCLUSION_PARAMETER, "required": False,
+     "description": INCLUSION_PARAMETER["description"] + " Opcional: com ela, cada item traz liberado_em."},
+]
 
 PROVIDER_ID_PARAMETER = {"name": "id", "in": "path", "required": True, "description": "Identificador do prestador.",
                          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
@@ -388,6 +456,16 @@ def document(server_url: str) -> dict:
                             "Horas contam tempo decorrido, minuto a minuto; dias são dias corridos e o dia "
                             "da inclusão conta como o 1º (60 dias a partir de 2026-01-10 liberam em "
                             "2026-03-11); a inclusão começa às 00:00 (America/Sao_Paulo) da data informada."),
+            "/api/v1/planos/{slug}/coberturas": _operation(
+                "coberturas", "Posso fazer? Se o plano cobre um tratamento, a carência e a cláusula",
+                COVERAGE_PARAMETERS,
+                _ok("A resposta e cada procedimento que a busca encontra.", "Coberturas"),
+                {"400": "Busca ausente, longa demais ou inválida, ou data de inclusão inválida.",
+                 "404": "Plano não encontrado."},
+                description="Mesma resposta da página /planos/{slug}/coberturas. Um procedimento é coberto "
+                            "quando o documento o lista, o nomeia como urgência, o põe na tabela de carências "
+                            "ou (planos que cobrem o Rol da ANS) quando consta do Rol; excluído quando uma "
+                            "exclusão o alcança; senão, nao-listado."),
             "/api/v1/rede/dentista/{id}": _operation(
                 "dentista", "Um dentista ou clínica da rede", [PROVIDER_ID_PARAMETER],
                 _ok("O prestador.", "Dentista"), {"404": "Prestador não encontrado."}),
@@ -395,7 +473,8 @@ def document(server_url: str) -> dict:
         "components": {
             "schemas": {"Municipio": MUNICIPIO, "Resultado": RESULTADO, "Busca": BUSCA, "Local": LOCAL,
                         "Dentista": DENTISTA, "Erro": ERRO, "Plano": PLANO, "ItemCarencia": ITEM_CARENCIA,
-                        "Carencias": CARENCIAS},
+                        "Carencias": CARENCIAS, "Carencia": CARENCIA, "ItemCobertura": ITEM_COBERTURA,
+                        "Coberturas": COBERTURAS},
             "responses": RESPONSES,
         },
     }

@@ -128,6 +128,17 @@ def _check_product(file: str, product: Product, vocabulary_ids: set[str]) -> Non
     if product.dependants is not None and not product.enrolment.dependants:
         fail("dependants", "o plano não admite dependentes (enrolment.dependants: false), "
                            "mas lista quem pode ser dependente")
+    for ei, exclusion in enumerate(product.exclusions):
+        for ref in exclusion.procedures:
+            if ref not in vocabulary_ids:
+                fail(f"exclusions[{ei}].procedures", f"procedimento '{ref}' não existe no vocabulário")
+    if product.urgency is not None:
+        for ui, situation in enumerate(product.urgency.procedures):
+            if situation.text not in product.urgency.what_counts:
+                fail(f"urgency.procedures[{ui}].text", "a situação não está em urgency.what_counts")
+            for ref in situation.procedures:
+                if ref not in vocabulary_ids:
+                    fail(f"urgency.procedures[{ui}].procedures", f"procedimento '{ref}' não existe no vocabulário")
     ids = [e.id for e in product.waiting_periods.exemptions]
     if len(ids) != len(set(ids)):
         fail("waiting_periods.exemptions", "identificador de isenção repetido")

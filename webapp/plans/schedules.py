@@ -14,15 +14,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import models
-from .services import CATEGORY_NAMES, exemption_effect, exemption_text, known_exemption, waiting_rules
+from .services import (
+    CATEGORY_NAMES,
+    exemption_effect,
+    exemption_text,
+    known_exemption,
+    urgency_procedures,
+    waiting_rules,
+)
 from .waiting import Availability, Rule, add_period, availability, inclusion_moment
 
 def procedure_categories(session: Session, product: models.Product, procedure_id: str) -> set[str]:
-    """Categories the product lists *procedure_id* under, plus its vocabulary category."""
+    """Categories the product lists *procedure_id* under, plus its vocabulary category, plus
+    "urgencia" when the product's document names it as urgency care."""
     cats = {pp.category for pp in product.procedures if pp.procedure_id == procedure_id}
     vocab = session.get(models.Procedure, procedure_id)
     if vocab is not None:
         cats.add(vocab.category)
+    if procedure_id in urgency_procedures(product):
+        cats.add("urgencia")
     return cats
 
 

@@ -214,12 +214,29 @@ class Exclusion(Strict):
     reference: Text | None = None
     text: Text
     topics: tuple[Topic, ...] = ()
+    # The procedures the exclusion names, when it names some: by vocabulary category and/or
+    # id.  ``except_covered``: the document saves what it lists as covered ("exceto os
+    # descritos na cobertura deste contrato"), so the exclusion answers only the rest.
+    # An exclusion without a scope is cited only through the lay words tied to its topics.
+    categories: tuple[CategoryId, ...] = ()
+    procedures: tuple[Slug, ...] = ()
+    except_covered: bool = False
+
+
+class UrgencySituation(Strict):
+    """One urgency situation or procedure the document names, and the vocabulary procedures
+    that carry it out (e.g. "remoção total/parcial de nervo" → pulpectomia, pulpotomia)."""
+
+    text: Text  # the document's words, as in ``what_counts``
+    procedures: tuple[Slug, ...] = Field(min_length=1)
 
 
 class Urgency(Strict):
     summary: Text
     reference: Text | None = None
     what_counts: tuple[Text, ...] = ()  # the document's own list of urgency situations/procedures
+    # What "posso fazer?" answers as urgency care: each situation of the list with its procedures.
+    procedures: tuple[UrgencySituation, ...] = ()
     how_to: tuple[Text, ...] = ()  # what to do (network, phone, outside the area...)
 
 

@@ -256,11 +256,68 @@ def prior_authorization(product: models.Product) -> PriorAuthorization | None:
     return None
 
 
+@dataclass(frozen=True)
+class UrgencyNaming:
+    """Where a product's document names a procedure as urgency care."""
+
+    text: str  # the document's words (a situation of its urgency list, or a table row)
+    reference: str | None
+
+
+def urgency_procedures(product: models.Product) -> dict[str, UrgencyNaming]:
+    """The procedures the product's own document names as urgency care, by vocabulary id: the
+    situations of its urgency list (``urgency.procedures``) and the rows of its waiting-period
+    table under an "Urgência" heading (LEVE 13.3).  Kept per (product, updated_at)."""
+    key = (product.id, product.updated_at)
+    found = _URGENCY.get(key)
+    if found is None:
+        found = {}
+        urgency = product.document.get("urgency") or {}
+        for situation in urgency.get("procedures") or ():
+            for procedure_id in situation["procedures"]:
+                found.setdefault(procedure_id, UrgencyNaming(situation["text"], urgency.get("reference")))
+        table = (product.document.get("waiting_periods") or {}).get("reference")
+        for statement in product.waiting_periods:
+            if statement.section and fold(statement.section).startswith("urgencia"):
+                for procedure_id in statement.procedures:
+                    found.setdefault(procedure_id, UrgencyNaming(
+                        statement.label, ", ".join(filter(None, (table, statement.section)))))
+        if len(_URGENCY) > 64:
+            _URGENCY.clear()
+        _URGENCY[key] = found
+    return found
+
+
+_URGENCY: dict[tuple, dict[str, UrgencyNaming]] = {}
+
+
 def is_urgency_procedure(product: models.Product, procedure: models.Procedure) -> bool:
-    """The product lists the procedure under urgency, or the vocabulary counts it as urgency."""
-    return procedure.urgency or procedure.category == "urgencia" or any(
-        pp.category == "urgencia" for pp in product.procedures if pp.procedure_id == procedure.id
-    )
+    """The product's document names the procedure as urgency care (see :func:`urgency_procedures`)."""
+    return procedure.id in urgency_procedures(product)
+
+
+@dataclass(frozen=True)
+class ExclusionScope:
+    categories: frozenset[str]
+    procedures: frozenset[str]
+    except_covered: bool
+
+    @property
+    def named(self) -> bool:
+        return bool(self.categories or self.procedures)
+
+    def reaches(self, procedure: models.Procedure) -> bool:
+        return procedure.id in self.procedures or procedure.category in self.categories
+
+
+def exclusion_scope(product: models.Product, exclusion: models.Exclusion) -> ExclusionScope:
+    """What *exclusion* names, read from the product's validated catalog entry (the exclusion rows
+    keep only text and topics; the entry holds the rest, in the same order)."""
+    entries = product.document.get("exclusions") or ()
+    entry = entries[exclusion.position] if exclusion.position < len(entries) else {}
+    return ExclusionScope(categories=frozenset(entry.get("categories") or ()),
+                          procedures=frozenset(entry.get("procedures") or ()),
+                          except_covered=bool(entry.get("except_covered")))
 
 
 def known_exemption(product: models.Product, code: str | None) -> str | None:

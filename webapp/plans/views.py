@@ -20,7 +20,7 @@ from ..db import get_session
 from ..geo import svgmap
 from ..members.current import current_member
 from . import services
-from .answers import MAX_QUERY, coverage_answers
+from .answers import MAX_QUERY, STATUS_LABELS, count_text, coverage_answers, period_text
 from .schedules import InvalidInclusion, family_schedules, group_schedule, parse_inclusion, waiting_schedule
 from .waiting import describe_period
 
@@ -107,6 +107,9 @@ def coverage(slug: str):
         results_target=COVERAGE_RESULTS,
         max_query=MAX_QUERY,
         category_names=services.CATEGORY_NAMES,
+        status_labels=STATUS_LABELS,
+        count_text=count_text,
+        period_text=period_text,
     )
     return response
 
