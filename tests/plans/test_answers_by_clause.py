@@ -60,9 +60,10 @@ ROWS = [
     # ... and a splint no list names is "não listado", not "Excluído (art. 10, 3)".
     (CONV, "placa de bruxismo", "ortese-miorrelaxante", "Órtese miorrelaxante (placa oclusal estabilizadora)",
      "nao-listado", None, None, False),
-    # São Cristóvão 12.17: radiographs outside 10.7 are excluded; those of 10.7 are covered.
+    # São Cristóvão 12.17 excludes radiographs "exceto as descritas na cobertura deste contrato":
+    # those of 10.7 are covered, and so is one of the Rol, which clauses 1 and 10 make the coverage.
     (SC, "radiografia", "levantamento-radiografico", "Levantamento radiográfico (exame radiodôntico/periapical completo)",
-     "excluido", None, "cláusula 12.17", False),
+     "coberto", {"dias": 60}, "cláusulas 1, 10 e 11", False),
     (SC, "radiografia", "radiografia-periapical", "Radiografia Periapical (Ponta de Raiz)", "coberto", {"dias": 60}, "Radiografias", False),
     # São Cristóvão 12.3/12.9 reach a crown outside 10.16, not the crowns it lists.
     (SC, "coroa", "coroa-aco-permanente", "Coroa de aço em dente permanente", "excluido", None, "cláusula 12.3", False),

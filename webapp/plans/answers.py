@@ -9,7 +9,9 @@ How a procedure is answered, in this order:
    "Urgência" heading): covered, as urgency (LEVE 14.1, SINTAEMA art. 13, São Cristóvão 15,
    CASSEMS's "URGÊNCIAS ODONTOLÓGICAS");
 3. the document's waiting-period table names it: covered (the table's row);
-4. an exclusion that names it (by category or procedure) reaches it: excluded, with the clause;
+4. an exclusion that names it (by category or procedure) reaches it: excluded, with the clause --
+   unless the exclusion spares what the coverage describes and the product covers the Rol,
+   which holds the procedure (step 5);
 5. the product covers the ANS Rol and a document transcribes the procedure as part of the Rol
    (LEVE 10.3, the only such list we have): covered (the product's Rol clause);
 6. otherwise: not listed — and excluded only when an exclusion tied to the lay word the member
@@ -220,10 +222,15 @@ def _answer(product: models.Product, proc: models.Procedure, listings: list[mode
         match.wording, match.heading, match.basis = table.label, table.section or match.heading, "tabela"
         match.clause = ", ".join(filter(None, ((doc.get("waiting_periods") or {}).get("reference"), table.section)))
     else:
-        reaching = [e for e in product.exclusions if exclusion_scope(product, e).reaches(proc)]
+        in_rol = bool(coverage.get("includes_rol") and proc.in_rol)
+        # A product that covers the Rol describes it in its coverage (São Cristóvão 1 and 10: "do
+        # Rol de Procedimentos Odontológicos ... dentre eles:"), so an exclusion that spares "os
+        # descritos na cobertura" spares what the Rol holds too.
+        reaching = [e for e in product.exclusions
+                    if (scope := exclusion_scope(product, e)).reaches(proc) and not (scope.except_covered and in_rol)]
         if reaching:
             return _not_covered(match, EXCLUDED, reaching)
-        if coverage.get("includes_rol") and proc.in_rol:
+        if in_rol:
             match.basis, match.clause = "rol", coverage.get("reference")
         else:
             topics = {t for term in lay_terms if proc.id in term.procedures or proc.category in term.categories
