@@ -17,6 +17,7 @@ PUBLIC_ROUTES = {
     ("/api/v1/openapi.json", "api.openapi_document"),
     ("/api/v1/planos/<slug>", "api.plan"),
     ("/api/v1/planos/<slug>/carencias", "api.plan_waiting"),
+    ("/api/v1/planos/<slug>/coberturas", "api.plan_coverage"),
     ("/entrar", "members.sign_in"),
     ("/primeiro-acesso", "members.first_access"),
     ("/sair", "members.sign_out"),

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.plans.expected_waiting_periods import CASES, LEVE
+from tests.plans.expected_waiting_periods import CASES, LEVE, LEVE_BEYOND_TABLE
 from tests.support.agents import agent_named, agent_session
 from tests.support.databases import BACKENDS
 from tests.support.members import add_family, demo_families, member_session
@@ -27,8 +27,11 @@ SPOUSE_IN = datetime(2026, 2, 1, 14, 0, tzinfo=TIMEZONE)
 CHILD_IN = datetime(2026, 2, 15, 9, 0, tzinfo=TIMEZONE)  # this morning: even 24 h still running
 URL = "/minhas-carencias"
 
-# LEVE's table, one entry per wording (a row repeated under a second heading is one item).
-LEVE_TABLE = {wording: period for slug, wording, _, period in CASES if slug == LEVE}
+# LEVE's table 13.3, one entry per wording (a row repeated under a second heading is one item).
+LEVE_TABLE = {wording: period for slug, wording, _, period in CASES if slug == LEVE
+              and (slug, wording, _, period) not in LEVE_BEYOND_TABLE}
+# The catalog adds one statement to the table: the urgency of cláusula 14.1, after 24 hours.
+LEVE_TABLE["Atendimento de urgência e emergência, conforme procedimentos listados na cláusula 14.1"] = "24h"
 
 
 def ends(inclusion: datetime, period: str) -> datetime:

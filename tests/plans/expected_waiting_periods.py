@@ -163,21 +163,6 @@ CASES = [
     (LEVE, "Coroa total metálica", "coroa-total-metalica", "180d"),
     (LEVE, "Núcleo metálico fundido", "nucleo-metalico-fundido", "180d"),
     (LEVE, "Restauração metálica fundida", "restauracao-metalica-fundida", "180d"),
-    # ---------------------------------------------------------------- LEVE, cláusula 14.1 (urgência, fora da tabela)
-    # "decorridas as primeiras 24 (vinte e quatro) horas do início de vigência do contrato".
-    (LEVE, "Consulta de urgência", "consulta-odontologica-urgencia", "24h"),
-    (LEVE, "Consulta de urgência (12 horas, lista 10.3)", "consulta-odontologica-urgencia-12h", "24h"),
-    (LEVE, "Consulta de urgência (24 horas, lista 10.3)", "consulta-odontologica-urgencia-24h", "24h"),
-    (LEVE, "curativo e/ou sutura em caso de hemorragia bucal/labial", "curativo-sutura-hemorragia-bucal", "24h"),
-    (LEVE, "curativo em caso de odontalgia aguda/pulpectomia/necrose", "curativo-demora-endodontia", "24h"),
-    (LEVE, "imobilização dentária temporária", "imobilizacao-dentaria-deciduos", "24h"),
-    (LEVE, "tratamento de alveolite, pericoronarite, pericementite", "tratamento-pericoronarite", "24h"),
-    (LEVE, "tratamento de alveolite, pericoronarite, pericementite", "tratamento-pericementite", "24h"),
-    # ---------------------------------------------------------------- LEVE, redações da lista 10.3 com a linha da tabela 13.3 que as nomeia
-    (LEVE, "Aplicação tópica de flúor", "aplicacao-verniz-fluoretado", "60d"),
-    (LEVE, "Restauração em ionômero de vidro - 1 face", "restauracao-ionomero-vidro", "90d"),
-    (LEVE, "Coroa total em cerômero (somente para dentes anteriores)", "reabilitacao-coroa-total-ceromero", "180d"),
-    (LEVE, "Coroa total metálica", "reabilitacao-coroa-total-metalica", "180d"),
     # ---------------------------------------------------------------- São Cristóvão, cláusula 14
     # 14.1 Urgência/Emergência: 24 horas (10.1 "Atendimento Emergencial")
     (SAO_CRISTOVAO, "Atendimento Emergencial (Curativo em caso de Odontalgia Aguda/Pulpectomia/Necrose)", "pulpectomia", "24h"),
@@ -213,3 +198,24 @@ CASES = [
     (CASSEMS, "CONSULTA ODONTOLÓGICA DE URGÊNCIA", "consulta-odontologica-urgencia", "24h"),
     (CASSEMS, "PULPECTOMIA", "pulpectomia", "24h"),
 ]
+
+# LEVE's periods stated outside its table 13.3: the urgency of cláusula 14.1, and the list 10.3's
+# wordings of a table row.  Kept apart so that what the table itself lists stays countable.
+LEVE_BEYOND_TABLE = [
+    # ---------------------------------------------------------------- LEVE, cláusula 14.1 (urgência, fora da tabela)
+    # "decorridas as primeiras 24 (vinte e quatro) horas do início de vigência do contrato".
+    (LEVE, "Consulta de urgência", "consulta-odontologica-urgencia", "24h"),
+    (LEVE, "Consulta de urgência (12 horas, lista 10.3)", "consulta-odontologica-urgencia-12h", "24h"),
+    (LEVE, "Consulta de urgência (24 horas, lista 10.3)", "consulta-odontologica-urgencia-24h", "24h"),
+    (LEVE, "curativo e/ou sutura em caso de hemorragia bucal/labial", "curativo-sutura-hemorragia-bucal", "24h"),
+    (LEVE, "curativo em caso de odontalgia aguda/pulpectomia/necrose", "curativo-demora-endodontia", "24h"),
+    (LEVE, "imobilização dentária temporária", "imobilizacao-dentaria-deciduos", "24h"),
+    (LEVE, "tratamento de alveolite, pericoronarite, pericementite", "tratamento-pericoronarite", "24h"),
+    (LEVE, "tratamento de alveolite, pericoronarite, pericementite", "tratamento-pericementite", "24h"),
+    # ---------------------------------------------------------------- LEVE, redações da lista 10.3 com a linha da tabela 13.3 que as nomeia
+    (LEVE, "Aplicação tópica de flúor", "aplicacao-verniz-fluoretado", "60d"),
+    (LEVE, "Restauração em ionômero de vidro - 1 face", "restauracao-ionomero-vidro", "90d"),
+    (LEVE, "Coroa total em cerômero (somente para dentes anteriores)", "reabilitacao-coroa-total-ceromero", "180d"),
+    (LEVE, "Coroa total metálica", "reabilitacao-coroa-total-metalica", "180d"),
+]
+CASES += LEVE_BEYOND_TABLE
