@@ -3,17 +3,7 @@ verification and the privacy page."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    g,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, session, url_for
 
 from ..core import clock, passwords
 from ..core.access import MEMBER_SESSION_KEY, member_required
