@@ -25,6 +25,8 @@ NODE_MODULES = PACKAGE_DIR.parent / "node_modules"
 # Files taken from npm packages: logical name → path inside node_modules.
 VENDOR_FILES = {
     "js/htmx.min.js": "htmx.org/dist/htmx.min.js",
+    # Draws the card's offline eligibility code as a QR on the phone, without the network (MIT).
+    "js/qrcode.js": "qrcode-generator/dist/qrcode.js",
 }
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".webmanifest", ".txt"}
 

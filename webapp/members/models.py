@@ -31,6 +31,8 @@ class Member(Base):
     status: Mapped[str] = mapped_column(String(12), default="ativo")  # ativo | suspenso | cancelado
     cancelled_on: Mapped[date | None] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(20))  # mobile, for the agents' WhatsApp links
+    email: Mapped[str | None] = mapped_column(String(254))  # where a password-reset code is sent
+    sex: Mapped[str | None] = mapped_column(String(1))  # F | M, as the operator's file gives it; words only
     password_hash: Mapped[str | None] = mapped_column(String(200))
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped at sign-out: a copy of an old session cookie stops working.
@@ -43,3 +45,38 @@ class Member(Base):
     @property
     def is_holder(self) -> bool:
         return self.holder_id is None
+
+
+class MemberDevice(Base):
+    """A phone (a browser profile) a member signed in on, holding a secret for the card's offline
+    eligibility code. Only a random ``nonce`` is stored: the secret is derived from it with the
+    app's ``SECRET_KEY``, so a copy of the database alone cannot make codes. Revoked at sign-out,
+    at a password reset, or by the member or an agent from the list of devices."""
+
+    __tablename__ = "member_device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)  # who signed in on it
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(120))  # "Chrome no Android", from the User-Agent; no identifier
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(40))  # membro | atendente:<id> | saida | nova-senha
+
+
+class PasswordReset(Base):
+    """One "Esqueci minha senha" (or an agent's reset link): a code sent to the e-mail on file, or a
+    link token sent by WhatsApp, stored only as a hash; single use, short-lived, a few tries."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))  # email | whatsapp
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the code or token
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))

@@ -10,13 +10,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ..core.clock import utcnow
 from ..core.documents import cpf_valid, digits
 from ..core.passwords import hasher
 from ..core.ratelimit import wait_text
 from ..plans import services as plan_services
 from ..plans.models import Product
 from ..plans.waiting import add_period, inclusion_moment
-from .models import Member
+from .models import Member, MemberDevice
 
 MIN_PASSWORD = 8
 VERIFY_SALT = "carteirinha-verificacao"
@@ -118,11 +119,16 @@ def set_first_password(session: Session, member: Member, password_hash: str, now
         raise SignInError(ALREADY_HAS_PASSWORD)
 
 
-def end_sessions(session: Session, member: Member) -> None:
-    """Every session cookie of *member* stops working (sign-out): an atomic increment, so two
-    sign-outs at the same time both count."""
+def end_sessions(session: Session, member: Member, reason: str = "saida") -> None:
+    """Every session cookie of *member* stops working (sign-out, a new password), and every device
+    secret they hold is revoked, so a card kept on any phone stops making codes the clinic accepts:
+    an atomic increment, so two sign-outs at the same time both count. *reason* is recorded on
+    the devices (``saida``, ``nova-senha``, ``atendente:<id>``)."""
     session.execute(update(Member).where(Member.id == member.id)
                     .values(session_version=Member.session_version + 1))
+    session.execute(update(MemberDevice).where(MemberDevice.member_id == member.id,
+                                               MemberDevice.revoked_at.is_(None))
+                    .values(revoked_at=utcnow(), revoked_by=reason[:40]))
 
 
 def visible_family(session: Session, member: Member) -> list[Member]:
