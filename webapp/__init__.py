@@ -11,7 +11,7 @@ from jinja2 import StrictUndefined
 from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
-from .core import access, assets, lockout, passwords, responses
+from .core import access, assets, lockout, mail, passwords, responses
 from .core.parsing import IdConverter
 from .core.urls import external_url
 from .db import Database, make_engine
@@ -49,6 +49,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     compress.init_app(app)
     lockout.init_app(app)
     passwords.hasher.init_app(app)
+    mail.init_app(app)
 
     _init_static(app)
     _init_security_headers(app)

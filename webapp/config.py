@@ -76,12 +76,18 @@ class BaseConfig:
             "members": {"person": "10 per 15 minutes", "address": "30 per 15 minutes", "burst": "300 per minute"},
             "first_access": {"person": "10 per 15 minutes", "address": "20 per 15 minutes", "burst": "60 per minute"},
             "agents": {"person": "10 per 15 minutes", "address": "30 per 15 minutes", "burst": "120 per minute"},
+            "password_reset": {"person": "10 per 15 minutes", "address": "20 per 15 minutes", "burst": "60 per minute"},
         }
         # An agent's look-ups that find nobody pause that agent's look-ups.
         self.LOOKUP_MISSES = "20 per 15 minutes"
         # Geocoding of network rows without coordinates; off unless both are set.
         self.GEOCODER_NOMINATIM_URL = os.environ.get("GEOCODER_NOMINATIM_URL")
         self.GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT")
+        # Where e-mail goes (the password-reset codes): smtp://host:port, smtps://user:pass@host:465,
+        # smtp+starttls://user:pass@host:587. Unset: outside production (or in demo mode) the
+        # message is written to the console instead of sent.
+        self.MAIL_URL = mail_url(os.environ.get("MAIL_URL"))
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "Guia Odonto <nao-responda@guia-odonto.invalid>")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.fallback_secret_key()
         self.PUBLIC_BASE_URL = public_base_url(os.environ.get("PUBLIC_BASE_URL") or self.DEFAULT_PUBLIC_BASE_URL)
 
@@ -151,6 +157,27 @@ def public_base_url(value: str | None) -> str:
             f"PUBLIC_BASE_URL inválido: {value!r} (use só esquema e host, como https://guia.exemplo.com.br)"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+MAIL_SCHEMES = ("smtp", "smtps", "smtp+starttls")
+
+
+def mail_url(value: str | None) -> str | None:
+    """``MAIL_URL`` checked (a scheme of ``MAIL_SCHEMES`` and a host), or None when unset."""
+    if not value or not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    try:
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError:
+        parts = parts._replace(scheme="")
+    if parts.scheme not in MAIL_SCHEMES or not parts.hostname:
+        # The value may hold a password: it is not repeated in the message.
+        raise ConfigurationError(
+            "MAIL_URL inválido: use smtp://host:porta, smtps://usuário:senha@host:465 ou "
+            "smtp+starttls://usuário:senha@host:587."
+        )
+    return value.strip()
 
 
 CONFIGS = {

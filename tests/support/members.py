@@ -86,3 +86,25 @@ def add_family(session: Session, slug: str, people: list[tuple[str, str, datetim
         session.flush()
         members.append(member)
     return members
+
+
+NEW_PASSWORD = "senha-nova-456"
+
+
+def identity(member: Member) -> dict[str, str]:
+    """What "Esqueci minha senha" and first access ask: CPF, birth date, card number."""
+    return {"cpf": member.cpf, "nascimento": member.birth_date.isoformat(), "carteirinha": member.card_number}
+
+
+def ask_reset_code(client: FlaskClient, member: Member, **changes: str):
+    """Post *member*'s identity to ``/esqueci-senha`` (with *changes*), as a person does; the response."""
+    token = csrf(client, "/esqueci-senha")
+    return client.post("/esqueci-senha", data={**identity(member), **changes, "csrf_token": token})
+
+
+def send_reset_code(client: FlaskClient, code: str, password: str = NEW_PASSWORD, confirmation: str | None = None):
+    """Post the code and a new password to ``/esqueci-senha/codigo``; the response."""
+    token = csrf(client, "/esqueci-senha")  # any page's form: the token is the session's
+    return client.post("/esqueci-senha/codigo", data={
+        "codigo": code, "senha": password, "confirmacao": password if confirmation is None else confirmation,
+        "csrf_token": token})

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.clock import TIMEZONE
+from ..core.formatting import data_hora
 from ..core.documents import digits
 from ..core.passwords import hasher
 from ..core.ratelimit import wait_text
@@ -48,6 +49,7 @@ ACTIONS = {
     "extrato": "Extrato de utilização e autorizações",
     "link": "Link enviado",
     "nao-encontrado": "Busca sem resultado",
+    "nova-senha": "Link para nova senha enviado (WhatsApp)",
 }
 
 MAX_PROTOCOL = 30
@@ -364,3 +366,15 @@ def whatsapp_message(title: str, url: str, expires_at: datetime) -> str:
     return (f"Olá! Aqui é do atendimento do Guia Odonto. Como combinamos, segue o link — {title}:\n"
             f"{url}\n(válido até {until})")
 
+
+def reset_phone(member: Member) -> str | None:
+    """Where a reset link may go: the member's own mobile on file (never the holder's: the link
+    opens this person's account), when WhatsApp can reach it."""
+    return member.phone if whatsapp_number(member.phone) else None
+
+
+def reset_message(url: str, expires_at: datetime) -> str:
+    """The WhatsApp text of a reset link: no name (the phone may not be the member's alone)."""
+    return ("Olá! Aqui é do atendimento do Guia Odonto. Como combinamos, segue o link para criar uma nova senha "
+            f"(vale uma vez só, até {data_hora(expires_at)}; vamos pedir a sua data de nascimento):\n{url}\n"
+            "Se não foi você que pediu, ignore esta mensagem: a sua senha continua a mesma.")

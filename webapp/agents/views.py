@@ -8,7 +8,7 @@ log first; the GET pages that show it are authorised by that log row (reads do n
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from functools import wraps
 
 from flask import (
@@ -32,6 +32,7 @@ from ..core.access import (
     keep_agents_out_of_member_pages,
     supervisor_required,
 )
+from ..core.formatting import data_hora
 from ..core.forms import errors_of, values_of
 from ..core.lockout import attempts, burst_limit, misses
 from ..core.qr import qr_svg
@@ -42,6 +43,7 @@ from ..core.views import ignores_session
 from ..db import get_session, writing
 from ..history import services as history_services
 from ..history.params import StatementParams
+from ..members import recovery
 from ..members.services import holder_of, visible_family
 from ..plans import services as plan_services
 from . import audit_log, services
@@ -208,7 +210,7 @@ def member(entry, person):
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     return render_template("agents/member.html", entry=entry, o=overview, reasons=services.REASONS,
                            closes_at=entry.at + timedelta(minutes=services.LOOKUP_MINUTES),
-                           kinds=services.KINDS, now=clock.utcnow())
+                           kinds=services.KINDS, now=clock.utcnow(), reset_phone=services.reset_phone(person))
 
 
 @bp.route("/consultas/<id:lookup_id>/extrato", methods=["GET", "POST"])
@@ -229,6 +231,40 @@ def statement(entry, person):
         "agents/statement.html", entry=entry, member=person,
         statement=history_services.statement(db, people, StatementParams()),
         authorizations=history_services.authorizations(db, people, clock.today()))
+
+
+# --- a link for a new password -----------------------------------------------------------------
+
+RESET_LINK_KEY = "reset_link"  # the link just made, shown to the agent who made it: {"c": lookup, "t": token...}
+
+
+@bp.route("/consultas/<id:lookup_id>/nova-senha", methods=["GET", "POST"])
+@with_open_lookup
+def reset_link(entry, person):
+    """"Enviar link para nova senha": a POST makes the link (recorded in the audit log) for the
+    member's own phone; the GET shows it, with the WhatsApp button, to the agent who made it. The
+    token is only in that agent's session cookie, never in a URL or the log."""
+    db = get_session()
+    if request.method == "POST":
+        if services.reset_phone(person) is None:
+            abort(400)
+        now = clock.utcnow()
+        with writing(db):
+            issued = recovery.issue_link(db, person, g.agent.id, current_app.config["SECRET_KEY"], now)
+            services.record(db, g.agent, "nova-senha", entry.reason, request.remote_addr, now, member=person,
+                            lookup=entry, protocol=entry.protocol,
+                            detail=f"WhatsApp; válido até {data_hora(issued.expires_at)}")
+        session[RESET_LINK_KEY] = {"c": entry.id, "t": issued.secret, "x": int(issued.expires_at.timestamp())}
+        return redirect(url_for("agents.reset_link", lookup_id=entry.id), code=303)
+    made = session.get(RESET_LINK_KEY) or {}
+    if made.get("c") != entry.id or not isinstance(made.get("t"), str):
+        return redirect(url_for("agents.member", lookup_id=entry.id), code=303)
+    expires_at = datetime.fromtimestamp(made["x"], tz=timezone.utc)
+    url = external_url("members.reset_with_link", token=made["t"])
+    message = services.reset_message(url, expires_at)
+    return render_template("agents/reset_link.html", entry=entry, member=person, expires_at=expires_at,
+                           whatsapp=services.whatsapp_url(services.reset_phone(person), message),
+                           phone=person.phone)
 
 
 # --- the share builder ----------------------------------------------------------------------

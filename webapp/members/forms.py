@@ -1,6 +1,8 @@
-"""The members' sign-in and first-access forms (posted; the templates render the fields)."""
+"""The members' sign-in, first-access and password-reset forms (posted; the templates render the fields)."""
 
 from __future__ import annotations
+
+import re
 
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, ValidationError
@@ -9,6 +11,7 @@ from ..core import clock
 from ..core.documents import cpf_valid, digits
 from ..core.forms import Form, Parsed, stripped
 from ..core.parsing import parse_date
+from .recovery import CODE_DIGITS
 from .services import MIN_PASSWORD
 
 MAX_TYPED = 40  # longer than any CPF, card number or date, with punctuation
@@ -30,11 +33,18 @@ def _card_number(form, field) -> None:
         raise ValidationError("Informe o número da carteirinha.")
 
 
-class FirstAccessForm(Form):
+class IdentityForm(Form):
+    """Who you are: CPF, birth date and card number (first access, "Esqueci minha senha")."""
+
     cpf = StringField(filters=[stripped(MAX_TYPED)], validators=[_cpf])
     nascimento = StringField(filters=[stripped(MAX_TYPED)], validators=[Parsed(
         lambda text: parse_date(text, latest=clock.today(), what="A data de nascimento"))])
+    senha = PasswordField(default="")  # declared again: after the birth date, in the form's order
+    confirmacao = PasswordField(default="")
     carteirinha = StringField(filters=[stripped(MAX_TYPED)], validators=[_card_number])
+
+
+class NewPasswordForm(Form):
     senha = PasswordField(default="")
     confirmacao = PasswordField(default="")
 
@@ -46,3 +56,33 @@ class FirstAccessForm(Form):
         # Only once the password itself is acceptable: one message at a time.
         if len(self.senha.data) >= MIN_PASSWORD and field.data != self.senha.data:
             raise ValidationError("A confirmação não é igual à senha.")
+
+
+class FirstAccessForm(IdentityForm, NewPasswordForm):
+    pass
+
+
+def _code(form, field) -> None:
+    # ASCII digits only ([0-9], not str.isdigit, which also takes "²" and Arabic-Indic digits);
+    # spaces people type between groups are dropped.
+    field.data = "".join(field.data.split())
+    if not re.fullmatch(r"[0-9]{%d}" % CODE_DIGITS, field.data):
+        raise ValidationError(f"O código tem {CODE_DIGITS} números: confira o e-mail que enviamos.")
+
+
+class ResetCodeForm(NewPasswordForm):
+    """The code sent by e-mail, and the new password."""
+
+    codigo = StringField(filters=[stripped(MAX_TYPED)], validators=[_code])
+    senha = PasswordField(default="")  # declared again: after the code, in the form's order
+    confirmacao = PasswordField(default="")
+
+
+class ResetLinkForm(NewPasswordForm):
+    """The birth date (a second factor: a link sent to the wrong phone is not enough), and the new
+    password."""
+
+    nascimento = StringField(filters=[stripped(MAX_TYPED)], validators=[Parsed(
+        lambda text: parse_date(text, latest=clock.today(), what="A data de nascimento"))])
+    senha = PasswordField(default="")  # declared again: after the birth date, in the form's order
+    confirmacao = PasswordField(default="")

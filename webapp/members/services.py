@@ -87,10 +87,10 @@ def sign_in(session: Session, login: str, password: str, attempts) -> Member:
     return member
 
 
-def first_access(session: Session, cpf: str, birth_date: date, card_number: str, attempts) -> Member:
-    """The member who proves who they are to make their first password (reads only; the
-    password is stored by ``set_first_password``).  *attempts* counts tries per CPF and per
-    address (``core.ratelimit.SignInAttempts``)."""
+def prove_identity(session: Session, cpf: str, birth_date: date, card_number: str, attempts) -> Member:
+    """The member whose CPF, birth date and card number are these (first access, "Esqueci minha
+    senha"); ``SignInError`` otherwise, in the same words whether or not the CPF exists. *attempts*
+    counts tries per CPF and per address (``core.ratelimit.SignInAttempts``)."""
     person = "cpf:" + digits(cpf)
     wait = attempts.start(person)
     if wait:
@@ -103,6 +103,13 @@ def first_access(session: Session, cpf: str, birth_date: date, card_number: str,
         raise SignInError("Não encontramos um beneficiário com esses dados. Confira o CPF, a data de nascimento "
                           "e o número da carteirinha.")
     attempts.succeeded(person)
+    return member
+
+
+def first_access(session: Session, cpf: str, birth_date: date, card_number: str, attempts) -> Member:
+    """The member who proves who they are to make their first password (reads only; the
+    password is stored by ``set_first_password``)."""
+    member = prove_identity(session, cpf, birth_date, card_number, attempts)
     if member.password_hash:
         raise SignInError(ALREADY_HAS_PASSWORD)
     return member

@@ -1,14 +1,15 @@
-"""Sign-in, first access, sign-out, the member card, the family's waiting periods, card
-verification and the privacy page."""
+"""Sign-in, first access, getting back in ("Esqueci minha senha"), sign-out, the member card, the
+family's waiting periods, card verification and the privacy page."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, session, url_for
 
-from ..core import clock, passwords
+from ..core import clock, mail, passwords
 from ..core.access import MEMBER_SESSION_KEY, member_required
 from ..core.forms import errors_of, values_of
 from ..core.lockout import attempts, burst_limit
+from ..core.ratelimit import wait_text
 from ..core.qr import qr_svg
 from ..core.responses import clearing_site_data, private
 from ..core.urls import external_url, safe_next
@@ -16,14 +17,17 @@ from ..core.views import ignores_session
 from ..db import get_session, writing
 from ..plans import services as plan_services
 from ..plans.releases import family_releases
-from . import services
+from . import recovery, services
 from .current import FamilyMember, SignedInMember, current_member
 from .demo import DEMO_PASSWORD, demo_logins
-from .forms import FirstAccessForm, SignInForm
+from .forms import FirstAccessForm, IdentityForm, ResetCodeForm, ResetLinkForm, SignInForm
+from .models import Member
 
 bp = Blueprint("members", __name__)
 
 CARD_QR_TITLE = "Código QR de verificação da carteirinha"
+# Whom "Esqueci minha senha" is for, between asking and typing the code: {"m": member id, "r": reset id}.
+RESET_SESSION_KEY = "password_reset"
 
 
 @bp.before_app_request
@@ -102,8 +106,9 @@ def first_access():
     form = FirstAccessForm(formdata=request.form)
     values = values_of(form, "cpf", "nascimento", "carteirinha")
 
-    def page(errors, status=200):
-        return make_response(render_template("members/first_access.html", errors=errors, values=values), status)
+    def page(errors, status=200, has_password=False):
+        return make_response(render_template("members/first_access.html", errors=errors, values=values,
+                                             has_password=has_password), status)
 
     if request.method == "GET":
         return private(page({}))
@@ -117,9 +122,139 @@ def first_access():
         with writing(db):
             services.set_first_password(db, member, password_hash, clock.utcnow())
     except services.SignInError as error:
-        return _refused(page({"cpf": str(error)}), error)
+        return _refused(page({"cpf": str(error)}, has_password=str(error) == services.ALREADY_HAS_PASSWORD), error)
     _start_session(member)
     return clearing_site_data(redirect(url_for("members.card"), code=303))
+
+
+# --- getting back in ---------------------------------------------------------------------------
+
+
+@bp.route("/esqueci-senha", methods=["GET", "POST"])
+@burst_limit("password_reset")
+def forgot_password():
+    """Who you are (as at first access); then a code to the e-mail on file, or — with none — the
+    operator's contacts."""
+    form = IdentityForm(formdata=request.form)
+    values = values_of(form, "cpf", "nascimento", "carteirinha")
+
+    def page(errors, status=200, product=None):
+        return private(make_response(render_template("members/forgot_password.html", errors=errors, values=values,
+                                                     product=product), status))
+
+    if request.method == "GET":
+        return page({})
+    if not form.validate():
+        return page(errors_of(form), 400)
+    db = get_session()
+    try:
+        member = services.prove_identity(db, form.cpf.data, form.nascimento.parsed, form.carteirinha.data,
+                                         attempts("password_reset"))
+    except services.SignInError as error:
+        return _refused(page({"cpf": str(error)}), error)
+    email = member.email
+    if not email:
+        return page({}, product=plan_services.member_product(db, member.product_id))
+    try:
+        with writing(db):
+            issued = recovery.request_code(db, member, current_app.config["SECRET_KEY"], clock.utcnow())
+    except recovery.TooManyCodes as too_many:
+        response = page({"cpf": f"Já enviamos {recovery.CODES_PER_HOUR} códigos na última hora. Por segurança, "
+                                f"peça outro em {wait_text(too_many.retry_after)}."}, 429)
+        response.headers["Retry-After"] = str(too_many.retry_after)
+        return response
+    try:
+        mail.send(email, *recovery.code_message(issued.secret, issued.expires_at))
+    except mail.MailError:
+        with writing(db):
+            recovery.discard(db, issued.reset_id)  # nobody received it: it must not stay open
+        return private(make_response(render_template(
+            "core/error.html", status=503, title="E-mail indisponível no momento",
+            text="Não conseguimos enviar o código agora. Tente de novo em alguns minutos, ou fale com a "
+                 "operadora do seu plano."), 503))
+    session[RESET_SESSION_KEY] = {"m": member.id, "r": issued.reset_id}
+    return redirect(url_for("members.reset_with_code"), code=303)
+
+
+def _new_password_set(member):
+    """The new password is in: signed in on this device (every other session has ended), to the card."""
+    _start_session(member)
+    return clearing_site_data(redirect(url_for("members.card"), code=303))
+
+
+@bp.route("/esqueci-senha/codigo", methods=["GET", "POST"])
+@burst_limit("password_reset")
+def reset_with_code():
+    """The code from the e-mail and the new password, for the member named in the session."""
+    db = get_session()
+    pending = session.get(RESET_SESSION_KEY) or {}
+    reset = None
+    if isinstance(pending.get("m"), int) and isinstance(pending.get("r"), int):
+        reset = recovery.pending_code(db, pending["m"], pending["r"], clock.utcnow())
+    form = ResetCodeForm(formdata=request.form)
+
+    def page(errors, status=200, gone=""):
+        address = None
+        if reset is not None and not gone:
+            address = mail.mask_address(db.get(Member, reset.member_id).email or "")
+        return private(make_response(render_template(
+            "members/reset_code.html", errors=errors, address=address, gone=gone,
+            minutes=recovery.CODE_MINUTES), status))
+
+    if request.method == "GET":
+        return page({}, gone="" if reset is not None else recovery.GONE_CODE)
+    if not form.validate():
+        return page(errors_of(form), 400)
+    if reset is None:
+        return page({}, 410, gone=recovery.GONE_CODE)
+    password_hash = passwords.hash_password(form.senha.data)  # slow: before the lock
+    with writing(db):
+        outcome = recovery.redeem_code(db, pending["m"], pending["r"], form.codigo.data,
+                                       current_app.config["SECRET_KEY"], password_hash, clock.utcnow())
+    if outcome.member is not None:
+        return _new_password_set(outcome.member)
+    if outcome.gone:
+        return page({}, 410, gone=outcome.message)
+    return page({"codigo": outcome.message}, 400)
+
+
+@bp.route("/nova-senha/<token>", methods=["GET", "POST"])
+@burst_limit("password_reset")
+def reset_with_link(token: str):
+    """The link an agent sent by WhatsApp: the birth date, then the new password. The token is
+    not personal data, but it opens an account: the page is private and kept out of search engines."""
+    db = get_session()
+    try:
+        reset = recovery.open_link(db, token[:100], current_app.config["SECRET_KEY"], clock.utcnow())
+    except LookupError:
+        return private(make_response(render_template(
+            "core/error.html", status=404, title="Link inválido",
+            text="Este link para criar uma nova senha não existe. Confira se ele foi copiado inteiro, peça um "
+                 "novo ao atendimento ou use “Esqueci minha senha” na página Entrar."), 404), noindex=True)
+    except recovery.ResetGone:
+        reset = None
+    form = ResetLinkForm(formdata=request.form)
+    values = values_of(form, "nascimento")
+
+    def page(errors, status=200, gone=""):
+        return private(make_response(render_template(
+            "members/reset_link.html", errors=errors, values=values, gone=gone, token=token), status), noindex=True)
+
+    if reset is None:
+        return page({}, 410, gone=recovery.GONE_LINK)
+    if request.method == "GET":
+        return page({})
+    if not form.validate():
+        return page(errors_of(form), 400)
+    reset_id, member_id = reset.id, reset.member_id
+    password_hash = passwords.hash_password(form.senha.data)  # slow: before the lock
+    with writing(db):
+        outcome = recovery.redeem_link(db, reset_id, member_id, form.nascimento.parsed, password_hash, clock.utcnow())
+    if outcome.member is not None:
+        return _new_password_set(outcome.member)
+    if outcome.gone:
+        return page({}, 410, gone=outcome.message)
+    return page({"nascimento": outcome.message}, 400)
 
 
 @bp.post("/sair")
