@@ -13,7 +13,13 @@ from sqlalchemy import select
 
 from tests.support.agents import log_rows, look_up, lookup_id
 from tests.support.databases import BACKENDS
-from tests.support.members import CASSEMS_SPOUSE_CPF, LEVE_HOLDER_CPF, NEW_PASSWORD, member_by_cpf, member_session
+from tests.support.members import (
+    CASSEMS_SPOUSE_CPF,
+    LEVE_HOLDER_CPF,
+    NEW_PASSWORD,
+    member_by_cpf,
+    member_session,
+)
 from tests.support.pages import csrf
 from webapp.core import clock
 from webapp.members.models import MemberDevice, PasswordReset
