@@ -15,4 +15,5 @@ if [ "$GUIA_DEMO" = "1" ]; then
   .venv/bin/flask --app webapp history demo
 fi
 exec .venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "${BIND:-127.0.0.1:8000}" \
-  --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' --access-logfile - 'webapp:create_app()'
+  --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' --access-logfile - \
+  --logger-class webapp.core.accesslog.GunicornLogger 'webapp:create_app()'

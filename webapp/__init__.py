@@ -11,7 +11,7 @@ from jinja2 import StrictUndefined
 from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
-from .core import access, assets, lockout, mail, passwords, responses
+from .core import access, accesslog, assets, lockout, mail, passwords, responses
 from .core.parsing import IdConverter
 from .core.urls import external_url
 from .db import Database, make_engine
@@ -50,6 +50,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     lockout.init_app(app)
     passwords.hasher.init_app(app)
     mail.init_app(app)
+    accesslog.init_app(app)
 
     _init_static(app)
     _init_security_headers(app)
@@ -121,7 +122,7 @@ def _init_security_headers(app: Flask) -> None:
             "manifest-src 'self'; worker-src 'self'"
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")  # a view may be stricter
         response.headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
         return response
 

@@ -218,6 +218,14 @@ def reset_with_code():
     return page({"codigo": outcome.message}, 400)
 
 
+def _unreferred(response):
+    """A page whose URL holds a secret: kept by no cache nor search engine, and its address sent
+    to nobody as a ``Referer`` (not even this site's own stylesheets and scripts, whose requests
+    are logged)."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return private(response, noindex=True)
+
+
 @bp.route("/nova-senha/<token>", methods=["GET", "POST"])
 @burst_limit("password_reset")
 def reset_with_link(token: str):
@@ -227,18 +235,18 @@ def reset_with_link(token: str):
     try:
         reset = recovery.open_link(db, token[:100], current_app.config["SECRET_KEY"], clock.utcnow())
     except LookupError:
-        return private(make_response(render_template(
+        return _unreferred(make_response(render_template(
             "core/error.html", status=404, title="Link inválido",
             text="Este link para criar uma nova senha não existe. Confira se ele foi copiado inteiro, peça um "
-                 "novo ao atendimento ou use “Esqueci minha senha” na página Entrar."), 404), noindex=True)
+                 "novo ao atendimento ou use “Esqueci minha senha” na página Entrar."), 404))
     except recovery.ResetGone:
         reset = None
     form = ResetLinkForm(formdata=request.form)
     values = values_of(form, "nascimento")
 
     def page(errors, status=200, gone=""):
-        return private(make_response(render_template(
-            "members/reset_link.html", errors=errors, values=values, gone=gone, token=token), status), noindex=True)
+        return _unreferred(make_response(render_template(
+            "members/reset_link.html", errors=errors, values=values, gone=gone, token=token), status))
 
     if reset is None:
         return page({}, 410, gone=recovery.GONE_LINK)
