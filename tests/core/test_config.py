@@ -90,3 +90,31 @@ def test_app_factory_uses_postgres_when_asked(monkeypatch):
     app = create_app({"TESTING": True})
     engine = app.extensions["db"].engine
     assert engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
+
+
+@pytest.mark.parametrize("value", ["smtp://127.0.0.1:25", "smtps://user:s%40nha@mail.exemplo.com.br:465",
+                                   "smtp+starttls://user:senha@mail.exemplo.com.br:587", "smtp://relay"])
+def test_mail_url_takes_the_three_schemes(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("MAIL_URL", value)
+    assert load_config(str(tmp_path), "development").MAIL_URL == value
+
+
+@pytest.mark.parametrize("value", ["http://mail.exemplo.com.br", "smtp://", "mail.exemplo.com.br:25",
+                                   "smtps://user:segredo@host:porta"])
+def test_a_mail_url_that_is_not_one_is_refused_without_repeating_it(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("MAIL_URL", value)
+    with pytest.raises(ConfigurationError, match="MAIL_URL inválido") as refused:
+        load_config(str(tmp_path), "development")
+    assert "segredo" not in str(refused.value)
+
+
+def test_production_without_mail_url_starts_and_warns(monkeypatch, caplog):
+    monkeypatch.setenv("GUIA_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://guia.exemplo.com.br")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
+    monkeypatch.delenv("MAIL_URL", raising=False)
+    monkeypatch.delenv("GUIA_DEMO", raising=False)
+    app = create_app()
+    assert app.config["MAIL_URL"] is None
+    assert "MAIL_URL não definido" in caplog.text
