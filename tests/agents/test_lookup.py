@@ -36,8 +36,10 @@ def test_look_up_by_cpf_with_a_reason_is_audited_and_shows_the_family(agent_clie
     spouse = page.select(".go-agent-person")[1]
     assert spouse.select("table tbody tr"), "the spouse joined 45 days ago: waiting periods still running"
     assert "Campo Grande/MS" in text  # the DDD's municipality, suggested for searches
-    # Read-only: the only forms open the audited extrato or sign the agent out; no field edits the member.
+    # Read-only: the only forms open the audited extrato, send the audited link for a new password or
+    # sign the agent out; no field edits the member.
     assert {f["action"] for f in page.select("main form")} == {f"/atendimento/consultas/{entry_id}/extrato",
+                                                                 f"/atendimento/consultas/{entry_id}/nova-senha",
                                                                  "/atendimento/sair"}
     assert page.select("main input:not([type=hidden]), main select, main textarea") == []
     assert len(log_rows(families)) == 1  # reading the page wrote nothing
