@@ -1,6 +1,6 @@
 """Getting back in, in a real browser at 390×844 (and 320 px): "Esqueci minha senha" from /entrar,
 the code read from the e-mail a real SMTP server (aiosmtpd) received, the new password, the card;
-with JavaScript and without; axe on every new page."""
+with JavaScript and without; the agent's reset link; axe on every new page."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.support.browser import assert_no_axe_violations, serving, sign_in_member
+from tests.support.browser import (
+    assert_no_axe_violations,
+    serving,
+    sign_in_agent,
+    sign_in_member,
+)
 from tests.support.mail import code_in
 from tests.support.members import add_family
 from webapp import create_app
+from webapp.agents.demo import create_demo_agents
 from webapp.core import clock
 from webapp.core.mail import mask_address
 from webapp.core.passwords import hasher
@@ -46,16 +52,18 @@ def site(live_engine, smtp_server):
 
 @pytest.fixture(scope="module")
 def people(live_engine):
-    """Members of their own (no other browser test signs them in): four with an e-mail, one
-    without, one with a reset link an agent sent."""
+    """Members of their own (no other browser test signs them in): each flow's own, one without an
+    e-mail, one with a reset link already made, one with a phone an agent sends the link to."""
     joined = clock.utcnow() - timedelta(days=400)
     out = {}
     with Session(live_engine) as session:
-        for n, key in enumerate(("js", "nojs", "narrow", "nomail", "link")):
+        create_demo_agents(session)
+        for n, key in enumerate(("js", "nojs", "narrow", "nomail", "link", "agent")):
             member, = add_family(session, "cassems-odonto", [(f"Pessoa Teste {key}", "titular", joined)],
                                  seed=970 + n)
             member.password_hash = hasher.hash(DEMO_PASSWORD)
             member.email = None if key == "nomail" else f"{key}.teste@exemplo.com.br"
+            member.phone = "(21) 97777-1275" if key == "agent" else None
             out[key] = {"cpf": member.cpf, "birth": member.birth_date.isoformat(), "card": member.card_number,
                         "email": member.email}
         session.flush()
@@ -158,3 +166,20 @@ def test_the_agents_link_without_javascript(browser, site, people):
         response = page.goto(site + person["path"])
         assert response.status == 410 and "não vale mais" in page.inner_text("main")
         assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_an_agent_sends_the_link_from_the_members_screen(browser, site, people, width):
+    with phone_page(browser, width=width, bypass_csp=True) as page:
+        sign_in_agent(page, site, "atendente")
+        page.fill("#identificador", people["agent"]["cpf"])
+        page.get_by_label("Ligação do beneficiário").check()
+        page.get_by_role("button", name="Consultar").click()
+        page.wait_for_url(re.compile(r".*/atendimento/consultas/\d+$"))
+        page.get_by_role("button", name=re.compile("^Enviar link para nova senha")).click()
+        page.wait_for_url(re.compile(r".*/atendimento/consultas/\d+/nova-senha$"))
+        assert page.locator("h1").inner_text() == "Link para nova senha pronto"
+        whatsapp = page.get_by_role("link", name=re.compile("^Enviar pelo WhatsApp"))
+        assert whatsapp.get_attribute("href").startswith("https://wa.me/5521977771275?text=")
+        assert_no_axe_violations(page)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
