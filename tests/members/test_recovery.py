@@ -279,7 +279,7 @@ def test_production_without_mail_url_cannot_send(app, client, families, holder):
 
 def test_no_pending_code(client):
     page = client.page("/esqueci-senha/codigo")
-    assert "Pedir um novo código" in page.get_text()
+    assert "Nenhum código foi pedido neste aparelho" in page.get_text() and "Pedir um novo código" in page.get_text()
     token = csrf(client, "/esqueci-senha")
     response = client.post("/esqueci-senha/codigo", data={"codigo": "123456", "senha": NEW_PASSWORD,
                                                           "confirmacao": NEW_PASSWORD, "csrf_token": token})

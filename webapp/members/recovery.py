@@ -161,6 +161,7 @@ def pending_code(session: Session, member_id: int, reset_id: int, now: datetime)
 
 GONE_CODE = ("Este código não vale mais: ele expira em 15 minutos, vale uma vez só e deixa de valer quando "
              "um novo é pedido ou depois de 5 tentativas erradas. Peça um novo código.")
+NO_CODE = "Nenhum código foi pedido neste aparelho. Peça um código em “Esqueci minha senha”."
 GONE_LINK = ("Este link não vale mais: ele expira em 24 horas, vale uma vez só e deixa de valer quando um novo "
              "é enviado ou depois de 5 tentativas erradas. Peça um novo link ao atendimento ou use "
              "“Esqueci minha senha”.")

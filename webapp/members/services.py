@@ -33,6 +33,13 @@ class SignInError(Exception):
         self.locked, self.retry_after = locked, retry_after
 
 
+class AlreadyHasPassword(SignInError):
+    """First access for a member who has a password: "Esqueci minha senha" is the way."""
+
+    def __init__(self):
+        super().__init__(ALREADY_HAS_PASSWORD)
+
+
 def login_key(login: str) -> str:
     """The account identifier a login refers to (digits of the CPF or of the card number)."""
     return digits(login)
@@ -111,7 +118,7 @@ def first_access(session: Session, cpf: str, birth_date: date, card_number: str,
     password is stored by ``set_first_password``)."""
     member = prove_identity(session, cpf, birth_date, card_number, attempts)
     if member.password_hash:
-        raise SignInError(ALREADY_HAS_PASSWORD)
+        raise AlreadyHasPassword()
     return member
 
 
@@ -123,7 +130,7 @@ def set_first_password(session: Session, member: Member, password_hash: str, now
         .values(password_hash=password_hash, password_set_at=now),
         execution_options={"synchronize_session": "fetch"})
     if stored.rowcount != 1:
-        raise SignInError(ALREADY_HAS_PASSWORD)
+        raise AlreadyHasPassword()
 
 
 def end_sessions(session: Session, member: Member, reason: str = "saida") -> None:

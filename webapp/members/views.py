@@ -122,7 +122,7 @@ def first_access():
         with writing(db):
             services.set_first_password(db, member, password_hash, clock.utcnow())
     except services.SignInError as error:
-        return _refused(page({"cpf": str(error)}, has_password=str(error) == services.ALREADY_HAS_PASSWORD), error)
+        return _refused(page({"cpf": str(error)}, has_password=isinstance(error, services.AlreadyHasPassword)), error)
     _start_session(member)
     return clearing_site_data(redirect(url_for("members.card"), code=303))
 
@@ -201,12 +201,14 @@ def reset_with_code():
             "members/reset_code.html", errors=errors, address=address, gone=gone,
             minutes=recovery.CODE_MINUTES), status))
 
+    # No code asked on this device (or the session ended), or one that cannot be used any more.
+    missing = recovery.GONE_CODE if pending else recovery.NO_CODE
     if request.method == "GET":
-        return page({}, gone="" if reset is not None else recovery.GONE_CODE)
+        return page({}, gone="" if reset is not None else missing)
     if not form.validate():
         return page(errors_of(form), 400)
     if reset is None:
-        return page({}, 410, gone=recovery.GONE_CODE)
+        return page({}, 410, gone=missing)
     password_hash = passwords.hash_password(form.senha.data)  # slow: before the lock
     with writing(db):
         outcome = recovery.redeem_code(db, pending["m"], pending["r"], form.codigo.data,
