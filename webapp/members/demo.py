@@ -66,6 +66,9 @@ def create_demo_families(session: Session, today: date) -> int:
             birth_date=date(1980 + index, index, 10 + index), cns=f"7{index:02d}00{index:011d}"[:15],
             card_number=f"9{card_base}0001", contract_number=contract, contracting_date=contracting,
             inclusion_at=_moment(contracting), phone=f"({ddd}) 9{index}888-12{index:02d}",
+            # A reserved domain (RFC 2606): "Esqueci minha senha" can be tried in the demo (the code
+            # is written to the console), and nothing can reach anybody if MAIL_URL is set.
+            email=f"titular{index}@demo.invalid",
             password_hash=demo_password_hash(), password_set_at=_moment(today),
         )
         session.add(holder)
