@@ -176,3 +176,34 @@ def test_axe_finds_nothing(axe_page, live_server, path, width):
         sign_in_member(axe_page, live_server, HOLDER_CPF)
     axe_page.goto(live_server + path)
     assert_no_axe_violations(axe_page)
+
+
+def test_the_statement_at_320_px_puts_the_list_first(browser, live_server):
+    context = browser.new_context(viewport=SIZES["320x640"], locale="pt-BR")
+    try:
+        page = context.new_page()
+        sign_in_member(page, live_server, HOLDER_CPF, next_path="/extrato")
+        first = page.locator(".go-event").first
+        assert above_the_fold(page, first.locator(".go-event__title"))  # the first procedure, before the filters
+        assert page.locator("#filtros").is_hidden()  # folded into "Filtrar"
+        assert no_horizontal_scroll(page)
+        totals = page.locator("#totais-ano")
+        totals.scroll_into_view_if_needed()
+        box = totals.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320  # every column, stacked, no scrolling
+        assert page.locator("#totais-ano").evaluate("t => t.scrollWidth <= t.clientWidth")
+        page.locator(".go-statement__filter-summary").click()
+        assert page.locator("#filtros").is_visible() and no_horizontal_scroll(page)
+        assert_no_axe_violations_with(browser, live_server, "/extrato", SIZES["320x640"])
+    finally:
+        context.close()
+
+
+def assert_no_axe_violations_with(browser, live_server, path, viewport):
+    context = browser.new_context(viewport=viewport, locale="pt-BR", bypass_csp=True)
+    try:
+        page = context.new_page()
+        sign_in_member(page, live_server, HOLDER_CPF, next_path=path)
+        assert_no_axe_violations(page)
+    finally:
+        context.close()
