@@ -113,8 +113,8 @@ async function networkFirst(request) {
     return (await lastGoodCopy(url)) || (await publicCopy(url)) || (await caches.match(OFFLINE));
   }
   if (response.type === 'opaqueredirect' || response.redirected) {
-    // The card and the waiting periods redirect only to the sign-in page (plan pages not at
-    // all): signed out.
+    // The card and the waiting periods redirect only to the sign-in page (plan pages, the home
+    // page and Urgência not at all): signed out.
     await dropMemberPages();
     return response;
   }
