@@ -67,6 +67,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     from .members import views as member_views
     from .network import views as network_views
     from .plans import views as plans_views
+    from .urgency import views as urgency_views
 
     formatting.init_app(app)
     app.register_blueprint(core_views.bp)
@@ -75,6 +76,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(member_views.bp)
     app.register_blueprint(pwa_views.bp)
+    app.register_blueprint(urgency_views.bp)
     app.register_blueprint(history_views.bp)
     app.register_blueprint(agent_views.bp)
     app.register_blueprint(agent_views.links_bp)

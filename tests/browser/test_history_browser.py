@@ -44,6 +44,18 @@ def totals(page):
     return page.locator("#totais-ano tbody tr").all_inner_texts()
 
 
+def first_cell(row: str) -> str:
+    """A totals row's first cell, whether the row is a table row (cells apart by tabs) or, on a
+    phone, stacked (one line per cell)."""
+    return re.split(r"[\t\n]", row)[0]
+
+
+def open_filters(page):
+    """The filters are folded on a phone until "Filtrar" is tapped (open while in use)."""
+    if not page.locator("#filtros").is_visible():
+        page.locator(".go-statement__filter-summary").click()
+
+
 def csv_rows(page):
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("^Baixar planilha")).click()
@@ -53,6 +65,7 @@ def csv_rows(page):
 
 def filter_by_spouse_and_year(page, demo, javascript):
     before_events, before_totals = events(page), totals(page)
+    open_filters(page)
     page.select_option("#pessoa", str(demo["spouse"]))
     if not javascript:
         page.get_by_role("button", name="Filtrar").click()
@@ -72,7 +85,7 @@ def filter_by_spouse_and_year(page, demo, javascript):
     page.locator("#totais-ano tbody tr").first.wait_for()
     filtered = events(page)
     assert filtered and all(m == demo["spouse"] and d.startswith(year) for m, d, _ in filtered)
-    assert [row.split("\t")[0] for row in totals(page)] == [year]
+    assert [first_cell(row) for row in totals(page)] == [year]
     return filtered
 
 

@@ -31,7 +31,7 @@ PUBLIC_ROUTES = {
     ("/manifest.webmanifest", "pwa.manifest"),
     ("/sw.js", "pwa.service_worker"),
     ("/offline", "pwa.offline"),
-    ("/urgencia", "pwa.urgency"),
+    ("/urgencia", "urgency.page"),
     ("/extrato", "history.statement"),
     ("/extrato.csv", "history.statement_csv"),
     ("/autorizacoes", "history.authorizations"),

@@ -170,19 +170,13 @@ def test_privacy_manifest_service_worker_and_offline_pages(client):
     manifest = client.get("/manifest.webmanifest")
     assert manifest.mimetype == "application/manifest+json"
     body = manifest.get_json(force=True)
-    assert body["lang"] == "pt-BR" and body["display"] == "standalone" and body["start_url"] == "/carteirinha"
+    assert body["lang"] == "pt-BR" and body["display"] == "standalone" and body["start_url"] == "/"
     assert {"192x192", "512x512"} <= {i["sizes"] for i in body["icons"]}
     assert any(i.get("purpose") == "maskable" for i in body["icons"])
     assert [s["name"] for s in body["shortcuts"]] == ["Carteirinha", "Minhas carências", "Buscar dentista", "Urgência"]
     sw = client.get("/sw.js")
     assert sw.mimetype == "application/javascript" and "go-member" in sw.get_data(as_text=True)
     assert client.page("/offline").h1.get_text(strip=True) == "Sem conexão"
-
-
-def test_urgency_shortcut(client, families):
-    assert client.get("/urgencia").headers["Location"] == "/planos"
-    sign_in(client, HOLDER_CPF)
-    assert client.get("/urgencia").headers["Location"] == "/planos/cassems-odonto#urgencia"
 
 
 def test_signed_in_member_sees_their_own_waiting_dates_on_their_plan(client, families):

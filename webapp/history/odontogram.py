@@ -33,6 +33,25 @@ _ROWS = {
 }
 HEIGHT = 248
 MIDLINE_Y = 124
+# Permanent teeth only (a person too old to have deciduous teeth, none of them recorded).
+_PERMANENT_ROWS = {
+    "upper_permanent": (22, 14),
+    "lower_permanent": (76, 124),
+}
+PERMANENT_HEIGHT = 134
+PERMANENT_MIDLINE_Y = 65
+DECIDUOUS_UNTIL_AGE = 13  # the last deciduous teeth fall out by about 12
+
+
+def shows_deciduous(birth_date: date | None, today: date, tooth_marks: dict) -> bool:
+    """Whether the chart draws the deciduous arch: for a child young enough to have one, or when a
+    deciduous tooth has records (an adult's retained tooth, an old record)."""
+    if any(teeth.is_deciduous(number) for number in tooth_marks):
+        return True
+    if birth_date is None:
+        return True
+    age = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    return age < DECIDUOUS_UNTIL_AGE
 
 
 @dataclass(frozen=True)
@@ -159,15 +178,18 @@ def _glyph(number: int, x: float, y: float, size: float, mark: ToothMark | None,
     return "".join(parts)
 
 
-def _side_svg(side: str, tooth_marks: dict[int, ToothMark], href: Callable[[int], str], selected: int | None) -> str:
-    rows = _side_teeth(side)
+def _side_svg(side: str, tooth_marks: dict[int, ToothMark], href: Callable[[int], str], selected: int | None,
+              deciduous: bool = True) -> str:
+    layout = _ROWS if deciduous else _PERMANENT_ROWS
+    height, midline = (HEIGHT, MIDLINE_Y) if deciduous else (PERMANENT_HEIGHT, PERMANENT_MIDLINE_Y)
+    rows = {row: numbers for row, numbers in _side_teeth(side).items() if row in layout}
     numbers = sorted(n for row in rows.values() for n in row if n)
     label = f"Lado {side} da boca"
-    out = [f'<svg class="go-odontogram__side" viewBox="0 0 {SIDE_WIDTH} {HEIGHT}" width="{SIDE_WIDTH}" '
-           f'height="{HEIGHT}" role="group" aria-label="{escape(label)}" data-teeth="{numbers[0]}-{numbers[-1]}">',
-           f'<line class="go-odontogram__midline" x1="0" y1="{MIDLINE_Y}" x2="{SIDE_WIDTH}" y2="{MIDLINE_Y}"/>']
+    out = [f'<svg class="go-odontogram__side" viewBox="0 0 {SIDE_WIDTH} {height}" width="{SIDE_WIDTH}" '
+           f'height="{height}" role="group" aria-label="{escape(label)}" data-teeth="{numbers[0]}-{numbers[-1]}">',
+           f'<line class="go-odontogram__midline" x1="0" y1="{midline}" x2="{SIDE_WIDTH}" y2="{midline}"/>']
     for row, numbers_in_row in rows.items():
-        glyph_y, text_y = _ROWS[row]
+        glyph_y, text_y = layout[row]
         size = GLYPH if row.endswith("permanent") else GLYPH - 6
         for column, number in enumerate(numbers_in_row):
             if number is None:
@@ -205,9 +227,11 @@ class Side:
 
 
 def render_sides(tooth_marks: dict[int, ToothMark], href: Callable[[int], str],
-                 selected: int | None = None) -> list[Side]:
-    """The chart's two SVGs, the patient's right side first (on the viewer's left)."""
-    return [Side(side, Markup(_side_svg(side, tooth_marks, href, selected))) for side in ("direito", "esquerdo")]
+                 selected: int | None = None, deciduous: bool = True) -> list[Side]:
+    """The chart's two SVGs, the patient's right side first (on the viewer's left); without
+    *deciduous*, the permanent teeth alone (see :func:`shows_deciduous`)."""
+    return [Side(side, Markup(_side_svg(side, tooth_marks, href, selected, deciduous)))
+            for side in ("direito", "esquerdo")]
 
 
 def legend_swatch(state: str) -> Markup:

@@ -50,6 +50,7 @@ def statement():
     found = services.statement(db, people, params)
     person = next(p for p in people if p.id == (params.pessoa or g.member.id))
     marks = services.tooth_marks(db, person)
+    deciduous = odontogram.shows_deciduous(person.birth_date, clock.today(), marks)
 
     def tooth_href(number: int) -> str:
         return url_for("history.statement", pessoa=person.id, dente=number, _anchor="procedimentos")
@@ -57,7 +58,8 @@ def statement():
     context.update(
         statement=found, years=sorted(set(found.years) | ({params.ano} if params.ano else set()), reverse=True),
         chart={"person": person, "marks": marks, "href": tooth_href,
-               "sides": odontogram.render_sides(marks, tooth_href, params.dente),
+               "sides": odontogram.render_sides(marks, tooth_href, params.dente, deciduous=deciduous),
+               "deciduous": deciduous,
                "legend": [(state, teeth.STATE_NAMES[state], odontogram.legend_swatch(state))
                           for state in teeth.STATE_ORDER]},
         csv_url=url_for("history.statement_csv", **params.query()),

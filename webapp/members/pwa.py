@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, url_for
+from flask import Blueprint, current_app, make_response, render_template, url_for
 
 from ..core import assets
 from ..core.responses import NO_SESSION, SESSION_HEADER
@@ -17,6 +17,7 @@ bp = Blueprint("pwa", __name__)
 def manifest():
     asset = current_app.jinja_env.globals["asset_url"]
     card = url_for("members.card")
+    home = url_for("core.home")
     body = {
         "name": "Guia Odonto",
         "short_name": "Guia Odonto",
@@ -24,7 +25,7 @@ def manifest():
         "lang": "pt-BR",
         "dir": "ltr",
         "id": url_for("core.home"),
-        "start_url": card,
+        "start_url": home,  # signed in, the member's own start page
         "scope": url_for("core.home"),
         "display": "standalone",
         "orientation": "portrait",
@@ -45,7 +46,7 @@ def manifest():
              "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
             {"name": "Buscar dentista", "short_name": "Dentistas", "url": url_for("network.search"),
              "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
-            {"name": "Urgência", "short_name": "Urgência", "url": url_for("pwa.urgency"),
+            {"name": "Urgência", "short_name": "Urgência", "url": url_for("urgency.page"),
              "icons": [{"src": asset("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},
         ],
     }
@@ -64,14 +65,18 @@ def _static_urls() -> list[str]:
 @bp.get("/sw.js")
 def service_worker():
     urls = _static_urls()
-    version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]
+    # Urgência signed out (the plan choice, with every plan's phone): no database needed to name it.
+    urgency_pages = [url_for("urgency.page")]
+    version = hashlib.sha256("\n".join(urls + urgency_pages).encode()).hexdigest()[:12]
     offline_url = url_for("pwa.offline")
     body = render_template(
         "pwa/sw.js", version=version, precache=json.dumps(urls + [offline_url]),
         offline_url=offline_url, static_prefix=assets.URL_PREFIX,
-        # Member pages kept for offline use: the card, the family's waiting periods, the plan pages.
+        # Member pages kept for offline use: the home page, Urgência, the card, the family's
+        # waiting periods, the plan pages.
         card_url=url_for("members.card"), waiting_url=url_for("members.waiting_periods"),
         plan_pages=url_for("plans.index") + "/",
+        home_url=url_for("core.home"), urgency_url=url_for("urgency.page"), urgency_pages=json.dumps(urgency_pages),
         session_header=SESSION_HEADER, no_session=NO_SESSION,
         # Offline, a kept card outlives its session by no more than the session cookie would.
         session_lifetime_ms=int(current_app.permanent_session_lifetime.total_seconds() * 1000),
@@ -87,11 +92,3 @@ def service_worker():
 def offline():
     return render_template("pwa/offline.html")
 
-
-@bp.get("/urgencia")
-def urgency():
-    """The app shortcut: the signed-in member's urgency rules, or the list of plans."""
-    member = g.get("signed_in_member")
-    if member is None:
-        return redirect(url_for("plans.index"), code=303)
-    return redirect(url_for("plans.detail", slug=member.product_slug) + "#urgencia", code=303)

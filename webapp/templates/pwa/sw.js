@@ -1,7 +1,10 @@
 /* Guia Odonto service worker (version {{ version }}).
    - static files (hashed names): cache-first;
-   - the member card, the family's waiting periods and plan pages: network-first, the last good
-     copy kept for offline use;
+   - the home page, Urgência, the member card, the family's waiting periods and plan pages:
+     network-first, the last good copy kept for offline use;
+   - Urgência signed out (the plan choice, with every plan's phone): precached without cookies,
+     so the installed app's shortcut never answers "Sem conexão" — nobody's page, shown offline
+     when this session kept no copy of its own (a member's own copy always comes first);
    - any other page: network, with an offline page when there is no connection.
    Kept pages belong to the member session they were fetched in. Every answer of the app names
    its session in the {{ session_header }} header (a marker that says nothing about the member,
@@ -24,26 +27,36 @@ const STATIC_PREFIX = {{ static_prefix|tojson }};  // the hashed static files
 const CARD = {{ card_url|tojson }};
 const WAITING = {{ waiting_url|tojson }};
 const PLAN_PAGES = {{ plan_pages|tojson }};
+const HOME = {{ home_url|tojson }};
+const URGENCY = {{ urgency_url|tojson }};
+const URGENCY_CACHE = 'go-urgency-' + VERSION;  // the signed-out Urgência pages, nobody's
+const URGENCY_PAGES = {{ urgency_pages|safe }};
 
 // Fetched without cookies: the offline page is shown to whoever is offline, so it must be
 // nobody's page (signed in, its header names the member).
 self.addEventListener('install', (event) => {
   const requests = PRECACHE.map((url) => new Request(url, { credentials: 'omit' }));
-  event.waitUntil(caches.open(STATIC_CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
+  const urgency = URGENCY_PAGES.map((url) => new Request(url, { credentials: 'omit' }));
+  event.waitUntil(Promise.all([
+    caches.open(STATIC_CACHE).then((cache) => cache.addAll(requests)),
+    caches.open(URGENCY_CACHE).then((cache) => cache.addAll(urgency)),
+  ]).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys
-        .filter((k) => (k.startsWith('go-static-') && k !== STATIC_CACHE) || k === MEMBER_CACHES)  // the unnamed cache of older workers
+        .filter((k) => (k.startsWith('go-static-') && k !== STATIC_CACHE)
+          || (k.startsWith('go-urgency-') && k !== URGENCY_CACHE) || k === MEMBER_CACHES)  // the unnamed cache of older workers
         .map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
 
 function isMemberPage(url) {
-  return url.pathname === CARD || url.pathname === WAITING || url.pathname.startsWith(PLAN_PAGES);
+  return url.pathname === HOME || url.pathname === URGENCY || url.pathname === CARD || url.pathname === WAITING
+    || url.pathname.startsWith(PLAN_PAGES);
 }
 
 async function dropMemberPages(except) {
@@ -83,17 +96,25 @@ async function lastGoodCopy(url) {
   return null;
 }
 
+// Offline and no copy of this session's own: the signed-out Urgência page (never the home page:
+// a signed-out copy of it must not stand in for a member's, nor the reverse).
+async function publicCopy(url) {
+  if (new URL(url).pathname !== URGENCY) { return null; }
+  const cache = await caches.open(URGENCY_CACHE);
+  return (await cache.match(url)) || (await cache.match(URGENCY)) || null;
+}
+
 async function networkFirst(request) {
   const url = request.url.split('#')[0];
   let response;
   try {
     response = await fetch(request);
   } catch (error) {
-    return (await lastGoodCopy(url)) || (await caches.match(OFFLINE));
+    return (await lastGoodCopy(url)) || (await publicCopy(url)) || (await caches.match(OFFLINE));
   }
   if (response.type === 'opaqueredirect' || response.redirected) {
-    // The card and the waiting periods redirect only to the sign-in page (plan pages not at
-    // all): signed out.
+    // The card and the waiting periods redirect only to the sign-in page (plan pages, the home
+    // page and Urgência not at all): signed out.
     await dropMemberPages();
     return response;
   }

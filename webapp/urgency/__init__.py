@@ -1,0 +1,1 @@
+"""Urgência: the page a person in pain opens from the installed app (``/urgencia``)."""
