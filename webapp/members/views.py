@@ -22,6 +22,7 @@ from .demo import DEMO_PASSWORD, demo_logins
 from .forms import FirstAccessForm, SignInForm
 
 bp = Blueprint("members", __name__)
+bp.add_app_template_global(services.status_notice, "status_notice")
 
 CARD_QR_TITLE = "Código QR de verificação da carteirinha"
 
@@ -43,7 +44,7 @@ def load_signed_in_member() -> None:
         family=tuple(
             FamilyMember(member_id=p.id, name=p.name, relationship=p.kinship,
                          inclusion_at=clock.local(p.inclusion_at), exemption=p.exemption,
-                         holder_inclusion_at=clock.local(holder.inclusion_at))
+                         holder_inclusion_at=clock.local(holder.inclusion_at), sex=p.sex)
             for p in services.visible_family(db, member)
         ),
     )
