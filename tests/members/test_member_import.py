@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -23,7 +24,7 @@ from tests.support.databases import (
 from webapp.core.clock import TIMEZONE
 from webapp.members.demo import make_cpf
 from webapp.members.importer import MAX_CANCEL_SHARE, age_on
-from webapp.members.layout import COLUMN_NAMES
+from webapp.members.layout import COLUMN_NAMES, MEMBERS
 from webapp.members.models import Member
 
 LEVE, MASTER, CONVENCIONAL, INTEGRAL, CASSEMS = (
@@ -411,3 +412,11 @@ def test_two_imports_at_once_both_finish_and_nothing_is_duplicated(tmp_path, db)
         engine.dispose()
         if db == "postgresql":
             drop_postgres_database(url.rpartition("/")[2])
+
+
+def test_the_readme_describes_the_columns_the_importer_reads():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The member file", 1)[1].split("\n\n", 3)[2]
+    rows = [line.split("|")[1:4] for line in section.splitlines()[2:]]
+    assert [(name.strip().strip("`"), required.strip() == "yes") for name, required, _ in rows] == [
+        (c.name, c.required) for c in MEMBERS.columns]

@@ -134,3 +134,11 @@ def test_a_suspended_or_cancelled_member_is_shown_so_on_the_agents_page(agent_cl
     assert page.select_one(".go-agent-person .go-inset").get_text(" ", strip=True).startswith(
         "Plano cancelado em 05/11/2026: ")
     assert TODAY > date(2026, 11, 5)
+
+
+def test_the_statements_person_choice_names_each_person_by_kinship(client, families):
+    holder, _spouse, _child = family_of(families, LEVE)
+    member_session(client, holder)
+    page = client.page("/extrato")
+    options = [o.get_text(strip=True) for o in page.select("select[name=pessoa] option")]
+    assert {"Luiz Henrique Barbosa (titular)", "Patrícia Barbosa (cônjuge)", "Davi Barbosa (filho)"} <= set(options)
