@@ -4,6 +4,7 @@
     catalog load | catalog check the plan catalog from webapp/plans/catalog/*.yaml
     assets build                 hashed static files (htmx comes from npm)
     network import               an operator's network file
+    members import | demo        an operator's member file; the demo families (through the import)
     history import | import-authorizations | demo   usage statements and authorizations
     agents create | deactivate | demo   support agents' accounts (no sign-up on the site)
     setup [--demo]               everything a fresh machine needs, in order
@@ -22,6 +23,7 @@ from .agents.services import MIN_PASSWORD, AgentError, create_agent, deactivate_
 from .core import assets as assets_module
 from .core import clock, migrate
 from .history.commands import create_demo_history, history_cli
+from .members.commands import member_import
 from .members.demo import create_demo_families
 from .models import metadata
 from .network.commands import network_cli
@@ -103,7 +105,8 @@ def assets_build() -> None:
     click.echo(f"{len(manifest)} arquivos estáticos gerados.")
 
 
-members_cli = AppGroup("members", help="Beneficiários.")
+members_cli = AppGroup("members", help="Beneficiários: importação do arquivo da operadora, demonstração.")
+members_cli.add_command(member_import)
 
 
 def _create_demo_families() -> None:

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.support.browser import assert_no_axe_violations, new_phone, sign_in_agent
@@ -16,6 +16,7 @@ from webapp.agents.models import Agent
 from webapp.core import clock
 from webapp.history.demo import create_demo_history
 from webapp.members.demo import create_demo_families, make_cpf
+from webapp.members.models import Member
 from webapp.network.importer import import_network
 
 LEVE = "leve-dental-rj-1-adesao"
@@ -159,3 +160,24 @@ def test_agent_pages_have_no_axe_violations(axe_page, live_server, agents_data):
     for code in (agents_data["expired_code"], "AAAAAAAAAAAAAAAA"):
         page.goto(f"{live_server}/s/{code}")
         assert_no_axe_violations(page)
+
+
+def test_a_suspended_members_notice_reads_plainly_and_passes_axe(axe_page, live_server, live_engine):
+    spouse_cpf = make_cpf(62)  # Patrícia Barbosa
+    with Session(live_engine) as session:
+        session.execute(update(Member).where(Member.cpf == spouse_cpf).values(status="suspenso"))
+        session.commit()
+    try:
+        page = axe_page
+        sign_in_agent(page, live_server, "atendente")
+        look_up(page, spouse_cpf)
+        notice = page.locator(".go-agent-person .go-inset")
+        assert notice.inner_text().startswith("Plano suspenso: ")
+        assert_no_axe_violations(page)
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert notice.is_visible()
+        assert_no_axe_violations(page)
+    finally:
+        with Session(live_engine) as session:
+            session.execute(update(Member).where(Member.cpf == spouse_cpf).values(status="ativo"))
+            session.commit()

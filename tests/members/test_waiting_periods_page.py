@@ -84,7 +84,7 @@ def test_every_item_of_each_person_by_the_date_it_ends(client, leve_family):
     page = client.page(URL)
     sections = person_sections(page)
     assert [text_of(s.h2) for s in sections] == [
-        "Você (Helena Prado)", "Caio Prado (cônjuge)", "Lia Prado (filho(a))"]
+        "Você (Helena Prado)", "Caio Prado (cônjuge)", "Lia Prado (filho ou filha)"]
     assert [s["id"] for s in sections] == [f"pessoa-{m.id}" for m in leve_family]
     for section, inclusion in zip(sections, (HOLDER_IN, SPOUSE_IN, CHILD_IN)):
         pending, free = expected(inclusion)

@@ -171,7 +171,7 @@ def test_signed_in_member_sees_when_each_procedure_is_free_for_the_family(client
     found = answers(client.page(f"/planos/{LEVE}/coberturas?q=canal"))
     people = found["Tratamento endodôntico unirradicular em dentes permanentes"]["pessoas"]
     # 180 days: the holder (01/06/2025) is free; the child (10/01/2026) from 09/07/2026.
-    assert people == ["Você (Maria Souza): liberado", "Ana Souza (filho(a)): liberado a partir de 09/07/2026"]
+    assert people == ["Você (Maria Souza): liberado", "Ana Souza (filho ou filha): liberado a partir de 09/07/2026"]
     fragment = BeautifulSoup(client.get(f"/planos/{LEVE}/coberturas?q=canal", headers=HTMX).get_data(as_text=True),
                              "html.parser")
     assert "liberado a partir de 09/07/2026" in text_of(fragment)

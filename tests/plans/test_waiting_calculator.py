@@ -126,7 +126,7 @@ def test_signed_in_member_without_inclusao_sees_their_familys_dates(client, sign
     assert response.status_code == 200 and "private" in response.headers["Cache-Control"]
     page = client.page("/planos/cassems-odonto/carencias")
     people = page.select("#datas .go-personal__person")
-    assert [text_of(p.h3) for p in people] == ["Você (Maria Souza)", "Ana Souza (filho(a))"]
+    assert [text_of(p.h3) for p in people] == ["Você (Maria Souza)", "Ana Souza (filho ou filha)"]
     assert page.select_one("#datas").find("a", href="/minhas-carencias") is not None
     maria = {label: cell for label, _, cell in table_rows(people[0], "")}
     assert maria["60 dias para todos os procedimentos odontológicos"] == "11/03/2026"

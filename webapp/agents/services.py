@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.clock import TIMEZONE
-from ..core.formatting import data_hora
+from ..core.formatting import data, data_hora
 from ..core.documents import digits
 from ..core.passwords import hasher
 from ..core.ratelimit import wait_text
@@ -362,7 +362,7 @@ def whatsapp_url(phone: str | None, text: str) -> str | None:
 
 
 def whatsapp_message(title: str, url: str, expires_at: datetime) -> str:
-    until = expires_at.astimezone(TIMEZONE).strftime("%d/%m/%Y")
+    until = data(expires_at)
     return (f"Olá! Aqui é do atendimento do Guia Odonto. Como combinamos, segue o link — {title}:\n"
             f"{url}\n(válido até {until})")
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from datetime import timedelta
+
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from flask import Flask
 
+from . import clock
 from .clock import TIMEZONE
 
 LOCALE = "pt_BR"
@@ -23,9 +26,26 @@ def data(value: date | datetime | None) -> str:
 
 
 def data_hora(value: datetime | None) -> str:
+    """``06/12/2026 às 23:17`` — it carries its own "às", so never write "às" before it (say
+    "até", "em", or use :func:`quando`, which brings its own words)."""
     if value is None:
         return ""
     return format_datetime(value, "dd/MM/yyyy 'às' HH:mm", tzinfo=TIMEZONE, locale=LOCALE)
+
+
+def quando(value: datetime | None) -> str:
+    """A moment as words that follow a verb: ``hoje às 23:17``, ``amanhã às 00:17`` or
+    ``em 09/12/2026 às 08:00`` (America/Sao_Paulo): "a tela fecha hoje às 23:17"."""
+    if value is None:
+        return ""
+    day = value.astimezone(TIMEZONE).date() if value.tzinfo else value.date()
+    hour = format_datetime(value, "'às' HH:mm", tzinfo=TIMEZONE, locale=LOCALE)
+    today = clock.today()
+    if day == today:
+        return f"hoje {hour}"
+    if day == today + timedelta(days=1):
+        return f"amanhã {hour}"
+    return f"em {data(day)} {hour}"
 
 
 def data_longa(value: datetime) -> str:
@@ -43,8 +63,24 @@ def numero(value: float | int, casas: int = 0) -> str:
     return format_decimal(value, format=fmt, locale=LOCALE)
 
 
+def dinheiro(cents: int | None) -> str:
+    """``12345`` (centavos) → ``R$ 123,45``."""
+    if cents is None:
+        return ""
+    return format_currency(cents / 100, "BRL", locale=LOCALE)
+
+
+def valor(cents: int | None) -> str:
+    """``12345`` (centavos) → ``123,45``: reais without the symbol, for spreadsheets."""
+    if cents is None:
+        return ""
+    return format_decimal(cents / 100, format="0.00", locale=LOCALE)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(data)
     app.add_template_filter(data_hora)
+    app.add_template_filter(quando)
+    app.add_template_filter(dinheiro)
     app.add_template_filter(data_longa)
     app.add_template_filter(numero)

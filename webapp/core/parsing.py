@@ -16,6 +16,8 @@ from datetime import date
 
 from werkzeug.routing import BaseConverter, ValidationError
 
+from .formatting import data
+
 #: Largest id a URL or a form may name.  The keys are ``INTEGER`` columns: 64-bit on SQLite but
 #: 32-bit on PostgreSQL, where a larger number is "integer out of range" (a 500), not a miss.
 MAX_ID = 2**31 - 1
@@ -77,7 +79,7 @@ def parse_date(text: str, *, earliest: date = EARLIEST_DATE, latest: date = LATE
     except ValueError:
         raise ParseError(f"{what} não existe no calendário.") from None
     if not earliest <= value <= latest:
-        raise ParseError(f"{what} deve estar entre {earliest:%d/%m/%Y} e {latest:%d/%m/%Y}.")
+        raise ParseError(f"{what} deve estar entre {data(earliest)} e {data(latest)}.")
     return value
 
 

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from ..core.clock import TIMEZONE
 from ..core.documents import digits
+from ..core.formatting import data
 from ..geo import municipalities
 from ..members.demo import FAMILIES, make_cpf
 from ..members.models import Member
@@ -309,7 +310,7 @@ def _family_rows(family: _Family) -> None:
         if decided and free_at and free_at > datetime.combine(decided, time(0), tzinfo=TIMEZONE):
             clause = doc.get("waiting_periods", {}).get("reference") or "carências"
             family.guide(spouse, 6, 8, [endo], tooth=15, role="endo", status="negada", denial=(
-                f"Procedimento em carência até {free_at:%d/%m/%Y}.", clause))
+                f"Procedimento em carência até {data(free_at)}.", clause))
         elif exclusion is not None:
             family.guide(spouse, 6, 8, ["clareamento-dente-desvitalizado"], tooth=11, role="endo", status="negada",
                          denial=("Tratamento estético não coberto pelo plano.", exclusion.reference or "exclusões"))

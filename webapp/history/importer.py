@@ -25,6 +25,7 @@ from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session, undefer
 
 from ..core import clock
+from ..core.formatting import data as date_text
 from ..core.imports.cells import RowCells, code_digits
 from ..core.imports.columns import column_length
 from ..core.imports.reading import FatalImportError, Reject, Row, shown
@@ -184,7 +185,7 @@ def _parse_event(cells: RowCells, ctx: _Context) -> tuple[tuple[int, str] | None
     performed_on = _date(cells, "performed_on", ctx.today, required=True)
     if member and performed_on and performed_on < member.inclusion:
         cells.add("performed_on", f"data anterior à inclusão do beneficiário no plano "
-                                  f"({member.inclusion.strftime('%d/%m/%Y')})")
+                                  f"({date_text(member.inclusion)})")
     procedure = ctx.procedure(cells)
     tooth, faces = _tooth_and_faces(cells, procedure)
 
@@ -307,7 +308,7 @@ def _parse_authorization(cells: RowCells, ctx: _Context) -> tuple[tuple[int, str
     requested = _date(cells, "requested_on", ctx.today, required=True)
     if member and requested and requested < member.inclusion:
         cells.add("requested_on", f"data anterior à inclusão do beneficiário no plano "
-                                  f"({member.inclusion.strftime('%d/%m/%Y')})")
+                                  f"({date_text(member.inclusion)})")
     status = _code(cells["status"])
     if status and status not in AUTHORIZATION_STATUSES:
         cells.add("status", "use em-analise, autorizada, negada, executada ou expirada")

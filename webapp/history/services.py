@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.numbers import format_currency, format_decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..core.csvsafe import csv_cell
+from ..core.formatting import data, dinheiro, valor
 from ..members.models import Member
 from ..network.models import Location, Provider
 from ..network.presenters import municipality_label, name_slug
@@ -34,18 +34,8 @@ SOURCE_NAMES = {"rede": "Rede credenciada", "reembolso": "Reembolso"}
 DONE = ("realizado", "glosado", "reembolsado")  # the procedure was done (a glosa is between operator and dentist)
 
 
-def money(cents: int | None) -> str:
-    """``12345`` → ``R$ 123,45`` (pt-BR)."""
-    if cents is None:
-        return ""
-    return format_currency(cents / 100, "BRL", locale="pt_BR")
-
-
-def plain_money(cents: int | None) -> str:
-    """``12345`` → ``123,45`` (for spreadsheets)."""
-    if cents is None:
-        return ""
-    return format_decimal(cents / 100, format="0.00", locale="pt_BR")
+#: Amounts as the pages and the spreadsheet show them (Babel, pt-BR).
+money, plain_money = dinheiro, valor
 
 
 # --------------------------------------------------------------------------- the statement
@@ -241,7 +231,7 @@ def statement_csv(found: Sequence[EventView]) -> str:
     writer.writerow(CSV_HEADER)
     for e in found:
         writer.writerow([csv_cell(cell) for cell in (
-            e.performed_on.strftime("%d/%m/%Y"), e.member_name, e.procedure_name, e.operator_code or "",
+            data(e.performed_on), e.member_name, e.procedure_name, e.operator_code or "",
             e.category_name, e.tooth_label, e.faces_text, e.provider_name, e.authorization_number or "",
             e.status_name, e.status_reason or "", e.source_name, plain_money(e.amount_cents),
             plain_money(e.copayment_cents), plain_money(e.reimbursed_cents),
@@ -290,7 +280,7 @@ class AuthorizationView(_ProviderLink):
         if self.valid_until is None or self.days_left is None:
             return ""
         if self.days_left < 0:
-            return f"venceu em {self.valid_until.strftime('%d/%m/%Y')}"
+            return f"venceu em {data(self.valid_until)}"
         if self.days_left == 0:
             return "vence hoje"
         if self.days_left == 1:

@@ -27,11 +27,6 @@ bp = Blueprint("history", __name__)
 STATEMENT_TARGET = "extrato"
 
 
-@bp.app_template_filter("dinheiro")
-def dinheiro(cents: int | None) -> str:
-    return services.money(cents)
-
-
 def _family_and_filters(db):
     """The people the signed-in member may see, and the statement's filters from the URL."""
     people = visible_family(db, g.member)

@@ -20,6 +20,7 @@ class FamilyMember:
     inclusion_at: datetime  # aware; America/Sao_Paulo
     exemption: str | None  # code of a waiting-period exemption of the product, if granted
     holder_inclusion_at: datetime  # the holder's, for exemptions that count from it
+    sex: str | None = None  # F | M when the operator's file gives it: for words only ("filha")
 
 
 @dataclass(frozen=True)

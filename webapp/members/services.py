@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..core.clock import utcnow
 from ..core.documents import cpf_valid, digits
+from ..core.formatting import data
 from ..core.passwords import hasher
 from ..core.ratelimit import wait_text
 from ..plans import services as plan_services
@@ -143,6 +144,19 @@ def end_sessions(session: Session, member: Member, reason: str = "saida") -> Non
     session.execute(update(MemberDevice).where(MemberDevice.member_id == member.id,
                                                MemberDevice.revoked_at.is_(None))
                     .values(revoked_at=utcnow(), revoked_by=reason[:40]))
+
+
+def status_notice(member: Member) -> str | None:
+    """The plain pt-BR sentence a suspended or cancelled member's card must carry; None when the
+    plan is active."""
+    if member.status == "suspenso":
+        return ("Plano suspenso: por enquanto esta carteirinha não dá direito a atendimento. "
+                "Procure a operadora para regularizar.")
+    if member.status == "cancelado":
+        since = f" em {data(member.cancelled_on)}" if member.cancelled_on else ""
+        return (f"Plano cancelado{since}: esta carteirinha não dá mais direito a atendimento. "
+                "Em caso de dúvida, procure a operadora.")
+    return None
 
 
 def visible_family(session: Session, member: Member) -> list[Member]:

@@ -24,6 +24,7 @@ from .forms import FirstAccessForm, IdentityForm, ResetCodeForm, ResetLinkForm, 
 from .models import Member
 
 bp = Blueprint("members", __name__)
+bp.add_app_template_global(services.status_notice, "status_notice")
 
 CARD_QR_TITLE = "Código QR de verificação da carteirinha"
 # Whom "Esqueci minha senha" is for, between asking and typing the code: {"m": member id, "r": reset id}.
@@ -47,7 +48,7 @@ def load_signed_in_member() -> None:
         family=tuple(
             FamilyMember(member_id=p.id, name=p.name, relationship=p.kinship,
                          inclusion_at=clock.local(p.inclusion_at), exemption=p.exemption,
-                         holder_inclusion_at=clock.local(holder.inclusion_at))
+                         holder_inclusion_at=clock.local(holder.inclusion_at), sex=p.sex)
             for p in services.visible_family(db, member)
         ),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..core import clock
+from ..core.formatting import data
 from ..core.documents import digits
 from ..core.text import slugify
 from ..geo import municipalities
@@ -78,5 +78,5 @@ def present(r) -> ResultView:
         whatsapp=digits(r.whatsapp) if r.whatsapp else None,
         geo_uri=f"geo:{lat},{lon}?q={lat},{lon}",
         osm_url=f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}",
-        updated=clock.local(r.updated_at).strftime("%d/%m/%Y"),
+        updated=data(r.updated_at),
     )

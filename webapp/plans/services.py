@@ -32,12 +32,35 @@ CONTRACT_TYPE_NAMES = {
     "coletivo-empresarial": "Coletivo empresarial",
 }
 
-RELATIONSHIP_NAMES = {
-    "titular": "titular", "conjuge": "cônjuge", "companheiro": "companheiro(a)", "filho": "filho(a)",
-    "enteado": "enteado(a)", "menor-sob-guarda": "menor sob guarda", "tutelado": "tutelado(a)",
-    "filho-invalido": "filho(a) inválido(a)", "pai-mae": "pai ou mãe", "sogro-sogra": "sogro(a)",
-    "neto": "neto(a)", "irmao": "irmão(ã)", "avo": "avô(ó)",
+# Kinship in words, as a person would write it: (female, male, either) by the person's sex (F/M)
+# where the operator's file gives it. No "filho(a)": inside "Davi Barbosa (filho(a))" the brackets nest.
+KINSHIP_WORDS = {
+    "titular": ("titular", "titular", "titular"),
+    "conjuge": ("cônjuge", "cônjuge", "cônjuge"),
+    "companheiro": ("companheira", "companheiro", "companheiro ou companheira"),
+    "filho": ("filha", "filho", "filho ou filha"),
+    "enteado": ("enteada", "enteado", "enteado ou enteada"),
+    "menor-sob-guarda": ("menor sob guarda", "menor sob guarda", "menor sob guarda"),
+    "tutelado": ("tutelada", "tutelado", "tutelado ou tutelada"),
+    "filho-invalido": ("filha com invalidez", "filho com invalidez", "filho ou filha com invalidez"),
+    "pai-mae": ("mãe", "pai", "pai ou mãe"),
+    "sogro-sogra": ("sogra", "sogro", "sogro ou sogra"),
+    "neto": ("neta", "neto", "neto ou neta"),
+    "irmao": ("irmã", "irmão", "irmão ou irmã"),
+    "avo": ("avó", "avô", "avô ou avó"),
 }
+#: Each kinship code in words that fit either sex.
+RELATIONSHIP_NAMES = {code: words[2] for code, words in KINSHIP_WORDS.items()}
+
+
+def kinship_name(kinship: str, sex: str | None = None) -> str:
+    """The kinship *kinship* (``filho``, ``pai-mae``…) in words, by *sex* (``F``/``M``) when known:
+    ``kinship_name("filho", "F")`` → ``"filha"``; unknown sex → ``"filho ou filha"``."""
+    words = KINSHIP_WORDS.get(kinship)
+    if words is None:
+        return kinship.replace("-", " ")
+    return {"F": words[0], "M": words[1]}.get(sex or "", words[2])
+
 
 def list_products(session: Session, with_document: bool = False) -> list[models.Product]:
     """The products in catalog order; ``with_document`` also loads each one's operator and

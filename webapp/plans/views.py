@@ -170,9 +170,7 @@ def moment_text(moment: datetime) -> str:
     return data(local) if local.time() == time(0) else data_hora(local)
 
 
-@bp.app_template_global()
-def relationship_name(relationship: str) -> str:
-    return services.RELATIONSHIP_NAMES.get(relationship, relationship.replace("-", " "))
+bp.add_app_template_global(services.kinship_name, "kinship_name")
 
 
 bp.add_app_template_global(services.enrolment_summary, "enrolment_answer")
