@@ -363,7 +363,7 @@ def test_the_demo_families_go_in_through_the_import(runner, session):
     found = members(session)
     assert len(found) == 16
     holder = next(m for m in found.values() if m.cpf == make_cpf(61))
-    assert holder.email == "luiz.henrique.barbosa@example.com" and holder.sex == "M" and holder.password_hash
+    assert holder.email == "luiz.henrique.barbosa@demo.invalid" and holder.sex == "M" and holder.password_hash
     child = next(m for m in found.values() if m.name == "Davi Barbosa")
     assert child.holder_id == holder.id and child.cpf is None and child.email is None and child.password_hash is None
     again = runner.invoke(args=["members", "demo"])

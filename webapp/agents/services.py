@@ -17,7 +17,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..core.clock import TIMEZONE
 from ..core.formatting import data, data_hora
 from ..core.documents import digits
 from ..core.passwords import hasher
