@@ -49,14 +49,15 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / name))
 
 
-def test_the_front_with_the_code_and_its_qr_fits_one_screen(context, live_server, demo_families):
+@pytest.mark.parametrize("cpf", [HOLDER_CPF, make_cpf(11)])  # a two-line plan name; an urgency line too
+def test_the_front_with_the_code_and_its_qr_fits_one_screen(context, live_server, cpf):
     page = context.new_page()
-    sign_in_member(page, live_server, HOLDER_CPF, DEMO_PASSWORD)
+    sign_in_member(page, live_server, cpf, DEMO_PASSWORD)
     cards = page.locator(".go-member-card")
     assert cards.count() == 3
     first = cards.nth(0)
     assert re.fullmatch(r"[0-9]{6}", code_on(first))
-    shot(page, "card-390x844.png")
+    shot(page, f"card-390x844-{cpf}.png")
     for part in (first, first.locator(".js-code-qr svg"), first.locator(".js-code-value"),
                  first.locator(".go-member-card__contacts"), first.locator(".go-member-card__number")):
         assert inside(part.bounding_box(), 390, 844), part

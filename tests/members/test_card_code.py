@@ -307,3 +307,15 @@ def test_the_check_needs_csrf_and_its_form_works_as_a_page(client, families):
     assert form["method"] == "post" and form["action"] == "/verificar"
     assert {i["name"] for i in form.select("input")} == {"csrf_token", "carteirinha", "codigo"}
     assert client.post("/verificar", data={"carteirinha": "1", "codigo": "123456"}).status_code == 400
+
+
+def test_a_suspended_persons_card_says_so_and_the_clinic_sees_it(client, families):
+    spouse = member_by_cpf(families, CASSEMS_SPOUSE_CPF)
+    spouse.status = "suspenso"
+    families.flush()
+    device = signed_in_device(client, families, CASSEMS_HOLDER_CPF)
+    card = client.page("/carteirinha").select(".go-member-card")[1]
+    assert "go-member-card--inactive" in card["class"]
+    assert "Plano suspenso" in text_of(card.select_one(".go-member-card__status"))
+    response = check(app_client(client), spouse.card_number, code_for(device, spouse.id))
+    assert response.status_code == 200 and "Suspenso" in text_of(page_of(response).main)
