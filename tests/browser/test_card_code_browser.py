@@ -14,7 +14,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.support.browser import assert_no_axe_violations, new_phone, sign_in_member, wait_for_service_worker
+from tests.support.browser import (
+    assert_no_axe_violations,
+    new_phone,
+    sign_in_agent,
+    sign_in_member,
+    wait_for_service_worker,
+)
+from webapp.agents.demo import create_demo_agents
 from webapp.core import clock
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
 from webapp.members.models import Member
@@ -157,3 +164,30 @@ def test_axe_finds_nothing_on_the_clinics_check(axe_page, live_server):
     axe_page.get_by_role("button", name="Conferir").click()
     assert axe_page.locator(".go-error-summary").is_visible()
     assert_no_axe_violations(axe_page)
+
+
+def test_an_agent_signs_a_lost_phone_out_from_the_look_up(axe_page, browser, live_server, live_engine):
+    page = axe_page
+    phone = new_phone(browser)
+    try:
+        lost = phone.new_page()
+        sign_in_member(lost, live_server, HOLDER_CPF, DEMO_PASSWORD)
+        with Session(live_engine) as session:
+            create_demo_agents(session)
+            session.commit()
+        sign_in_agent(page, live_server, "atendente")
+        page.fill("#identificador", HOLDER_CPF)
+        page.get_by_label("Ligação do beneficiário").check()
+        page.get_by_role("button", name="Consultar").click()
+        page.wait_for_url(re.compile(r".*/atendimento/consultas/\d+$"))
+        devices = page.locator("#aparelhos .go-devices__item")
+        assert devices.count() >= 1
+        assert_no_axe_violations(page)
+        devices.first.get_by_role("button", name=re.compile("^Desconectar")).click()  # the newest: the lost phone
+        page.wait_for_url(re.compile(r".*desconectado=1#aparelhos$"))
+        assert "Aparelho desconectado" in page.locator("#aparelhos").inner_text()
+        assert_no_axe_violations(page)
+        lost.goto(live_server + "/carteirinha")
+        lost.wait_for_url(re.compile(r".*/entrar\?next="))  # signed out there
+    finally:
+        phone.close()
