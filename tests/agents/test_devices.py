@@ -30,7 +30,8 @@ def test_agent_sees_the_familys_devices_and_revokes_one_audited(agent_client, fa
     assert [text_of(h) for h in section.select("h3")] == ["Mariana Alves Rocha", "Paulo Rocha", "Lívia Alves Rocha"]
     assert len(section.select(".go-devices__item")) == 2 and "Chrome no Android" in text_of(section)
     forms = {f["action"] for f in section.select("form")}
-    assert forms == {f"/atendimento/consultas/{entry}/aparelhos/{d.id}/desconectar" for d in (holders_phone, spouses_phone)}
+    assert forms == {f"/atendimento/consultas/{entry}/aparelhos/{d.id}/desconectar"
+                     for d in (holders_phone, spouses_phone)}
 
     token = page.select_one("input[name=csrf_token]")["value"]
     response = agent_client.post(f"/atendimento/consultas/{entry}/aparelhos/{spouses_phone.id}/desconectar",

@@ -72,8 +72,8 @@ def test_the_front_with_the_code_and_its_qr_fits_one_screen(context, live_server
     for i in (1, 2):  # each other person's front fits too, once scrolled to
         assert cards.nth(i).bounding_box()["height"] <= 844
     smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll('.go-member-card *')]
-        .filter((el) => el.childNodes.length && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
-        .map((el) => parseFloat(getComputedStyle(el).fontSize)))""")
+        .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+        .map((el) => parseFloat(getComputedStyle(el).fontSize)))""")  # of every element with text of its own
     assert smallest >= 12
 
 

@@ -57,7 +57,8 @@ def test_first_access_then_card_offline_then_sign_out(context, live_server, demo
     page.reload()
     assert page.locator(".go-member-card").count() == 3
     assert updated.startswith("Atualizado em")  # offline, the notice says since when, at the same time
-    assert page.locator(".js-card-offline").inner_text().startswith("Sem conexão desde " + updated[len("Atualizado em "):])
+    since = updated[len("Atualizado em "):]
+    assert page.locator(".js-card-offline").inner_text().startswith("Sem conexão desde " + since)
     context.set_offline(False)
 
     page.goto(live_server + "/carteirinha")

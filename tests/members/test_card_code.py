@@ -155,7 +155,8 @@ def test_sign_in_makes_a_device_and_the_card_carries_its_key_for_each_person(cli
     expected = [totp.person_key(totp.device_secret(SECRET, device.nonce), m.id).hex()
                 for m in (holder, spouse, sorted(holder.dependants, key=lambda m: m.id)[1])]
     assert [b["data-key"] for b in boxes] == expected
-    assert boxes[1]["data-url"] == client.application.config["PUBLIC_BASE_URL"] + f"/verificar/c/{spouse.id}.{device.id}."
+    base = client.application.config["PUBLIC_BASE_URL"]
+    assert boxes[1]["data-url"] == f"{base}/verificar/c/{spouse.id}.{device.id}."
     assert device.nonce not in str(page)
     again = signed_in_device(app_client(client), families, CASSEMS_HOLDER_CPF, IPHONE_SAFARI)
     assert again.id != device.id and again.label == "Safari no iPhone"

@@ -248,8 +248,9 @@ def revoke_device(session: Session, agent: Agent, lookup: AccessLog, device_id: 
     if device is None:
         return None
     owner = next(p for p in family if p.id == device.member_id)
+    since = device.created_at.astimezone(TIMEZONE)
     return record(session, agent, "aparelho", lookup.reason, ip, now, member=owner, lookup=lookup,
-                  protocol=lookup.protocol, detail=f"{device.label}, conectado em {device.created_at.astimezone(TIMEZONE):%d/%m/%Y}")
+                  protocol=lookup.protocol, detail=f"{device.label}, conectado em {since:%d/%m/%Y}")
 
 
 def municipality_for_phone(phone: str | None) -> municipalities.Municipality | None:

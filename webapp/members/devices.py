@@ -184,7 +184,8 @@ def seen(session: Session, device_id: int, now: datetime) -> None:
 def live_devices_of(session: Session, member_ids: list[int]) -> dict[int, list[MemberDevice]]:
     """The live devices of each of *member_ids*, the newest first (an agent's view of a family)."""
     out: dict[int, list[MemberDevice]] = {member_id: [] for member_id in member_ids}
-    for device in session.scalars(select(MemberDevice).where(
-            MemberDevice.member_id.in_(member_ids), MemberDevice.revoked_at.is_(None)).order_by(MemberDevice.id.desc())):
+    query = (select(MemberDevice).where(MemberDevice.member_id.in_(member_ids), MemberDevice.revoked_at.is_(None))
+             .order_by(MemberDevice.id.desc()))
+    for device in session.scalars(query):
         out[device.member_id].append(device)
     return out

@@ -9,8 +9,8 @@ from ..core import clock, passwords
 from ..core.access import MEMBER_SESSION_KEY, member_required
 from ..core.forms import errors_of, values_of
 from ..core.lockout import attempts, burst_limit
-from ..core.ratelimit import wait_text
 from ..core.qr import qr_svg
+from ..core.ratelimit import wait_text
 from ..core.responses import clearing_site_data, private
 from ..core.urls import external_url, safe_next
 from ..core.views import ignores_session, render_error
@@ -189,6 +189,7 @@ def revoke_device(device_id: int):
         session.clear()
         return clearing_site_data(redirect(url_for("members.sign_in", saiu="1"), code=303))
     return redirect(url_for("members.devices_page", desconectado="1"), code=303)
+
 
 @bp.get("/minhas-carencias")
 @member_required
