@@ -191,3 +191,11 @@ def test_an_agent_signs_a_lost_phone_out_from_the_look_up(axe_page, browser, liv
         lost.wait_for_url(re.compile(r".*/entrar\?next="))  # signed out there
     finally:
         phone.close()
+
+
+def test_without_javascript_the_card_keeps_the_servers_ten_minute_qr(nojs_page, live_server):
+    sign_in_member(nojs_page, live_server, HOLDER_CPF, DEMO_PASSWORD)
+    card = nojs_page.locator(".go-member-card").first
+    assert card.locator(".js-code-qr svg").is_visible() and card.locator(".js-code-live").is_hidden()
+    assert "vale por 10 minutos" in card.locator(".js-code-fallback").inner_text()
+    assert inside(card.bounding_box(), 390, 844)
