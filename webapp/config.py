@@ -77,6 +77,8 @@ class BaseConfig:
             "first_access": {"person": "10 per 15 minutes", "address": "20 per 15 minutes", "burst": "60 per minute"},
             "agents": {"person": "10 per 15 minutes", "address": "30 per 15 minutes", "burst": "120 per minute"},
             "password_reset": {"person": "10 per 15 minutes", "address": "20 per 15 minutes", "burst": "60 per minute"},
+            # A clinic's check of a card's code (/verificar): per card number, per address, everyone.
+            "verify": {"person": "5 per 15 minutes", "address": "30 per 15 minutes", "burst": "300 per minute"},
         }
         # An agent's look-ups that find nobody pause that agent's look-ups.
         self.LOOKUP_MISSES = "20 per 15 minutes"

@@ -10,7 +10,8 @@ from tests.support.members import CASSEMS_HOLDER_CPF, member_by_cpf, member_sess
 from tests.support.pages import csrf
 from webapp.core.access import is_member_endpoint
 
-ARGS = {"lookup_id": 1, "code": "abcdefghijkmnopq", "token": "x", "provider_id": 1, "slug": "x"}
+ARGS = {"lookup_id": 1, "code": "abcdefghijkmnopq", "token": "x", "provider_id": 1, "slug": "x", "device_id": 1,
+        "payload": "1.1.123456"}
 
 
 def routes(app, predicate):
@@ -31,7 +32,8 @@ def test_the_member_areas_are_the_expected_ones(app):
     assert {"members.card", "members.sign_in", "members.first_access", "members.sign_out"} <= member_pages
     paths = {path for _, path, _ in routes(app, is_member_endpoint)}
     assert {"/carteirinha", "/minhas-carencias", "/extrato", "/autorizacoes"} <= paths  # the usage history too
-    assert not member_pages & {"members.verify", "members.privacy", "network.search", "plans.detail"}
+    assert not member_pages & {"members.verify", "members.verify_form", "members.verify_code", "members.privacy",
+                               "network.search", "plans.detail"}  # a clinic's card check is public
 
 
 def test_no_member_page_with_an_agent_session(app, client, families):

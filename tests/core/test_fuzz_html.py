@@ -104,6 +104,7 @@ def path_values(rule, world, token: str):
         "lookup_id": st.just(world.lookup_id),
         "code": st.just(world.link_code),
         "token": st.just(token),
+        "payload": st.just(f"{world.holder_id}.1.123456"),  # the card's QR link: a wrong code
         "slug": (st.sampled_from(PLANS) if rule.endpoint.startswith("plans.")
                  else st.sampled_from([world.provider_slug, "outro-nome", "x"])),
     }

@@ -167,6 +167,10 @@ ROUTES = [
           reaches_database=False),
     Route("member sign-in", "anonymous", "/entrar", (p("login", QUIET),), {"senha": "errada"}, method="POST",
           token_from="/entrar"),
+    Route("card check", "anonymous", "/verificar",
+          (p("carteirinha", NUMBER, "Informe o número da carteirinha", "Código inválido ou vencido"),
+           p("codigo", NUMBER, "código de 6 números")),
+          {"carteirinha": "{card}", "codigo": "123456"}, method="POST", token_from="/verificar"),
     Route("agent sign-in", "anonymous", "/atendimento/entrar", (p("usuario", QUIET),), {"senha": "errada"},
           method="POST", token_from="/atendimento/entrar"),
     # a member
@@ -216,6 +220,7 @@ PATHS = [
     ("agent", "/atendimento/consultas/{value}/enviar-link", {404}),
     ("agent", "/atendimento/consultas/{lookup}/links/{value}", {404}),
     ("anonymous", "/verificar/{value}", {400, 404}),  # a token that is not one; a "/" in it is another path
+    ("anonymous", "/verificar/c/{value}", {400, 404}),  # the phone's QR link: ids and a code, or nothing
 ]
 _ID_AND_SLUG = re.compile(r"([0-9]+)-")
 

@@ -130,6 +130,7 @@ def test_the_default_limits_are_the_documented_ones(app):
         "first_access": {"person": "10 per 15 minutes", "address": "20 per 15 minutes", "burst": "60 per minute"},
         "agents": {"person": "10 per 15 minutes", "address": "30 per 15 minutes", "burst": "120 per minute"},
         "password_reset": {"person": "10 per 15 minutes", "address": "20 per 15 minutes", "burst": "60 per minute"},
+        "verify": {"person": "5 per 15 minutes", "address": "30 per 15 minutes", "burst": "300 per minute"},
     }
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"  # no REDIS_URL in the tests
 

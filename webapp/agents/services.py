@@ -22,6 +22,7 @@ from ..core.documents import digits
 from ..core.passwords import hasher
 from ..core.ratelimit import wait_text
 from ..geo import municipalities
+from ..members import devices as member_devices
 from ..members import services as member_services
 from ..members.models import Member
 from ..plans.models import Product
@@ -49,6 +50,7 @@ ACTIONS = {
     "link": "Link enviado",
     "nao-encontrado": "Busca sem resultado",
     "nova-senha": "Link para nova senha enviado (WhatsApp)",
+    "aparelho": "Aparelho desconectado (carteirinha)",
 }
 
 MAX_PROTOCOL = 30
@@ -221,6 +223,7 @@ class MemberOverview:
     holder: Member
     product: Product
     cards: list  # members.services.CardView, the whole family, holder first
+    devices: dict  # member id → their live devices (members.models.MemberDevice), the newest first
     phone: str | None  # the phone on file for WhatsApp (the member's, else the holder's)
     phone_is_holders: bool
     suggested_municipality: municipalities.Municipality | None
@@ -231,9 +234,23 @@ def member_overview(session: Session, member: Member, secret: str, now: datetime
     cards = member_services.card_views(session, holder, secret, now)
     product = cards[0].product
     phone = member.phone or holder.phone
-    return MemberOverview(member=member, holder=holder, product=product, cards=cards, phone=phone,
+    return MemberOverview(member=member, holder=holder, product=product, cards=cards,
+                          devices=member_devices.live_devices_of(session, [c.member.id for c in cards]), phone=phone,
                           phone_is_holders=member.phone is None and holder.phone is not None,
                           suggested_municipality=municipality_for_phone(phone))
+
+
+def revoke_device(session: Session, agent: Agent, lookup: AccessLog, device_id: int, ip: str,
+                  now: datetime) -> AccessLog | None:
+    """Signs a device of the looked-up family out (their card on it stops making codes), recorded
+    in the audit log; None when it is no live device of that family."""
+    family = member_services.visible_family(session, member_services.holder_of(session, lookup_member(session, lookup)))
+    device = member_devices.revoke_device(session, device_id, [p.id for p in family], f"atendente:{agent.id}")
+    if device is None:
+        return None
+    owner = next(p for p in family if p.id == device.member_id)
+    return record(session, agent, "aparelho", lookup.reason, ip, now, member=owner, lookup=lookup,
+                  protocol=lookup.protocol, detail=f"{device.label}, conectado em {data(device.created_at)}")
 
 
 def municipality_for_phone(phone: str | None) -> municipalities.Municipality | None:

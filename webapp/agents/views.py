@@ -210,7 +210,19 @@ def member(entry, person):
     overview = services.member_overview(db, person, current_app.config["SECRET_KEY"], clock.now())
     return render_template("agents/member.html", entry=entry, o=overview, reasons=services.REASONS,
                            closes_at=entry.at + timedelta(minutes=services.LOOKUP_MINUTES),
-                           kinds=services.KINDS, now=clock.utcnow(), reset_phone=services.reset_phone(person))
+                           kinds=services.KINDS, now=clock.utcnow(), reset_phone=services.reset_phone(person),
+                           device_revoked=request.args.get("desconectado") == "1")
+
+
+@bp.post("/consultas/<id:lookup_id>/aparelhos/<id:device_id>/desconectar")
+@with_open_lookup
+def revoke_device(entry, person, device_id: int):
+    """Signs one of the family's phones out (a lost phone, on the member's request); audited."""
+    with writing(get_session()) as db:
+        revoked = services.revoke_device(db, g.agent, entry, device_id, request.remote_addr, clock.utcnow())
+    if revoked is None:
+        abort(404)
+    return redirect(url_for("agents.member", lookup_id=entry.id, desconectado="1", _anchor="aparelhos"), code=303)
 
 
 @bp.route("/consultas/<id:lookup_id>/extrato", methods=["GET", "POST"])

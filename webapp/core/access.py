@@ -24,7 +24,8 @@ AGENT_SESSION_KEY = "agent"
 # Member pages: the members' blueprint (but the clinic's card check and the privacy notice,
 # which are public) and the usage history.
 MEMBER_AREAS = ("members.", "history.")
-PUBLIC_MEMBER_ENDPOINTS = frozenset({"members.verify", "members.privacy"})
+PUBLIC_MEMBER_ENDPOINTS = frozenset({"members.verify", "members.verify_form", "members.verify_code",
+                                     "members.privacy"})
 
 
 def is_member_endpoint(endpoint: str | None) -> bool:

@@ -1,4 +1,5 @@
-"""The members' sign-in, first-access and password-reset forms (posted; the templates render the fields)."""
+"""The members' sign-in, first-access and password-reset forms, and the clinic's card check
+(posted; the templates render the fields)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ..core.documents import cpf_valid, digits
 from ..core.forms import Form, Parsed, stripped
 from ..core.parsing import parse_date
 from .recovery import CODE_DIGITS
+from .devices import normal_card_number, normal_code
 from .services import MIN_PASSWORD
 
 MAX_TYPED = 40  # longer than any CPF, card number or date, with punctuation
@@ -86,3 +88,20 @@ class ResetLinkForm(NewPasswordForm):
         lambda text: parse_date(text, latest=clock.today(), what="A data de nascimento"))])
     senha = PasswordField(default="")  # declared again: after the birth date, in the form's order
     confirmacao = PasswordField(default="")
+class VerifyForm(Form):
+    """A clinic's check of a card: the card number and the code on the member's phone (their
+    shape only; whether they match is the service's answer)."""
+
+    carteirinha = StringField(filters=[stripped(MAX_TYPED)])
+    codigo = StringField(filters=[stripped(MAX_TYPED)])
+
+    def validate_carteirinha(self, field) -> None:
+        field.parsed = normal_card_number(field.data)
+        if field.parsed is None:
+            raise ValidationError("Informe o número da carteirinha, só com algarismos (pontos e espaços podem ficar).")
+
+    def validate_codigo(self, field) -> None:
+        field.parsed = normal_code(field.data)
+        if field.parsed is None:
+            raise ValidationError("Informe o código de 6 números que aparece na carteirinha, no celular do "
+                                  "beneficiário.")

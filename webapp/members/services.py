@@ -18,6 +18,7 @@ from ..core.ratelimit import wait_text
 from ..plans import services as plan_services
 from ..plans.models import Product
 from ..plans.waiting import add_period, inclusion_moment
+from . import devices
 from .models import Member, MemberDevice
 
 MIN_PASSWORD = 8
@@ -181,9 +182,16 @@ class CardView:
     running: list  # (label, available_at) of periods still running
     urgency_phone: dict | None
     verify_token: str
+    # The offline eligibility code: the key this device holds for this person (hex) and the
+    # device's id; None when the card is shown for no device (an agent, the home screen).
+    code_key: str | None = None
+    device_id: int | None = None
 
 
-def card_views(session: Session, member: Member, secret: str, now: datetime) -> list[CardView]:
+def card_views(session: Session, member: Member, secret: str, now: datetime,
+               device: MemberDevice | None = None) -> list[CardView]:
+    """The cards *member* may see; with *device* (the phone they are signed in on), each carries
+    the key of its offline code."""
     family = visible_family(session, member)
     product = plan_services.member_product(session, member.product_id)
     serializer = URLSafeTimedSerializer(secret, salt=VERIFY_SALT)
@@ -195,6 +203,8 @@ def card_views(session: Session, member: Member, secret: str, now: datetime) -> 
             member=person, holder=holder, product=product, is_holder=person.is_holder,
             latest_waiting_end=max((at for _, at in running), default=None), running=running,
             urgency_phone=urgency_phone(product), verify_token=serializer.dumps({"m": person.id}),
+            code_key=devices.person_key(secret, device, person.id).hex() if device is not None else None,
+            device_id=device.id if device is not None else None,
         ))
     return out
 

@@ -1,5 +1,5 @@
-"""Sign-in, first access, getting back in ("Esqueci minha senha"), sign-out, the member card, the
-family's waiting periods, card verification and the privacy page."""
+"""Sign-in, first access, getting back in ("Esqueci minha senha"), sign-out, the member card and
+the devices it lives on, the family's waiting periods, the clinic's card check and the privacy page."""
 
 from __future__ import annotations
 
@@ -11,16 +11,17 @@ from ..core.forms import errors_of, values_of
 from ..core.lockout import attempts, burst_limit
 from ..core.ratelimit import wait_text
 from ..core.qr import qr_svg
+from ..core.ratelimit import wait_text
 from ..core.responses import clearing_site_data, private
 from ..core.urls import external_url, safe_next
-from ..core.views import ignores_session
+from ..core.views import ignores_session, render_error
 from ..db import get_session, writing
 from ..plans import services as plan_services
 from ..plans.releases import family_releases
-from . import recovery, services
+from . import devices, recovery, services
 from .current import FamilyMember, SignedInMember, current_member
 from .demo import DEMO_PASSWORD, demo_logins
-from .forms import FirstAccessForm, IdentityForm, ResetCodeForm, ResetLinkForm, SignInForm
+from .forms import FirstAccessForm, IdentityForm, ResetCodeForm, ResetLinkForm, SignInForm, VerifyForm
 from .models import Member
 
 bp = Blueprint("members", __name__)
@@ -29,6 +30,8 @@ bp.add_app_template_global(services.status_notice, "status_notice")
 CARD_QR_TITLE = "Código QR de verificação da carteirinha"
 # Whom "Esqueci minha senha" is for, between asking and typing the code: {"m": member id, "r": reset id}.
 RESET_SESSION_KEY = "password_reset"
+CODE_REFUSED = ("Código inválido ou vencido. Confira o número da carteirinha e peça ao beneficiário o código que "
+                "aparece agora na carteirinha (ele muda a cada minuto).")
 
 
 @bp.before_app_request
@@ -41,6 +44,13 @@ def load_signed_in_member() -> None:
         session.pop(MEMBER_SESSION_KEY, None)
         return
     db = get_session()
+    device = None
+    if "d" in data:  # sessions from before devices have none: the card page gives them one
+        device = devices.live_device(db, data.get("d"), member)
+        if device is None:  # revoked (by the member elsewhere, an agent, a new password): signed out here
+            session.pop(MEMBER_SESSION_KEY, None)
+            return
+    g.member_device = device
     holder = services.holder_of(db, member)
     g.member = member
     g.signed_in_member = SignedInMember(
@@ -55,9 +65,25 @@ def load_signed_in_member() -> None:
 
 
 def _start_session(member) -> None:
+    """Every sign-in path ends here: a new session cookie, and a new device (this phone's secret
+    for the card's offline code)."""
+    with writing(get_session()) as db:
+        device = devices.register_device(db, member, request.headers.get("User-Agent"))
     session.clear()
     session.permanent = True
-    session[MEMBER_SESSION_KEY] = {"id": member.id, "v": member.session_version}
+    session[MEMBER_SESSION_KEY] = {"id": member.id, "v": member.session_version, "d": device.id}
+
+
+def _this_device(member):
+    """The device of this session; a session from before devices gets one now (a write on a GET:
+    once per such session, so its card can make codes)."""
+    device = g.get("member_device")
+    if device is None:
+        with writing(get_session()) as db:
+            device = devices.register_device(db, member, request.headers.get("User-Agent"))
+        session[MEMBER_SESSION_KEY] = {**session[MEMBER_SESSION_KEY], "d": device.id}
+        g.member_device = device
+    return device
 
 
 def _refused(response, error: services.SignInError):
@@ -281,10 +307,35 @@ def sign_out():
 @bp.get("/carteirinha")
 @member_required
 def card():
+    device = _this_device(g.member)
     now = clock.now()
-    views = services.card_views(get_session(), g.member, current_app.config["SECRET_KEY"], now)
+    views = services.card_views(get_session(), g.member, current_app.config["SECRET_KEY"], now, device=device)
     qrs = {v.member.id: qr_svg(external_url("members.verify", token=v.verify_token), CARD_QR_TITLE) for v in views}
     return render_template("members/card.html", views=views, qrs=qrs, now=now)
+
+
+@bp.get("/aparelhos")
+@member_required
+def devices_page():
+    db = get_session()
+    return render_template("members/devices.html", devices=devices.devices_of(db, g.member),
+                           this_device=g.get("member_device"), revoked=request.args.get("desconectado") == "1")
+
+
+@bp.post("/aparelhos/<id:device_id>/desconectar")
+@member_required
+def revoke_device(device_id: int):
+    """Signs one of the member's devices out; this one is signing out here."""
+    this_one = g.get("member_device") is not None and g.member_device.id == device_id
+    with writing(get_session()) as db:
+        revoked = devices.revoke_device(db, device_id, [g.member.id], "membro")
+    if revoked is None:
+        return render_error(404, "Este aparelho não está entre os seus aparelhos conectados.")
+    if this_one:
+        session.clear()
+        return clearing_site_data(redirect(url_for("members.sign_in", saiu="1"), code=303))
+    return redirect(url_for("members.devices_page", desconectado="1"), code=303)
+
 
 @bp.get("/minhas-carencias")
 @member_required
@@ -296,6 +347,90 @@ def waiting_periods():
     now = clock.now()
     return render_template("members/waiting_periods.html", product=product, doc=product.document,
                            people=family_releases(product, signed_in.family, now), now=now)
+
+
+@bp.route("/verificar", methods=["GET", "POST"])
+@burst_limit("verify")
+def verify_form():
+    """The clinic types the card number and the code on the member's phone (POST: a card number
+    is personal data, kept out of the URL)."""
+    form = VerifyForm(formdata=request.form)
+    values = values_of(form, "carteirinha", "codigo")
+
+    def page(errors, status):
+        return private(make_response(render_template("members/verify_form.html", errors=errors, values=values),
+                                     status))
+
+    if request.method == "GET":
+        return page({}, 200)
+    if not form.validate():
+        return page(errors_of(form), 400)
+    try:
+        member = _check_code(devices.CodeCheck(code=form.codigo.parsed, card_number=form.carteirinha.parsed))
+    except _Refused as refused:
+        return refused.answer(page({"codigo": str(refused)}, refused.status))
+    return _verified(member)
+
+
+@bp.get("/verificar/c/<payload>")
+def verify_code(payload: str):
+    """The URL in the QR code the phone draws: the member's and the device's ids and the code —
+    nothing personal."""
+    try:
+        check = devices.parse_qr_payload(payload[:100])
+        if check is None:
+            raise _Refused(CODE_REFUSED, 400)
+        member = _check_code(check)
+    except _Refused as refused:
+        return refused.answer(private(make_response(render_template(
+            "core/error.html", status=refused.status, text=str(refused),
+            title="Código inválido ou vencido" if refused.status == 400 else "Muitas tentativas"), refused.status)))
+    return _verified(member)
+
+
+class _Refused(Exception):
+    """A card check refused: its pt-BR message, status and, when locked, seconds to wait."""
+
+    def __init__(self, message: str, status: int, retry_after: int = 0):
+        super().__init__(message)
+        self.status, self.retry_after = status, retry_after
+
+    def answer(self, response):
+        if self.retry_after:
+            response.headers["Retry-After"] = str(self.retry_after)
+        return response
+
+
+def _check_code(check: devices.CodeCheck):
+    """The member whose live code *check* is (the device marked as seen); ``_Refused`` otherwise.
+    Counted per card and per client address, like a sign-in."""
+    db = get_session()
+    counters = attempts("verify")
+    person = devices.attempt_key(db, check)
+    wait = counters.start(person)
+    if wait:
+        raise _Refused(f"Muitas tentativas com esta carteirinha. Por segurança, tente de novo em {wait_text(wait)}.",
+                       429, wait)
+    now = clock.utcnow()
+    try:
+        member, device = devices.check_code(db, check, current_app.config["SECRET_KEY"], now)
+    except devices.CodeRefused:
+        counters.failed()
+        raise _Refused(CODE_REFUSED, 400) from None
+    counters.succeeded(person)
+    with writing(db):
+        devices.seen(db, device.id, now)
+    return member
+
+
+def _verified(member):
+    """Only what the clinic needs: name, plan, status and the waiting periods still running."""
+    db = get_session()
+    product = plan_services.member_product(db, member.product_id)
+    now = clock.now()
+    running = services.running_periods(db, product, member, services.holder_of(db, member), now)
+    return private(make_response(render_template("members/verify.html", member=member, product=product,
+                                                  running=running, now=now, by_code=True)))
 
 
 @bp.get("/verificar/<token>")
@@ -315,7 +450,7 @@ def verify(token: str):
     now = clock.now()
     running = services.running_periods(db, product, member, holder, now)
     return private(make_response(render_template("members/verify.html", member=member, product=product,
-                                                  running=running, now=now)))
+                                                  running=running, now=now, by_code=False)))
 
 
 @bp.get("/privacidade")
