@@ -11,7 +11,6 @@ from ..core.forms import errors_of, values_of
 from ..core.lockout import attempts, burst_limit
 from ..core.ratelimit import wait_text
 from ..core.qr import qr_svg
-from ..core.ratelimit import wait_text
 from ..core.responses import clearing_site_data, private
 from ..core.urls import external_url, safe_next
 from ..core.views import ignores_session, render_error
