@@ -92,8 +92,11 @@ def test_agent_link_by_whatsapp_then_birth_date_then_new_password(app, agent_cli
     assert member.get("/carteirinha").status_code == 200
     assert other_phone.get("/carteirinha").status_code == 303
     families.expire_all()
-    device = families.scalars(select(MemberDevice).where(MemberDevice.member_id == holder.id)).one()
+    device = families.scalars(select(MemberDevice).where(MemberDevice.nonce == "d" * 64)).one()
     assert device.revoked_by == "nova-senha"
+    live = families.scalars(select(MemberDevice).where(MemberDevice.member_id == holder.id,
+                                                       MemberDevice.revoked_at.is_(None))).all()
+    assert len(live) == 1  # this phone's, made when the reset signed it in
 
     again = app.test_client().get(path)  # single use
     assert again.status_code == 410 and "vale uma vez só" in again.get_data(as_text=True)
