@@ -60,7 +60,7 @@ def people(live_engine):
         create_demo_agents(session)
         for n, key in enumerate(("js", "nojs", "narrow", "nomail", "link", "agent")):
             member, = add_family(session, "cassems-odonto", [(f"Pessoa Teste {key}", "titular", joined)],
-                                 seed=970 + n)
+                                 seed=1100 + 10 * n)  # apart from the other browser modules' families (900–999)
             member.password_hash = hasher.hash(DEMO_PASSWORD)
             member.email = None if key == "nomail" else f"{key}.teste@exemplo.com.br"
             member.phone = "(21) 97777-1275" if key == "agent" else None
