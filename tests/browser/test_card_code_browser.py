@@ -41,6 +41,14 @@ def demo_families(live_engine):
                 "names": [holder.name] + [d.name for d in holder.dependants]}
 
 
+@pytest.fixture
+def context(context):
+    """The phone's clock is the app's: the code is computed on the phone and checked by the server,
+    whose clock a run may set years away (``GUIA_TEST_CLOCK``); the phone's time flows from there."""
+    context.clock.install(time=clock.now())
+    return context
+
+
 def code_on(card) -> str:
     value = card.locator(".js-code-value")
     value.wait_for(state="visible")
