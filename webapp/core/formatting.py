@@ -7,7 +7,7 @@ from datetime import date, datetime
 from datetime import timedelta
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask
 
 from . import clock
@@ -84,3 +84,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(dinheiro)
     app.add_template_filter(data_longa)
     app.add_template_filter(numero)
+
+
+def percent(share: float) -> str:
+    """``0.05`` → ``"5,0%"`` (one decimal, pt-BR)."""
+    return format_percent(share, "#,##0.0%", locale=LOCALE)

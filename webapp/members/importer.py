@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session, selectinload, undefer
 
 from ..core import clock
 from ..core.documents import cpf_valid
-from ..core.formatting import data
+from ..core.formatting import data, percent
 from ..core.imports.cells import RowCells, code_digits, parse_phone
 from ..core.imports.columns import column_length
 from ..core.imports.reading import FatalImportError, Reject
@@ -77,18 +77,15 @@ class CancellationsNotConfirmed(FatalImportError):
 
     def __init__(self, total: int, shares: list[tuple[str, int, int]], confirmed: int | None):
         self.total = total
-        detail = "; ".join(f"{name}: {n} de {current} ({_percent(n / current)})" for name, n, current in shares)
+        detail = "; ".join(f"{name}: {n} de {current} ({percent(n / current)})" for name, n, current in shares)
         if confirmed is None:
-            message = (f"o arquivo cancelaria {total} beneficiários, mais de {_percent(MAX_CANCEL_SHARE)} dos "
+            message = (f"o arquivo cancelaria {total} beneficiários, mais de {percent(MAX_CANCEL_SHARE)} dos "
                        f"beneficiários de uma operadora ({detail}); confirme o número de cancelamentos")
         else:
             message = (f"o número de cancelamentos confirmado ({confirmed}) não confere: o arquivo cancelaria "
                        f"{total} beneficiários ({detail or 'nenhum'})")
         super().__init__(message)
 
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f}".replace(".", ",") + "%"
 
 
 @dataclass

@@ -33,6 +33,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..core import clock
+from ..core.formatting import percent
 from ..core.imports.reading import FatalImportError, Reject
 from ..core.imports.report import ImportReport
 from ..plans.models import Product
@@ -60,18 +61,15 @@ class ExitsNotConfirmed(FatalImportError):
     def __init__(self, exits: int, shares: list[tuple[str, int, int]], confirmed: int | None,
                  max_share: float):
         self.exits, self.shares, self.confirmed = exits, shares, confirmed
-        detail = "; ".join(f"{name}: {n} de {current} ({_percent(n / current)})" for name, n, current in shares)
+        detail = "; ".join(f"{name}: {n} de {current} ({percent(n / current)})" for name, n, current in shares)
         if confirmed is None:
             message = (f"o arquivo tiraria {exits} vínculos de prestadores da rede, mais de "
-                       f"{_percent(max_share)} da rede de um plano ({detail}); confirme o número de saídas")
+                       f"{percent(max_share)} da rede de um plano ({detail}); confirme o número de saídas")
         else:
             message = (f"o número de saídas confirmado ({confirmed}) não confere: o arquivo tiraria "
                        f"{exits} vínculos de prestadores da rede ({detail or 'nenhum'})")
         super().__init__(message)
 
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f}".replace(".", ",") + "%"
 
 
 @dataclass
