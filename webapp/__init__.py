@@ -68,9 +68,11 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     from .network import views as network_views
     from .plans import views as plans_views
     from .urgency import views as urgency_views
+    from .home import views as home_views
 
     formatting.init_app(app)
     app.register_blueprint(core_views.bp)
+    app.register_blueprint(home_views.bp)
     app.register_blueprint(plans_views.bp)
     app.register_blueprint(network_views.bp)
     app.register_blueprint(api.bp)

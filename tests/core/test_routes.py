@@ -1,7 +1,7 @@
 """Public URLs are a contract: removing or renaming one must be a conscious act."""
 
 PUBLIC_ROUTES = {
-    ("/", "core.home"),
+    ("/", "home.index"),
     ("/planos", "plans.index"),
     ("/planos/<slug>", "plans.detail"),
     ("/planos/<slug>/coberturas", "plans.coverage"),

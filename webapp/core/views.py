@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, jsonify, make_response, render_template, request
+from flask import Blueprint, Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -23,16 +23,6 @@ SESSIONLESS_ENDPOINTS = frozenset({"pwa.service_worker", "pwa.offline", "pwa.man
 
 def ignores_session() -> bool:
     return request.endpoint in SESSIONLESS_ENDPOINTS or is_api_request()
-
-
-@bp.get("/")
-def home():
-    """Signed out, the site's front page; signed in, the member's own start page."""
-    if g.get("member") is not None:
-        from ..members.home import render_home  # members build on core, not the reverse: imported here
-
-        return render_home()
-    return render_template("core/home.html")
 
 
 ERROR_PAGES = {

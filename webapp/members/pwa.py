@@ -17,16 +17,16 @@ bp = Blueprint("pwa", __name__)
 def manifest():
     asset = current_app.jinja_env.globals["asset_url"]
     card = url_for("members.card")
-    home = url_for("core.home")
+    home = url_for("home.index")
     body = {
         "name": "Guia Odonto",
         "short_name": "Guia Odonto",
         "description": "Carteirinha, dentistas da rede e tudo sobre o seu plano odontológico.",
         "lang": "pt-BR",
         "dir": "ltr",
-        "id": url_for("core.home"),
+        "id": url_for("home.index"),
         "start_url": home,  # signed in, the member's own start page
-        "scope": url_for("core.home"),
+        "scope": url_for("home.index"),
         "display": "standalone",
         "orientation": "portrait",
         "background_color": "#ffffff",
@@ -76,7 +76,7 @@ def service_worker():
         # waiting periods, the plan pages.
         card_url=url_for("members.card"), waiting_url=url_for("members.waiting_periods"),
         plan_pages=url_for("plans.index") + "/",
-        home_url=url_for("core.home"), urgency_url=url_for("urgency.page"), urgency_pages=json.dumps(urgency_pages),
+        home_url=url_for("home.index"), urgency_url=url_for("urgency.page"), urgency_pages=json.dumps(urgency_pages),
         session_header=SESSION_HEADER, no_session=NO_SESSION,
         # Offline, a kept card outlives its session by no more than the session cookie would.
         session_lifetime_ms=int(current_app.permanent_session_lifetime.total_seconds() * 1000),
@@ -84,7 +84,7 @@ def service_worker():
     response = make_response(body)
     response.mimetype = "application/javascript"
     response.headers["Cache-Control"] = "no-cache"
-    response.headers["Service-Worker-Allowed"] = url_for("core.home")
+    response.headers["Service-Worker-Allowed"] = url_for("home.index")
     return response
 
 

@@ -1,22 +1,23 @@
-"""The signed-in member's start page (``/`` signed in; the installed app's ``start_url``):
-each person's card front, what is free now and what frees next, open authorizations with their
-countdown, a few notices, and the four actions. Built from the session alone, like every member
-page: a holder sees the family, a dependant only themself."""
+"""What the signed-in member's start page shows (``/`` signed in; the installed app's
+``start_url``): each person's card front, what is free now and what frees next, open
+authorizations with their countdown, a few notices. Built from the session alone, like every
+member page: a holder sees the family, a dependant only themself. It draws on members, plans and
+history, so it stands above them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, g, render_template
+from flask import current_app, g
 
 from ..core import clock
 from ..db import get_session
 from ..history import services as history_services
 from ..plans import services as plan_services
 from ..plans.releases import PersonReleases, ReleaseItem, family_releases
-from . import services
-from .current import current_member
+from ..members import services
+from ..members.current import current_member
 
 OPEN_AUTHORIZATIONS = ("autorizada", "em-analise")
 SOON = timedelta(days=7)  # a waiting period ending within a week is a notice
@@ -60,7 +61,8 @@ def notices(views, lines: list[ReleaseLine], now: datetime) -> list[Notice]:
     return out
 
 
-def render_home():
+def member_home() -> dict:
+    """The template context of the signed-in start page."""
     db = get_session()
     signed_in = current_member()
     now = clock.now()
@@ -70,5 +72,5 @@ def render_home():
     people = [v.member for v in views]
     open_authorizations = [a for a in history_services.authorizations(db, people, now.date())
                            if a.status in OPEN_AUTHORIZATIONS]
-    return render_template("members/home.html", views=views, product=product, lines=lines,
-                           authorizations=open_authorizations, notices=notices(views, lines, now), now=now)
+    return dict(views=views, product=product, lines=lines, authorizations=open_authorizations,
+                notices=notices(views, lines, now), now=now)
