@@ -69,8 +69,8 @@ def _map(outcome) -> str:
         return svgmap.area_svg(plan_services.coverage_area(outcome.product))
     points = [(r.latitude, r.longitude, r.provider_name) for r in outcome.results[:20]]
     origin = (outcome.origin_lat, outcome.origin_lon, "o local da busca") if outcome.from_point else None
-    return svgmap.municipality_svg(outcome.origin_municipality.ibge_code, points=points, numbered=True,
-                                   origin=origin)
+    # Not numbered: twenty pins in a town centre overlap, numbers would be unreadable.
+    return svgmap.municipality_svg(outcome.origin_municipality.ibge_code, points=points, origin=origin)
 
 
 @bp.get("/municipios")
