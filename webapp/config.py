@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from string import Formatter
 from urllib.parse import urlsplit
 
 
@@ -92,6 +93,11 @@ class BaseConfig:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Guia Odonto <nao-responda@guia-odonto.invalid>")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.fallback_secret_key()
         self.PUBLIC_BASE_URL = public_base_url(os.environ.get("PUBLIC_BASE_URL") or self.DEFAULT_PUBLIC_BASE_URL)
+        # A provider's "Como chegar" and "Ver no OpenStreetMap" links: https templates filled with
+        # {address} (percent-encoded), {lat} and {lon} (degrees, 6 decimals).
+        self.MAP_DIRECTIONS_URL = map_url_template(
+            "MAP_DIRECTIONS_URL", os.environ.get("MAP_DIRECTIONS_URL") or DEFAULT_MAP_DIRECTIONS_URL)
+        self.MAP_OSM_URL = map_url_template("MAP_OSM_URL", os.environ.get("MAP_OSM_URL") or DEFAULT_MAP_OSM_URL)
 
     def fallback_secret_key(self) -> str:
         path = Path(self.INSTANCE_PATH) / "secret_key"
@@ -159,6 +165,34 @@ def public_base_url(value: str | None) -> str:
             f"PUBLIC_BASE_URL inválido: {value!r} (use só esquema e host, como https://guia.exemplo.com.br)"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+# Google's documented cross-platform "Maps URLs": the Google Maps app on Android (and on an
+# iPhone that has it), the site elsewhere; the address, so the map shows it rather than bare
+# coordinates. The point goes to OpenStreetMap, the plain map next to it.
+DEFAULT_MAP_DIRECTIONS_URL = "https://www.google.com/maps/search/?api=1&query={address}"
+DEFAULT_MAP_OSM_URL = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+MAP_FIELDS = {"address", "lat", "lon"}
+
+
+def map_url_template(name: str, value: str) -> str:
+    """A map link template: https, a host, and no placeholder but {address}, {lat} and {lon}."""
+    value = value.strip()
+    problem = None
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        problem = "use https://"
+    else:
+        try:
+            fields = {field for _, field, _, _ in Formatter().parse(value) if field is not None}
+            value.format(address="x", lat="0", lon="0")
+        except (ValueError, KeyError, IndexError):
+            fields = {"?"}
+        if not fields or not fields <= MAP_FIELDS:
+            problem = "use {address}, {lat} e {lon}"
+    if problem:
+        raise ConfigurationError(f"{name} inválido: {value!r} ({problem}, como {DEFAULT_MAP_OSM_URL}).")
+    return value
 
 
 MAIL_SCHEMES = ("smtp", "smtps", "smtp+starttls")

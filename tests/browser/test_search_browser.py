@@ -130,3 +130,55 @@ def test_axe_finds_nothing_on_a_provider_page(axe_page, live_server):
     axe_page.locator(".go-result__name a").first.click()
     axe_page.wait_for_url(re.compile(r".*/rede/dentista/\d+-.*"))
     assert_no_axe_violations(axe_page)
+
+
+# --- A result fits a small screen; its page keeps the search (issue 16, items 3 and 7) ----------
+
+SMALL_PHONE = {"width": 320, "height": 640}
+NITEROI_SEARCH = f"/rede?plano={LEVE}&municipio=3303302"
+
+
+@pytest.mark.parametrize("viewport", [SMALL_PHONE, {"width": 390, "height": 844}], ids=["320", "390"])
+def test_a_result_fits_a_small_screen_with_one_row_of_actions(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, locale="pt-BR")
+    page = context.new_page()
+    page.goto(live_server + NITEROI_SEARCH)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]  # nothing sideways
+    results = page.locator(".go-result")
+    assert results.count() == 20
+    for i in range(20):
+        box = results.nth(i).bounding_box()
+        assert box["height"] < 0.6 * viewport["height"], (i, box)
+        tops = {round(b["y"]) for b in (item.bounding_box() for item in results.nth(i).locator(".go-actions > li").all())}
+        assert len(tops) == 1, f"result {i}: its actions wrap ({tops})"
+        assert results.nth(i).locator(".go-result__updated").is_visible()
+    context.close()
+
+
+def test_a_result_opens_its_page_in_context_and_leads_back(browser, live_server):
+    context, page = geo_page(browser, NITEROI_POINT, javascript=False)  # plain links: it works without JS
+    search = live_server + NITEROI_SEARCH + "&especialidade=endodontia&pagina=2"
+    page.goto(search)
+    first = page.locator(".go-result").first
+    distance = first.locator(".go-result__distance strong").inner_text()
+    first.locator(".go-result__name a").click()
+    page.wait_for_url(re.compile(r".*/rede/dentista/\d+-.*municipio=3303302.*"))
+    assert page.locator(".go-location__distance").first.inner_text() == f"{distance} do centro de Niterói/RJ"
+    page.get_by_role("link", name="Voltar aos resultados").click()
+    page.wait_for_url(search + "#resultados")
+    assert page.locator(".go-result").count() == 40
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [SMALL_PHONE, {"width": 390, "height": 844}], ids=["320", "390"])
+def test_axe_finds_nothing_on_a_provider_page_in_context(axe_page, live_server, viewport):
+    axe_page.set_viewport_size(viewport)
+    axe_page.goto(f"{live_server}{NITEROI_SEARCH}&q=a")
+    assert_no_axe_violations(axe_page)  # the results, one row of actions each
+    axe_page.locator(".go-result__name a").first.click()
+    axe_page.wait_for_url(re.compile(r".*/rede/dentista/\d+-.*plano=.*"))
+    assert axe_page.get_by_role("link", name="Voltar aos resultados").is_visible()
+    assert axe_page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_no_axe_violations(axe_page)
+    axe_page.goto(f"{live_server}{NITEROI_SEARCH}&q=zzzzzz")  # the empty state of a name search
+    assert_no_axe_violations(axe_page)

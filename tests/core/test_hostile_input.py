@@ -140,6 +140,12 @@ ROUTES = [
           reaches_database=False),
     Route("provider page", "anonymous", "/rede/dentista/{provider}-{slug}",
           (p("enviado", QUIET), p("voltar", QUIET)), reaches_database=False),
+    # The search a result's link carries: a search that is not valid is ignored, not refused.
+    Route("provider page in a search", "anonymous", "/rede/dentista/{provider}-{slug}",
+          tuple(p(name, QUIET) for name in ("plano", "municipio", "especialidade", "q", "pagina", "urgencia", "cidade")),
+          {"plano": LEVE, "municipio": NITEROI}, reaches_database=False),
+    Route("provider page in a search from a point", "anonymous", "/rede/dentista/{provider}-{slug}",
+          (p("lat", QUIET), p("lon", QUIET)), {"plano": LEVE, **POINT}, reaches_database=False),
     Route("waiting calculator", "anonymous", "/planos/cassems-odonto/carencias",
           (p("inclusao", DATE, "Data de inclusão inválida", "entre 1900 e 2100", "não existe"),),
           reaches_database=False),

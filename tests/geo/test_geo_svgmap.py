@@ -91,3 +91,24 @@ def test_invalid_input():
         svgmap.municipality_svg(3303302, points=[(100, 0)])
     with pytest.raises(ValueError):
         svgmap.points_svg([])
+
+
+def test_numbered_pins_and_the_origin():
+    points = [(-22.8990, -43.1150, "1. Rua Gavião Peixoto"), (-22.6632, -43.0315, "2. Rua da Praia")]
+    svg = svgmap.municipality_svg(3303302, points=points, numbered=True, origin=(-22.9035, -43.1094, "o centro"))
+    root, title = parse(svg)
+    assert title == ("Mapa de Niterói/RJ, com 2 pontos marcados e numerados como a lista; "
+                     "o losango marca o centro")
+    pins = root.findall(f"{SVG}g[@class='geo-pin']")
+    assert [p.find(f"{SVG}text").text for p in pins] == ["2", "1"]  # 1 drawn last: on top
+    assert pins[1].find(f"{SVG}title").text == "1. Rua Gavião Peixoto"
+    assert root.findall(f"{SVG}circle") == []  # no unnumbered point
+    origin = root.find(f"{SVG}path[@class='geo-origin']")
+    assert origin.find(f"{SVG}title").text == "o centro"
+    # The view grows to hold the far pin (Magé lies north of Niterói): both are inside the drawing.
+    height = float(root.get("height"))
+    for pin in pins:
+        y = float(pin.find(f"{SVG}circle").get("cy"))
+        assert 0 < y < height
+    with pytest.raises(ValueError):
+        svgmap.municipality_svg(3303302, points=points, origin=(99, 0, "nowhere"))

@@ -39,8 +39,8 @@ def test_municipality_search_lists_in_network_active_providers_by_distance(clien
     hrefs = [a["href"] for a in first.select("a")]
     assert any(h.startswith("tel:") for h in hrefs)
     assert any(h.startswith("https://wa.me/55") for h in hrefs)
-    assert any(h.startswith("geo:") for h in hrefs)
-    assert any(h.startswith("https://www.openstreetmap.org/") for h in hrefs)
+    assert any(h.startswith("https://www.google.com/maps/search/?api=1&query=") for h in hrefs)
+    assert not any(h.startswith("geo:") for h in hrefs)
     assert "Atualizado em" in first.get_text()
     assert page.select_one(".go-map svg") is not None
 
@@ -110,6 +110,27 @@ def test_no_provider_of_the_specialty_in_the_municipality_explains_the_members_r
     assert "Não há dentista da rede em Odontopediatria em Niterói/RJ" in text
     assert "7 dias úteis" in text and "566/2022" in text
     assert result_names(page) == ["Dr. Carlos Rio"]  # the nearest one, in Rio
+
+
+@pytest.mark.parametrize("query", ["q=zzzz", "q=zzzz&especialidade=endodontia", "q=zzzz&urgencia=1"])
+def test_a_name_nobody_has_says_so_without_quoting_the_members_rights(client, small_network, query):
+    page = client.page(f"/rede?plano={LEVE}&municipio={NITEROI}&{query}")
+    notice = page.select_one("#resultados .go-notice").get_text(" ", strip=True)
+    assert "com “zzzz” no nome na rede do LEVE DENTAL RJ 1 Adesão" in notice
+    assert "566" not in page.get_text() and "7 dias úteis" not in page.get_text()
+    assert result_names(page) == []
+    without_name = page.select_one("#resultados .go-notice a")
+    assert without_name.get_text(strip=True) == "veja todos os dentistas perto de Niterói/RJ"
+    assert "q=" not in without_name["href"] and f"municipio={NITEROI}" in without_name["href"]
+
+
+def test_a_name_found_only_elsewhere_says_where_it_looked(client, small_network):
+    page = client.page(f"/rede?plano={LEVE}&municipio={NITEROI}&q=carlos")
+    notice = page.select_one("#resultados .go-notice").get_text(" ", strip=True)
+    assert "Nenhum dentista ou clínica com “carlos” no nome em Niterói/RJ" in notice
+    assert "Mostramos os mais próximos com esse nome" in notice
+    assert "566" not in page.get_text()
+    assert result_names(page) == ["Dr. Carlos Rio"]
 
 
 def test_pages_accumulate_and_the_htmx_fragment_has_only_the_next_page(client, small_network):

@@ -40,6 +40,7 @@ _COLORS = {
     "target_fill": "#d6e6f5",
     "target_stroke": "#1d5a91",
     "point": "#c0392b",
+    "origin": "#1b1f23",
 }
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -201,6 +202,8 @@ def _svg(
     target: str = "",
     seats: Sequence[tuple[float, float, str]] = (),
     points: Sequence[tuple[float, float, str | None]] = (),
+    numbered: bool = False,
+    origin: tuple[float, float, str | None] | None = None,
 ) -> str:
     w, h = _num(proj.width), _num(proj.height)
     c = _COLORS
@@ -225,13 +228,30 @@ def _svg(
             f'<rect class="geo-seat" x="{_num(x - 4)}" y="{_num(y - 4)}" width="8" height="8" '
             f'fill="{c["target_stroke"]}" stroke="#fff" stroke-width="1.2"><title>{_text(label)}</title></rect>'
         )
-    for lat, lon, label in points:
+    if origin is not None:
+        x, y = proj.xy(origin[1], origin[0])
+        tip = f"<title>{_text(origin[2])}</title>" if origin[2] else ""
+        # A diamond: not a pin, so it is not read as one more result.
+        parts.append(
+            f'<path class="geo-origin" d="M{_num(x)} {_num(y - 7)}l7 7-7 7-7-7z" fill="{c["origin"]}" '
+            f'stroke="#fff" stroke-width="1.5">{tip}</path>'
+        )
+    order = list(enumerate(points, start=1))
+    # Numbered pins are drawn last first, so that pin 1 lies on top where pins overlap.
+    for number, (lat, lon, label) in (reversed(order) if numbered else order):
         x, y = proj.xy(lon, lat)
         tip = f"<title>{_text(label)}</title>" if label else ""
-        parts.append(
-            f'<circle class="geo-point" cx="{_num(x)}" cy="{_num(y)}" r="4.5" fill="{c["point"]}" '
-            f'stroke="#fff" stroke-width="1.5">{tip}</circle>'
-        )
+        if numbered:
+            parts.append(
+                f'<g class="geo-pin">{tip}<circle cx="{_num(x)}" cy="{_num(y)}" r="9" fill="{c["point"]}" '
+                f'stroke="#fff" stroke-width="1.5"/><text x="{_num(x)}" y="{_num(y + 4)}" text-anchor="middle" '
+                f'font-size="11" font-weight="700" fill="#fff">{number}</text></g>'
+            )
+        else:
+            parts.append(
+                f'<circle class="geo-point" cx="{_num(x)}" cy="{_num(y)}" r="4.5" fill="{c["point"]}" '
+                f'stroke="#fff" stroke-width="1.5">{tip}</circle>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -268,10 +288,13 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def municipality_svg(ibge_code: int, points: Iterable[MapPoint] = (), width: int = 320) -> str:
+def municipality_svg(ibge_code: int, points: Iterable[MapPoint] = (), width: int = 320, *,
+                     numbered: bool = False, origin: MapPoint | None = None) -> str:
     """Map of one municipality (highlighted) with its neighbours lightly, plus optional points.
 
     ``points``: ``(lat, lon)`` or ``(lat, lon, label)``; labels become tooltips (``<title>``).
+    ``numbered``: each point is a pin carrying its position in ``points`` (1, 2, …), as the
+    numbered list beside the map. ``origin``: where a search started, drawn as a diamond.
     The view grows to include every point. For the 7 municipalities without polygon, the map
     shows the surroundings of the seat and marks the seat instead of an outline.
     Raises ``ValueError`` for an unknown code or invalid points.
@@ -280,6 +303,8 @@ def municipality_svg(ibge_code: int, points: Iterable[MapPoint] = (), width: int
     if m is None:
         raise ValueError(f"Município desconhecido: {ibge_code!r}.")
     pts = _parse_points(points)
+    start = _parse_points([origin])[0] if origin is not None else None
+    drawn = [*pts, start] if start else pts
     geom = municipalities.geometry(m.ibge_code)
     seats: list[tuple[float, float, str]] = []
     if geom is not None:
@@ -289,15 +314,20 @@ def municipality_svg(ibge_code: int, points: Iterable[MapPoint] = (), width: int
         d = SEAT_ONLY_HALF_SIZE_DEG
         base = (m.lat - d, m.lon - d, m.lat + d, m.lon + d)
         seats.append((m.lat, m.lon, f"Sede de {m.label}"))
-    bbox = _union_bbox(base, _points_bbox(pts)) if pts else base
+    bbox = _union_bbox(base, _points_bbox(drawn)) if drawn else base
     proj = _Projection.fit(_expand(bbox, 0.08, 0.005), width)
     title = f"Mapa de {m.label}"
     if geom is None:
         title += " (limites do município indisponíveis; mostrada a sede)"
     if pts:
         title += f", com {_plural(len(pts), 'ponto marcado', 'pontos marcados')}"
+        if numbered:
+            title += " e numerado" + ("s" if len(pts) > 1 else "") + " como a lista"
+    if start:
+        title += f"; o losango marca {start[2] or 'o ponto de partida'}"
     context, target = _municipality_layers(m.ibge_code, proj)
-    return _svg(proj, title, context=context, target=target, seats=seats, points=pts)
+    return _svg(proj, title, context=context, target=target, seats=seats, points=pts, numbered=numbered,
+                origin=start)
 
 
 @lru_cache(maxsize=256)

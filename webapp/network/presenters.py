@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote
 
 from ..core.formatting import data
 from ..core.documents import digits
@@ -50,6 +51,57 @@ def km(value: float) -> str:
     return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".") + " km"
 
 
+def map_address(where) -> str:
+    """The address a map app is asked for: street and number, neighbourhood, municipality, UF and
+    CEP (no complement: "Sala 201" only confuses a geocoder)."""
+    municipality = municipalities.get(where.municipality_ibge)
+    parts = [where.street + (f", {where.number}" if where.number else ""), where.neighbourhood,
+             f"{municipality.name} - {municipality.uf}" if municipality else None,
+             f"{where.cep[:5]}-{where.cep[5:]}" if where.cep else None]
+    return ", ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True, slots=True)
+class MapLinks:
+    """The map links of a place, from the configured templates (``MAP_DIRECTIONS_URL``,
+    ``MAP_OSM_URL``: https, with ``{address}``, ``{lat}`` and ``{lon}``)."""
+
+    directions_template: str
+    osm_template: str
+
+    @classmethod
+    def from_config(cls, config) -> MapLinks:
+        return cls(config["MAP_DIRECTIONS_URL"], config["MAP_OSM_URL"])
+
+    def _fill(self, template: str, where) -> str:
+        return template.format(address=quote(map_address(where), safe=""),
+                               lat=f"{where.latitude:.6f}", lon=f"{where.longitude:.6f}")
+
+    def directions(self, where) -> str:
+        return self._fill(self.directions_template, where)
+
+    def osm(self, where) -> str:
+        return self._fill(self.osm_template, where)
+
+
+def whatsapp_text(plan_name: str | None) -> str:
+    """The message a WhatsApp link opens with: where the member found the provider, and the
+    question they would ask first."""
+    text = "Olá! Encontrei vocês no Guia Odonto."
+    if not plan_name:
+        return text
+    plan = plan_name if plan_name.casefold().startswith("plano ") else f"plano {plan_name}"  # "Plano MASTER"
+    return f"{text} Vocês atendem pelo {plan}?"
+
+
+def whatsapp_url(number: str | None, text: str) -> str | None:
+    """``wa.me`` for a Brazilian number with DDD (as the network file holds it), the text filled in."""
+    found = digits(number or "")
+    if len(found) not in (10, 11):
+        return None
+    return f"https://wa.me/55{found}?text={quote(text, safe='')}"
+
+
 @dataclass(frozen=True, slots=True)
 class ResultView:
     r: object  # the search result
@@ -59,14 +111,12 @@ class ResultView:
     address_line: str
     place_line: str
     tel: str | None
-    whatsapp: str | None
-    geo_uri: str
-    osm_url: str
+    whatsapp_url: str | None
+    directions_url: str
     updated: str
 
 
-def present(r) -> ResultView:
-    lat, lon = f"{r.latitude:.6f}", f"{r.longitude:.6f}"
+def present(r, links: MapLinks, whatsapp_message: str) -> ResultView:
     return ResultView(
         r=r,
         slug=name_slug(r.provider_name),
@@ -75,8 +125,7 @@ def present(r) -> ResultView:
         address_line=street_line(r),
         place_line=place_line(r),
         tel=digits(r.phones[0]) if r.phones else None,
-        whatsapp=digits(r.whatsapp) if r.whatsapp else None,
-        geo_uri=f"geo:{lat},{lon}?q={lat},{lon}",
-        osm_url=f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}",
+        whatsapp_url=whatsapp_url(r.whatsapp, whatsapp_message),
+        directions_url=links.directions(r),
         updated=data(r.updated_at),
     )

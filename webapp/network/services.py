@@ -7,16 +7,18 @@ import hmac
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..db import one_at_a_time
 from ..geo import locate
+from ..geo.distance import distances_km
 from ..geo.coverage import CoverageArea
 from ..plans.models import Product
 from ..plans.services import coverage_area
 from .models import DataReport, Location, NetworkChange, NetworkMembership, Provider
-from .presenters import name_slug, present
+from .presenters import MapLinks, ResultView, km, name_slug, present, whatsapp_text, whatsapp_url
 from .search import search
 
 CHANGE_WINDOW = timedelta(days=180)
@@ -51,6 +53,75 @@ def get_provider(session: Session, provider_id: int, today: date) -> ProviderVie
         products=[(products[m.product_id], m) for m in active],
         leaving=[(products[m.product_id], m) for m in active if m.until is not None],
     )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a search started: the seat of its municipality, or its point."""
+
+    lat: float
+    lon: float
+    name: str  # "o centro de Niterói/RJ": what the map's diamond marks
+    away_from: str  # "do centro de Niterói/RJ": after a distance
+
+    @classmethod
+    def of(cls, params) -> Origin | None:
+        if params.municipio is not None:
+            m = params.municipio
+            return cls(m.lat, m.lon, f"o centro de {m.label}", f"do centro de {m.label}")
+        if params.lat is not None and params.lon is not None:
+            if locate.municipality_at(params.lat, params.lon).municipality is None:
+                return None  # outside Brazil: the search itself refuses it
+            return cls(params.lat, params.lon, "o local da busca", "do local da busca")
+        return None
+
+
+@dataclass(frozen=True)
+class LocationView:
+    location: Location
+    distance: str | None  # "3,2 km", from the search's origin
+    directions_url: str
+    osm_url: str
+    whatsapp_url: str | None
+
+
+def locations_view(view: ProviderView, links: MapLinks, whatsapp_message: str,
+                   origin: Origin | None = None) -> list[LocationView]:
+    """A provider's locations for its page: with a search's origin, nearest first (the same
+    geodesic distance as the search's, then the location id), each with its distance."""
+    locations = view.locations
+    far: list[float | None] = [None] * len(locations)
+    if origin is not None and locations:
+        far = [float(d) for d in distances_km(origin.lat, origin.lon, np.array([loc.latitude for loc in locations]),
+                                              np.array([loc.longitude for loc in locations]))]
+        order = sorted(range(len(locations)), key=lambda i: (far[i], locations[i].id))
+        locations, far = [locations[i] for i in order], [far[i] for i in order]
+    return [LocationView(loc, km(d) if d is not None else None, links.directions(loc), links.osm(loc),
+                         whatsapp_url(loc.whatsapp, whatsapp_message))
+            for loc, d in zip(locations, far)]
+
+
+def plan_to_ask_about(view: ProviderView, searched: Product | None) -> str | None:
+    """The plan a WhatsApp message asks about: the search's, else the provider's only one."""
+    if searched is not None:
+        return searched.name
+    return view.products[0][0].name if len(view.products) == 1 else None
+
+
+@dataclass(frozen=True)
+class ProviderPlaces:
+    origin: Origin | None  # where the search the page was opened from started
+    locations: list[LocationView]
+
+
+def provider_places(view: ProviderView, searched, products: dict[str, Product], links: MapLinks) -> ProviderPlaces:
+    """A provider's locations as its page shows them, in the search *searched* (the parameters of
+    the page's URL, :mod:`webapp.network.params`). A search that is not valid or not complete is
+    ignored: the page is the provider's all the same."""
+    origin = Origin.of(searched) if searched.ready else None
+    product = products[searched.plano] if origin is not None else None
+    message = whatsapp_text(plan_to_ask_about(view, product))
+    return ProviderPlaces(origin, locations_view(view, links, message, origin))
 
 
 @dataclass
@@ -98,9 +169,10 @@ class SearchOutcome:
     def outside_brazil(self) -> bool:
         return self.origin_municipality is None
 
-    @property
-    def views(self) -> list:
-        return [present(r) for r in self.results]
+    def views(self, links: MapLinks) -> list[ResultView]:
+        """The display strings of the results; WhatsApp links ask about this search's plan."""
+        message = whatsapp_text(self.product.name)
+        return [present(r, links, message) for r in self.results]
 
 
 def find(session: Session, product: Product, params, today: date, *, only_page: bool = False) -> SearchOutcome:

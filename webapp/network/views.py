@@ -56,6 +56,9 @@ def search():
             params.errors["lat"] = "A localização informada fica fora do Brasil. Digite o nome da sua cidade."
             return render_page("network/search.html", status=400, **context)
         context["outcome"] = outcome
+        context["result_views"] = outcome.views(presenters.MapLinks.from_config(current_app.config))
+        # A result's link carries the search, so its page can say how far it is and lead back.
+        context["search_query"] = "?" + urlencode(params.query())
         if not only_page:  # the "Carregar mais" fragment has no map
             context["map_svg"] = _map(outcome)
     return render_page("network/search.html", fragments={RESULTS_TARGET: "results_page"}, **context)
@@ -65,9 +68,9 @@ def _map(outcome) -> str:
     if not outcome.in_area:
         return svgmap.area_svg(plan_services.coverage_area(outcome.product))
     points = [(r.latitude, r.longitude, r.provider_name) for r in outcome.results[:20]]
-    if outcome.from_point:
-        points.append((outcome.origin_lat, outcome.origin_lon, "Você está aqui"))
-    return svgmap.municipality_svg(outcome.origin_municipality.ibge_code, points=points)
+    origin = (outcome.origin_lat, outcome.origin_lon, "o local da busca") if outcome.from_point else None
+    # Not numbered: twenty pins in a town centre overlap, numbers would be unreadable.
+    return svgmap.municipality_svg(outcome.origin_municipality.ibge_code, points=points, origin=origin)
 
 
 @bp.get("/municipios")
@@ -98,13 +101,28 @@ def provider(provider_id: int, slug: str | None = None):
         target = url_for("network.provider", provider_id=provider_id, slug=canonical_slug)
         query = urlencode(list(request.args.items(multi=True)))
         return redirect(target + ("?" + query if query else ""), code=301)
-    first = view.locations[0] if view.locations else None
-    map_svg = ""
-    if first is not None:
-        map_svg = svgmap.municipality_svg(first.municipality_ibge,
-                                          points=[(loc.latitude, loc.longitude, loc.street) for loc in view.locations])
-    return render_template("network/provider.html", view=view, specialties=SPECIALTIES, map_svg=map_svg,
+    # Opened from a result, the URL carries that search (its own parameters): the distances
+    # from its origin, the nearest location first and the way back to it.
+    products = {p.slug: p for p in plan_services.list_products(session)}
+    searched = params_module.parse(request.args, set(products))
+    places = services.provider_places(view, searched, products, presenters.MapLinks.from_config(current_app.config))
+    back = url_for("network.search", **searched.query()) + "#resultados" if places.origin else None
+    return render_template("network/provider.html", view=view, locations=places.locations, origin=places.origin,
+                           back=back, specialties=SPECIALTIES, map_svg=_provider_map(places),
                            municipality=municipalities.get, sent=request.args.get("enviado") == "1")
+
+
+def _provider_map(places) -> str:
+    """The provider's locations, pins numbered as the list when there are several, and where the
+    search started."""
+    if not places.locations:
+        return ""
+    points = [(lv.location.latitude, lv.location.longitude, f"{n}. {presenters.street_line(lv.location)}")
+              for n, lv in enumerate(places.locations, start=1)]
+    origin = places.origin
+    return svgmap.municipality_svg(places.locations[0].location.municipality_ibge, points=points,
+                                   numbered=len(points) > 1,
+                                   origin=(origin.lat, origin.lon, origin.name) if origin else None)
 
 
 @bp.get("/alteracoes")
