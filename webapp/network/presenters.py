@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..core.formatting import data
+from markupsafe import Markup, escape
+
+from ..core.formatting import data, sem_quebra
 from ..core.documents import digits
 from ..core.text import slugify
 from ..geo import municipalities
@@ -34,10 +36,11 @@ def cep_text(cep: str | None) -> str:
     return f"CEP {cep[:5]}-{cep[5:]}" if cep else ""
 
 
-def place_line(where) -> str:
-    """Second line of an address: neighbourhood, municipality and CEP."""
-    place = (f"{where.neighbourhood}, " if where.neighbourhood else "") + municipality_label(where.municipality_ibge)
-    return place + (f" · {cep_text(where.cep)}" if where.cep else "")
+def place_line(where) -> Markup:
+    """Second line of an address: neighbourhood, municipality and CEP (HTML: the CEP is kept
+    on one line, never "27949-/211")."""
+    place = escape((f"{where.neighbourhood}, " if where.neighbourhood else "") + municipality_label(where.municipality_ibge))
+    return place + (Markup(" · ") + sem_quebra(cep_text(where.cep)) if where.cep else "")
 
 
 def address_text(where) -> str:
@@ -57,7 +60,7 @@ class ResultView:
     specialties: str
     distance: str
     address_line: str
-    place_line: str
+    place_line: Markup
     tel: str | None
     whatsapp: str | None
     geo_uri: str
