@@ -83,3 +83,18 @@ def present(r) -> ResultView:
         osm_url=f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}",
         updated=data(r.updated_at),
     )
+
+
+FLAG_WORDS = (("urgencia", "urgência 24 h"), ("acessivel", "acessível"), ("criancas", "atende crianças"))
+
+
+def search_summary(params, product_name: str, place: str) -> str:
+    """A search in one line, for the folded form of a results page:
+    ``Endodontia · perto de Niterói/RJ · LEVE DENTAL RJ 1 Adesão``."""
+    parts = [SPECIALTIES[params.especialidade]] if params.especialidade else []
+    if params.q:
+        parts.append(f"“{params.q}”")
+    parts.extend(words for flag, words in FLAG_WORDS if getattr(params, flag))
+    parts += [place, product_name]
+    return " · ".join(parts)
+
