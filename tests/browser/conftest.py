@@ -7,15 +7,19 @@ Playwright never downloads a browser: it drives /usr/bin/chromium.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+from sqlalchemy.orm import Session
 
 from tests.support.browser import PHONE, new_phone, serving
 from tests.support.databases import prepared_engine
 from webapp import create_app
+from webapp.network.importer import import_network
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -28,6 +32,17 @@ def live_engine(tmp_path_factory):
     engine = prepared_engine(f"sqlite:///{path}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_network(live_engine, tmp_path_factory):
+    """The generated network of 20,000 providers (the demo's), imported once into the live database."""
+    out = tmp_path_factory.mktemp("net") / "network.csv"
+    generator = Path(__file__).resolve().parents[2] / "scripts/generate_network.py"
+    subprocess.run([sys.executable, str(generator), "--count", "20000", "--out", str(out)], check=True, capture_output=True)
+    with Session(live_engine) as session:
+        import_network(session, out)
+        session.commit()
 
 
 @pytest.fixture(scope="session")

@@ -1,32 +1,21 @@
 """The dentist search in a real browser (390×844), with the generated demo network."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from sqlalchemy.orm import Session
 
 from tests.support.browser import assert_no_axe_violations
 from webapp.geo import locate
-from webapp.network.importer import import_network
 
-ROOT = Path(__file__).resolve().parents[2]
 LEVE = "leve-dental-rj-1-adesao"
 NITEROI_POINT = {"latitude": -22.9035, "longitude": -43.1094}  # Icaraí, Niterói
 SAO_PAULO_POINT = {"latitude": -23.5505, "longitude": -46.6333}  # Praça da Sé
 
 
 @pytest.fixture(scope="module", autouse=True)
-def demo_network(live_engine, tmp_path_factory):
-    out = tmp_path_factory.mktemp("net") / "network.csv"
-    subprocess.run([sys.executable, str(ROOT / "scripts/generate_network.py"), "--count", "20000", "--out", str(out)],
-                   check=True, capture_output=True)
-    with Session(live_engine) as session:
-        import_network(session, out)
-        session.commit()
+def _network(demo_network):
+    """The generated demo network (tests/browser/conftest.py), once for every search module."""
 
 
 def geo_page(browser, where, javascript=True):

@@ -3,7 +3,9 @@
 import pytest
 from sqlalchemy import select
 
+from tests.support.pages import text_of
 from webapp.plans import models
+from webapp.plans.services import coverage_text
 from webapp.plans.schema import PRODUCT_SLUGS
 
 
@@ -28,7 +30,7 @@ def test_each_product_page_shows_the_essentials(client, session, slug):
         assert product.ans_registration in overview
     else:
         assert "O documento não informa" in overview
-    assert product.document["coverage_area"]["description"] in overview
+    assert coverage_text(product.document["coverage_area"]) in " ".join(overview.split())
     assert "Tipo de contratação" in overview
     # Waiting periods: every statement of the document, with its period.
     waiting = page.find(id="carencias")
@@ -43,7 +45,7 @@ def test_each_product_page_shows_the_essentials(client, session, slug):
             assert period == f"{statement.days} dias"
         else:
             assert period == "sem carência"
-    contacts = page.find(id="contatos").get_text(" ")
+    contacts = text_of(page.find(id="contatos"))
     assert "0800 701 9656" in contacts
     for contact in product.operator.contacts:
         assert contact["value"] in contacts

@@ -77,5 +77,10 @@ def squeeze(text: str) -> str:
 
 
 def text_of(node) -> str:
-    """The text of a parsed page's *node*, white space squeezed."""
+    """The text of a parsed page's *node*, white space squeezed. A number kept on one line
+    (`go-nowrap`, inline in its sentence) reads as part of it: "0800 000 0552, a", not "0552 , a"."""
+    for span in node.select(".go-nowrap"):
+        parent = span.parent
+        span.unwrap()
+        parent.smooth()
     return squeeze(node.get_text(" "))

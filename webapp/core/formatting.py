@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask
+from markupsafe import Markup, escape
 
 from . import clock
 from .clock import TIMEZONE
@@ -77,6 +79,35 @@ def valor(cents: int | None) -> str:
     return format_decimal(cents / 100, format="0.00", locale=LOCALE)
 
 
+def sem_quebra(text: str | None) -> Markup:
+    """*text* (a phone number, a CEP) kept on one line: ``(21) 96888-1206`` never breaks at its
+    hyphen or space. The characters stay the ones typed, so copying and finding in the page work."""
+    if not text:
+        return Markup("")
+    return Markup('<span class="go-nowrap">%s</span>') % text
+
+
+# A phone number or a CEP inside a text: "(44) 3123-0527", "4004-1234", "0800 000 0552",
+# "CEP: 79002-480".
+NUMBER_IN_TEXT = re.compile(r"\(\d{2}\) ?\d{4,5}-\d{4}|\b0[358]00[ -]?\d{3}[ -]?\d{4}\b|\b\d{4,5}-\d{4}\b"
+                            r"|(?:\bCEP:? )?\b\d{5}-\d{3}\b")
+
+
+def numeros_sem_quebra(text: str | None) -> Markup:
+    """*text* (a document's sentence) with each phone number or CEP in it kept on one line, as
+    :func:`sem_quebra` keeps a number shown alone."""
+    if not text:
+        return Markup("")
+    if isinstance(text, Markup):
+        return text  # already HTML: not ours to cut into
+    parts, last = [], 0
+    for match in NUMBER_IN_TEXT.finditer(text):
+        parts += [escape(text[last:match.start()]), sem_quebra(match.group())]
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(data)
     app.add_template_filter(data_hora)
@@ -84,6 +115,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(dinheiro)
     app.add_template_filter(data_longa)
     app.add_template_filter(numero)
+    app.add_template_filter(sem_quebra)
+    app.add_template_filter(numeros_sem_quebra)
 
 
 def percent(share: float) -> str:

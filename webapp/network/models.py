@@ -148,6 +148,8 @@ class DataReport(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), index=True)
+    # The address the report is about, when the sender chose one of the provider's locations.
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(30))
     detail: Mapped[str | None] = mapped_column(Text)
     client_hash: Mapped[str] = mapped_column(String(64))

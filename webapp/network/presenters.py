@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
-from ..core.formatting import data
+from markupsafe import Markup, escape
+
+from ..core.formatting import data, sem_quebra
 from ..core.documents import digits
 from ..core.text import slugify
 from ..geo import municipalities
@@ -35,10 +37,11 @@ def cep_text(cep: str | None) -> str:
     return f"CEP {cep[:5]}-{cep[5:]}" if cep else ""
 
 
-def place_line(where) -> str:
-    """Second line of an address: neighbourhood, municipality and CEP."""
-    place = (f"{where.neighbourhood}, " if where.neighbourhood else "") + municipality_label(where.municipality_ibge)
-    return place + (f" · {cep_text(where.cep)}" if where.cep else "")
+def place_line(where) -> Markup:
+    """Second line of an address: neighbourhood, municipality and CEP (HTML: the CEP is kept
+    on one line, never "27949-/211")."""
+    place = escape((f"{where.neighbourhood}, " if where.neighbourhood else "") + municipality_label(where.municipality_ibge))
+    return place + (Markup(" · ") + sem_quebra(cep_text(where.cep)) if where.cep else "")
 
 
 def address_text(where) -> str:
@@ -109,7 +112,7 @@ class ResultView:
     specialties: str
     distance: str
     address_line: str
-    place_line: str
+    place_line: Markup
     tel: str | None
     whatsapp_url: str | None
     directions_url: str
@@ -129,3 +132,18 @@ def present(r, links: MapLinks, whatsapp_message: str) -> ResultView:
         directions_url=links.directions(r),
         updated=data(r.updated_at),
     )
+
+
+FLAG_WORDS = (("urgencia", "urgência 24 h"), ("acessivel", "acessível"), ("criancas", "atende crianças"))
+
+
+def search_summary(params, product_name: str, place: str) -> str:
+    """A search in one line, for the folded form of a results page:
+    ``Endodontia · perto de Niterói/RJ · LEVE DENTAL RJ 1 Adesão``."""
+    parts = [SPECIALTIES[params.especialidade]] if params.especialidade else []
+    if params.q:
+        parts.append(f"“{params.q}”")
+    parts.extend(words for flag, words in FLAG_WORDS if getattr(params, flag))
+    parts += [place, product_name]
+    return " · ".join(parts)
+

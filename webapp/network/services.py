@@ -229,7 +229,7 @@ def client_hash(secret: str, remote_addr: str | None) -> str:
 
 
 def record_report(session: Session, provider_id: int, reason: str, detail: str | None,
-                  client: str, now) -> None:
+                  client: str, now, location_id: int | None = None) -> None:
     one_at_a_time(session, "data_report", client)  # the count below decides the insert
     recent = session.scalar(
         select(func.count()).select_from(DataReport)
@@ -237,5 +237,5 @@ def record_report(session: Session, provider_id: int, reason: str, detail: str |
     )
     if recent >= REPORTS_PER_HOUR:
         raise TooManyReports
-    session.add(DataReport(provider_id=provider_id, reason=reason, detail=detail, client_hash=client,
-                           created_at=now, updated_at=now))
+    session.add(DataReport(provider_id=provider_id, location_id=location_id, reason=reason, detail=detail,
+                           client_hash=client, created_at=now, updated_at=now))

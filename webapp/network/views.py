@@ -8,20 +8,21 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from ..core import clock
 from ..core.documents import digits
-from ..core.parsing import ParseError, clean_line, control_characters
-from ..core.rendering import render_page
+from ..core.parsing import ParseError, clean_line, control_characters, parse_int
+from ..core.rendering import render_page, wants_fragment
 from ..db import get_session, writing
 from ..geo import municipalities, svgmap
+from ..members.current import current_member
 from ..plans import services as plan_services
 from . import params as params_module
 from . import presenters, services
-from .models import Provider
 from .services import MAX_DETAIL, REPORT_REASONS, TooManyReports, client_hash, record_report
 from .specialties import SPECIALTIES
 
 bp = Blueprint("network", __name__, url_prefix="/rede")
 
 RESULTS_TARGET = "mais-resultados"
+REPORT_TARGET = "informar-erro"
 
 
 @bp.get("")
@@ -30,13 +31,27 @@ def search():
     products = plan_services.list_products(session)
     by_slug = {p.slug: p for p in products}
     params = params_module.parse(request.args, set(by_slug))
+    member = current_member()
+    member_plan = member.product_slug if member is not None and member.product_slug in by_slug else None
     context = dict(products=products, specialties=SPECIALTIES, params=params, outcome=None,
-                   choices=None, product=by_slug.get(params.plano or ""), results_target=RESULTS_TARGET)
+                   choices=None, product=by_slug.get(params.plano or ""), results_target=RESULTS_TARGET,
+                   plan_choice=params.plano or member_plan, summary=None)
 
     if params.errors:
         return render_page("network/search.html", status=400, **context)
 
-    if params.cidade and not params.has_origin:
+    # A typed city wins over a point: the form keeps the point of a location search hidden.
+    typed_city = params.cidade if params.municipio is None else None
+    if params.plano is None and (params.has_origin or typed_city):
+        if member_plan:  # signed in: the member's plan, put in the URL (the URL is the whole state)
+            query = params.query(plano=member_plan) | ({"cidade": typed_city} if typed_city else {})
+            return redirect(url_for("network.search", **query), code=303)
+        params.errors["plano"] = "Escolha o seu plano para ver os dentistas da rede " + (
+            f"em “{typed_city}”." if typed_city else
+            f"perto de {params.municipio.label}." if params.municipio else "perto da sua localização.")
+        return render_page("network/search.html", status=400, **context)
+
+    if typed_city:
         found = municipalities.search(params.cidade)
         if len(found) == 1:
             query = params.query(municipio=found[0], lat=None, lon=None)
@@ -46,6 +61,7 @@ def search():
                                        "Confira a grafia ou digite também a UF, por exemplo: Niterói/RJ.")
             return render_page("network/search.html", status=400, **context)
         context["choices"] = [(m, params.query(municipio=m, lat=None, lon=None)) for m in found]
+        context["summary"] = presenters.search_summary(params, by_slug[params.plano].name, f"em “{typed_city}”")
         return render_page("network/search.html", **context)
 
     if params.ready:
@@ -61,6 +77,9 @@ def search():
         context["search_query"] = "?" + urlencode(params.query())
         if not only_page:  # the "Carregar mais" fragment has no map
             context["map_svg"] = _map(outcome)
+            place = outcome.origin_municipality.label
+            context["summary"] = presenters.search_summary(
+                params, product.name, f"perto de você, em {place}" if outcome.from_point else f"perto de {place}")
     return render_page("network/search.html", fragments={RESULTS_TARGET: "results_page"}, **context)
 
 
@@ -101,15 +120,27 @@ def provider(provider_id: int, slug: str | None = None):
         target = url_for("network.provider", provider_id=provider_id, slug=canonical_slug)
         query = urlencode(list(request.args.items(multi=True)))
         return redirect(target + ("?" + query if query else ""), code=301)
-    # Opened from a result, the URL carries that search (its own parameters): the distances
-    # from its origin, the nearest location first and the way back to it.
+    return _provider_page(view, sent=request.args.get("enviado") == "1")
+
+
+def _provider_page(view, status: int = 200, **report):
+    """The provider page, or its "Informar erro" section alone when htmx posts that form
+    (*report*: ``sent``, ``report_errors``, ``report_values``, ``report_blocked``).
+    Opened from a result, the URL carries that search (its own parameters): the distances from
+    its origin, the nearest location first and the way back to it."""
+    session = get_session()
     products = {p.slug: p for p in plan_services.list_products(session)}
     searched = params_module.parse(request.args, set(products))
     places = services.provider_places(view, searched, products, presenters.MapLinks.from_config(current_app.config))
     back = url_for("network.search", **searched.query()) + "#resultados" if places.origin else None
-    return render_template("network/provider.html", view=view, locations=places.locations, origin=places.origin,
-                           back=back, specialties=SPECIALTIES, map_svg=_provider_map(places),
-                           municipality=municipalities.get, sent=request.args.get("enviado") == "1")
+    map_svg = "" if wants_fragment(REPORT_TARGET) else _provider_map(places)
+    context = dict(sent=False, report_errors={}, report_values={}, report_blocked=False) | report
+    response = render_page("network/provider.html", fragments={REPORT_TARGET: "report_error"}, status=status,
+                           view=view, locations=places.locations, origin=places.origin, back=back,
+                           specialties=SPECIALTIES, map_svg=map_svg, municipality=municipalities.get, **context)
+    if status >= 400 and wants_fragment(REPORT_TARGET):
+        response.headers["HX-Reswap"] = "outerHTML"  # app.js swaps a 4xx answer that says how
+    return response
 
 
 def _provider_map(places) -> str:
@@ -151,28 +182,43 @@ def changes():
 
 @bp.post("/dentista/<id:provider_id>/erro")
 def report_error(provider_id: int):
+    """"Informar erro nestes dados": post/redirect/get to the confirmation, in the form's place."""
     session = get_session()
-    provider = session.get(Provider, provider_id)
-    if provider is None:
+    view = services.get_provider(session, provider_id, clock.today())
+    if view is None:
         abort(404)
-    reason = request.form.get("motivo", "")
-    raw = request.form.get("detalhe") or ""
+    values = {name: request.form.get(name) or "" for name in ("motivo", "detalhe", "local")}
+    raw = values["detalhe"]
     # A textarea: line breaks are folded into spaces; any other control character (NUL...) is refused.
     detail = " ".join(raw.split()) or None
-    if (reason not in REPORT_REASONS or control_characters(raw, allow_newlines=True)
-            or (detail and len(detail) > MAX_DETAIL)):
-        return render_template("core/error.html", status=400, title="Não foi possível enviar",
-                               text="Escolha o que está errado na lista (e use nos detalhes só texto, no máximo "
-                                    "500 caracteres). Volte à página do dentista e tente de novo."), 400
+    errors = {}
+    if values["motivo"] not in REPORT_REASONS:
+        errors["motivo"] = "Escolha o que está errado."
+    if control_characters(raw, allow_newlines=True):
+        errors["detalhe"] = "Use nos detalhes só texto."
+    elif detail and len(detail) > MAX_DETAIL:
+        errors["detalhe"] = f"Escreva nos detalhes no máximo {MAX_DETAIL} caracteres."
+    location_id = None
+    if values["local"].strip():
+        try:
+            location_id = parse_int(values["local"], minimum=1, maximum=2**31 - 1, what="O endereço")
+        except ParseError:
+            location_id = None
+        if location_id not in {loc.id for loc in view.locations}:
+            errors["local"] = "Escolha um dos endereços da lista."
+            location_id = None
+    if errors:
+        return _provider_page(view, status=400, report_errors=errors, report_values=values)
+    slug = services.provider_slug(view.provider)
     try:
         with writing(session):
-            record_report(session, provider_id, reason, detail,
-                          client_hash(current_app.config["SECRET_KEY"], request.remote_addr), clock.utcnow())
+            record_report(session, provider_id, values["motivo"], detail,
+                          client_hash(current_app.config["SECRET_KEY"], request.remote_addr), clock.utcnow(),
+                          location_id=location_id)
     except TooManyReports:
-        return render_template("core/error.html", status=429, title="Muitos envios seguidos",
-                               text="Você já enviou vários avisos na última hora. Tente de novo mais tarde."), 429
-    return redirect(url_for("network.provider", provider_id=provider_id, slug=services.provider_slug(provider),
-                            enviado="1") + "#informar-erro", code=303)
+        return _provider_page(view, status=429, report_blocked=True, report_values=values)
+    return redirect(url_for("network.provider", provider_id=provider_id, slug=slug, enviado="1") + "#erro-enviado",
+                    code=303)
 
 
 @bp.app_template_filter("specialty_name")

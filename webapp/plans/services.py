@@ -8,6 +8,7 @@ waiting-period dates of a person are in ``schedules.py``, the "posso fazer?" ans
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -170,6 +171,36 @@ def coverage_area(product: models.Product):
 
 
 _AREAS: dict[tuple, object] = {}
+
+# A word the document's publisher masked letter by letter ("Xxxxxxxxx", "Xxx", "xx", "XX").
+_REDACTED = re.compile(r"\b(?:X[x]+|[Xx]{2,})\b")
+INFERRED_NAMES_NOTE = ("nomes inferidos pelo Guia Odonto: no documento do plano eles aparecem ocultos, "
+                       "com as letras trocadas por “x”")
+
+
+def coverage_text(area) -> str:
+    """The coverage area in words for people: the document's description, except where the
+    document masks the municipalities' names ("Xxxxxxxxx, Xxxxxx…"), which is never shown as
+    such — the text before the mask, then the municipalities the catalog decoded, with a note
+    that they were inferred. *area* is the catalog's ``coverage_area`` (a mapping)."""
+    description = (area.get("description") or "").strip()
+    names = list(area.get("municipality_names") or ())
+    mask = _REDACTED.search(description)
+    if mask is None or area.get("kind") != "municipalities" or not names:
+        return description
+    lead = description[:mask.start()].rstrip(" ,:;")
+    return f"{lead} {_municipality_list(names)} ({INFERRED_NAMES_NOTE}).".lstrip()
+
+
+def _municipality_list(labels: list[str]) -> str:
+    """``["Osasco/SP", "São Paulo/SP"]`` → ``"Osasco e São Paulo/SP"`` (the UF once when shared)."""
+    ufs = {label.rpartition("/")[2] for label in labels}
+    if len(ufs) == 1 and all("/" in label for label in labels):
+        words, suffix = [label.rpartition("/")[0] for label in labels], "/" + ufs.pop()
+    else:
+        words, suffix = labels, ""
+    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " e " + words[-1]
+    return joined + suffix
 
 
 def enrolment_summary(enrolment: dict) -> str:

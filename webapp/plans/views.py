@@ -144,6 +144,7 @@ def contract_type_label(product) -> str:
 
 
 bp.add_app_template_global(describe_period)
+bp.add_app_template_global(services.coverage_text, "coverage_text")
 
 
 @bp.app_template_global()

@@ -51,7 +51,7 @@ def urgency_info(product: Product) -> UrgencyInfo:
     return UrgencyInfo(
         product=product, phone=phone, general=general, rule=urgency_rule(product),
         urgency=doc.get("urgency") or {}, reimbursement=doc.get("reimbursement") or {},
-        coverage_area=(doc.get("coverage_area") or {}).get("description") or "",
+        coverage_area=plan_services.coverage_text(doc.get("coverage_area") or {}),
     )
 
 

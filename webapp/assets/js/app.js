@@ -11,10 +11,24 @@
       var show = function (cls) {
         box.querySelectorAll('[class*="js-geo-"]').forEach(function (el) { el.hidden = !el.classList.contains(cls); });
       };
+      // No plan yet: say so beside the plan field (the message is in the page) and stay.
+      var form = box.closest('form');
+      var plan = form && form.querySelector('select[name="plano"]');
+      var needsPlan = form && form.querySelector('.js-geo-needs-plan');
+      if (plan && needsPlan) {
+        plan.addEventListener('change', function () { if (plan.value) { needsPlan.hidden = true; } });
+      }
       button.addEventListener('click', function () {
+        if (plan && needsPlan && !plan.value) {
+          show('js-geo-none');
+          needsPlan.hidden = false;
+          var described = (plan.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+          if (described.indexOf(needsPlan.id) < 0) { plan.setAttribute('aria-describedby', described.concat(needsPlan.id).join(' ')); }
+          plan.focus();
+          return;
+        }
         show('js-geo-searching');
         navigator.geolocation.getCurrentPosition(function (pos) {
-          var form = box.closest('form');
           var params = new URLSearchParams(new FormData(form));
           params.delete('cidade'); params.delete('municipio'); params.delete('pagina');
           params.set('lat', pos.coords.latitude.toFixed(5));
@@ -51,10 +65,25 @@
     });
   }
 
-  // The error summary takes focus so screen-reader users hear it first.
+  // The error summary takes focus so screen-reader users hear it first; so does an answer that
+  // replaces the form it answers (data-module="take-focus"), loaded whole or swapped in by htmx.
   function initErrorSummary(root) {
-    var summary = root.querySelector('[data-module="error-summary"]');
+    var summary = root.querySelector('[data-module="error-summary"], [data-module="take-focus"]');
     if (summary) { summary.focus(); }
+  }
+
+  // A 4xx answer is swapped in like a success when the server says how (HX-Reswap): a form sent
+  // through htmx then shows its own errors in place. Any other failed form (an expired CSRF
+  // token, the database away) is sent again without htmx, to show its whole error page.
+  function swapAnsweredErrors(event) {
+    var xhr = event.detail.xhr, elt = event.detail.elt;
+    if (xhr.status < 400) { return; }
+    if (xhr.status < 500 && xhr.getResponseHeader('HX-Reswap')) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    } else if (elt && elt.tagName === 'FORM' && elt.method === 'post') {
+      elt.submit();
+    }
   }
 
   // "Copiar": a button that copies its data-copy text (the text is on the page too, to select by
@@ -81,5 +110,8 @@
   function init(root) { initGeolocate(root); initShare(root); initCopy(root); }
 
   document.addEventListener('DOMContentLoaded', function () { init(document); initErrorSummary(document); initServiceWorker(); });
-  document.addEventListener('htmx:load', function (event) { if (event.target !== document.body) { init(event.target); } });
+  document.addEventListener('htmx:load', function (event) {
+    if (event.target !== document.body) { init(event.target); initErrorSummary(event.target); }
+  });
+  document.addEventListener('htmx:beforeSwap', swapAnsweredErrors);
 })();
