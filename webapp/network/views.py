@@ -11,7 +11,7 @@ from ..core.documents import digits
 from ..core.parsing import ParseError, clean_line, control_characters
 from ..core.rendering import render_page
 from ..db import get_session, writing
-from ..geo import municipalities, svgmap
+from ..geo import municipalities, names, svgmap
 from ..plans import services as plan_services
 from . import params as params_module
 from . import presenters, services
@@ -31,21 +31,29 @@ def search():
     by_slug = {p.slug: p for p in products}
     params = params_module.parse(request.args, set(by_slug))
     context = dict(products=products, specialties=SPECIALTIES, params=params, outcome=None,
-                   choices=None, product=by_slug.get(params.plano or ""), results_target=RESULTS_TARGET)
+                   choices=None, resolution=None, area_example=None, product=by_slug.get(params.plano or ""),
+                   results_target=RESULTS_TARGET)
 
     if params.errors:
         return render_page("network/search.html", status=400, **context)
 
     if params.cidade and not params.has_origin:
-        found = municipalities.search(params.cidade)
-        if len(found) == 1:
-            query = params.query(municipio=found[0], lat=None, lon=None)
+        area = plan_services.coverage_area(context["product"]) if context["product"] else None
+        resolution = names.resolve(params.cidade, area)
+        if resolution.single is not None:  # an exact match, and only one: search it
+            query = params.query(municipio=resolution.single, lat=None, lon=None)
             return redirect(url_for("network.search", **query), code=303)
-        if not found:
+        if not resolution.candidates:
             params.errors["cidade"] = (f"Não encontramos a cidade “{params.cidade}”. "
                                        "Confira a grafia ou digite também a UF, por exemplo: Niterói/RJ.")
             return render_page("network/search.html", status=400, **context)
-        context["choices"] = [(m, params.query(municipio=m, lat=None, lon=None)) for m in found]
+        # Homonyms, or names like the one typed ("Você quis dizer …?"): never picked for the member.
+        context["choices"] = [(c, params.query(municipio=c.municipality, lat=None, lon=None))
+                              for c in resolution.candidates]
+        context["resolution"] = resolution
+        if area is not None and area.kind != "national" and not resolution.any_in_area:
+            largest = names.largest_in(area)
+            context["area_example"] = largest and (largest, params.query(municipio=largest, lat=None, lon=None))
         return render_page("network/search.html", **context)
 
     if params.ready:
@@ -77,11 +85,16 @@ def suggest_municipalities():
         typed = clean_line(request.args.get("cidade") or "", max_length=params_module.MAX_Q)
     except ParseError:
         typed = ""  # nobody types control characters: no suggestion for them
-    found = municipalities.suggest(typed, limit=8) if len(typed) >= 2 else []
     keep = {k: v for k, v in request.args.items()
             if k in ("plano", "especialidade", "q", *params_module.FLAGS) and not control_characters(v)}
+    product = None
+    if keep.get("plano"):
+        product = next((p for p in plan_services.list_products(get_session()) if p.slug == keep["plano"]), None)
+    area = plan_services.coverage_area(product) if product else None
+    # Names that start so, inside the plan's area first; none: names like it ("Você quis dizer").
+    found = names.suggest(typed, area, limit=8) if len(typed) >= 2 else None
     return render_page("network/suggestions.html", fragments={"sugestoes-cidade": "suggestions"},
-                       typed=typed, found=found, keep=keep)
+                       typed=typed, found=found, keep=keep, product=product)
 
 
 @bp.get("/dentista/<id:provider_id>")
