@@ -87,7 +87,7 @@ def test_candidates_outside_the_plans_area_are_marked(client):
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-@pytest.mark.parametrize("typed", ["campo grande", "campo grnde"])
+@pytest.mark.parametrize("typed", ["campo grande", "campo grnde", "campo grande rj"])
 def test_campo_grande_with_a_rio_plan(client, typed):
     page = client.page(f"/rede?plano={LEVE}&cidade={quote(typed)}")
     items = page.select("#escolha li")
