@@ -83,7 +83,9 @@ def test_search_link_with_a_point_filters_and_a_name(agent_client, families, lev
 
 @pytest.mark.parametrize("fields, field, message", [
     ({"cidade": "Campo Grande"}, "cidade", "mais de uma cidade"),
-    ({"cidade": "Cidade Que Não Existe"}, "cidade", "Não encontramos"),
+    ({"cidade": "Cidade Que Não Existe"}, "cidade", "Confira a grafia"),
+    ({"cidade": "niteroy"}, "cidade", "Não encontramos a cidade “niteroy”. Você quis dizer Niterói/RJ?"),
+    ({"cidade": "maric"}, "cidade", "Você quis dizer Maricá/RJ ou Mari/PB?"),
     ({"cidade": ""}, "cidade", "Digite a cidade"),
     ({"lat": "0", "lon": "0"}, "lat", "fora do Brasil"),
     ({"lat": "abc", "lon": "1"}, "lat", "Ponto inválido"),

@@ -104,3 +104,42 @@ def test_states():
 def test_in_state():
     assert len(M.in_state("RJ")) == 92
     assert len(M.all_municipalities()) == 5571
+
+
+
+def _suggest_by_reading_every_name(rows, prefix):
+    """The oracle: tiers as suggest() documents them, by reading every name (most populous first)."""
+    q = M.fold_words(prefix)
+    tiers = ([], [], [])
+    for m, words, alternatives in rows:
+        if words.replace(" ", "").startswith(q.replace(" ", "")):
+            tiers[0].append(m)
+        elif f" {q}" in f" {words}":
+            tiers[1].append(m)
+        elif any(a.startswith(q) or f" {q}" in f" {a}" for a in alternatives):
+            tiers[2].append(m)
+    return tiers[0] + tiers[1] + tiers[2]
+
+
+def test_suggest_agrees_with_reading_every_name():
+    import csv
+    import random
+
+    from webapp.geo import data_dir
+
+    with (data_dir() / "municipios-nomes-alternativos.csv").open(encoding="utf-8") as fh:
+        alternatives = {}
+        for r in csv.DictReader(fh):
+            alternatives.setdefault(int(r["codigo_ibge"]), []).append(M.fold_words(r["nome_alternativo"]))
+    rows = [(m, M.fold_words(m.name), alternatives.get(m.ibge_code, ()))
+            for m in sorted(M.all_municipalities(), key=lambda m: (-m.population, m.ibge_code))]
+    rng = random.Random(16)
+    prefixes = ["campo gr", "grande", "d agua", "santana", "sant ana", "grande do", "do sul", "rio", "xq", "augusto", "s", "sa", "ca", "bom j", "xique", "sete"]
+    for _, name, _ in rng.sample(rows, 30):
+        words = name.split()
+        prefixes += [name[:rng.randint(2, len(name))], rng.choice(words)[:3], " ".join(words[-2:])]
+    for prefix in prefixes:
+        expected = _suggest_by_reading_every_name(rows, prefix)
+        assert codes(M.suggest(prefix, limit=8)) == codes(expected[:8]), prefix
+        assert codes(M.suggest(prefix, limit=40)) == codes(expected[:40]), prefix
+        assert codes(M.suggest(prefix, limit=8, uf="MG")) == codes([m for m in expected if m.uf == "MG"][:8]), prefix

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..core.parsing import ParseError, clean_line, parse_decimal, parse_id
 from ..geo import locate, municipalities
+from ..geo import names as place_names
 from ..geo.municipalities import Municipality
 from ..network import params as search_params
 from ..network import services as network_services
@@ -126,7 +127,10 @@ def _parse_search(form, req: LinkRequest) -> None:
         elif typed:
             found = municipalities.search(typed)
             if not found:
-                errors["cidade"] = f"Não encontramos a cidade “{typed}”. Confira a grafia ou digite também a UF."
+                like = " ou ".join(c.label for c in place_names.resolve(typed).candidates[:3])
+                errors["cidade"] = (f"Não encontramos a cidade “{typed}”. "
+                                    + (f"Você quis dizer {like}? Digite como aqui." if like
+                                       else "Confira a grafia ou digite também a UF."))
             elif len(found) > 1:
                 names = ", ".join(m.label for m in found[:6])
                 errors["cidade"] = f"Há mais de uma cidade com esse nome ({names}). Digite também a UF."

@@ -7,6 +7,7 @@ once per process.
 Modules:
 
 * :mod:`webapp.geo.municipalities` -- municipality/state lookup and name search;
+* :mod:`webapp.geo.names` -- a typed place name, forgiving typos ("Você quis dizer …?");
 * :mod:`webapp.geo.locate` -- point -> municipality (``municipality_at``);
 * :mod:`webapp.geo.distance` -- geodesic distance in km;
 * :mod:`webapp.geo.coverage` -- coverage areas (national / states / municipalities);
@@ -14,7 +15,7 @@ Modules:
 * :mod:`webapp.geo.svgmap` -- small server-rendered SVG maps.
 """
 
-from webapp.geo import _data, area, coverage, locate, municipalities, svgmap
+from webapp.geo import _data, area, coverage, locate, municipalities, names, svgmap
 from webapp.geo._data import GeodataError, data_dir
 from webapp.geo._validate import lat_lon as valid_lat_lon
 
@@ -29,6 +30,7 @@ def clear_caches() -> None:
     municipalities._index.cache_clear()
     municipalities._all_geometries.cache_clear()
     municipalities.territory.cache_clear()
+    names.clear_cache()
     coverage._bbox.cache_clear()
     for cached in (area.search_bbox, area.population_density, area.seats, area.brazil_population,
                    area.area_shape, area.population_share, area.far_grid):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -86,8 +87,13 @@ class _Index:
     by_code: Mapping[int, Municipality]
     by_key: Mapping[str, tuple[Municipality, ...]]  # current name (and its parenthesised parts)
     by_alias_key: Mapping[str, tuple[Municipality, ...]]  # other spellings / former names
-    # for suggest(): (municipality, folded name, compact name, folded alternative names)
+    # for suggest(): (municipality, folded name, compact name, folded alternative names), most
+    # populous first; and, sorted for bisection, (compact name, row) and (the folded name from its
+    # second, third... word on, row), so that a prefix is found without reading every name.
     suggest_rows: tuple[tuple[Municipality, str, str, tuple[str, ...]], ...]
+    compact_sorted: tuple[tuple[str, int], ...]
+    later_words_sorted: tuple[tuple[str, int], ...]
+    with_alternatives: tuple[int, ...]
     states: Mapping[str, State]
 
 
@@ -134,13 +140,27 @@ def _index() -> _Index:
         (m, fold_words(m.name), name_key(m.name), tuple(alternatives.get(m.ibge_code, ())))
         for m in _by_population(by_code.values())
     )
+    later_words = []
+    for i, (_, words, _, _) in enumerate(rows):
+        parts = words.split(" ")
+        later_words.extend((" ".join(parts[j:]), i) for j in range(1, len(parts)))
     return _Index(
         by_code=MappingProxyType(by_code),
         by_key=MappingProxyType({k: _by_population(v) for k, v in by_key.items()}),
         by_alias_key=MappingProxyType({k: _by_population(v) for k, v in by_alias_key.items()}),
         suggest_rows=rows,
+        compact_sorted=tuple(sorted((compact, i) for i, (_, _, compact, _) in enumerate(rows))),
+        later_words_sorted=tuple(sorted(later_words)),
+        with_alternatives=tuple(i for i, row in enumerate(rows) if row[3]),
         states=MappingProxyType(states),
     )
+
+
+def _starting_with(table: tuple[tuple[str, int], ...], prefix: str) -> set[int]:
+    """Rows of a sorted ``(text, row)`` table whose text starts with ``prefix``."""
+    start = bisect_left(table, (prefix, -1))
+    end = bisect_left(table, (prefix + "\U0010ffff", -1))
+    return {row for _, row in table[start:end]}
 
 
 # --- public API -------------------------------------------------------------------------
@@ -227,19 +247,22 @@ def suggest(prefix: str, limit: int = 10, uf: str | None = None) -> list[Municip
     if not q_words:
         return []
     q_word_start = " " + q_words
-    tiers: tuple[list[Municipality], list[Municipality], list[Municipality]] = ([], [], [])
-    for m, words, compact, alternatives in _index().suggest_rows:
-        if uf is not None and m.uf != uf:
-            continue
-        if words.startswith(q_words) or compact.startswith(q_compact):
-            tiers[0].append(m)
-        elif q_word_start in " " + words:
-            tiers[1].append(m)
-        elif any(a.startswith(q_words) or q_word_start in " " + a for a in alternatives):
-            tiers[2].append(m)
-        if len(tiers[0]) >= limit:
-            break  # rows are sorted by population: nothing later can outrank these
-    return (tiers[0] + tiers[1] + tiers[2])[:limit]
+    idx = _index()
+    # A name starting with the words starts with them without spaces too: one test for both.
+    first = _starting_with(idx.compact_sorted, q_compact)
+    later = _starting_with(idx.later_words_sorted, q_words) - first
+    seen = first | later
+    other_names = {i for i in idx.with_alternatives if i not in seen
+                   and any(a.startswith(q_words) or q_word_start in " " + a for a in idx.suggest_rows[i][3])}
+    found: list[Municipality] = []
+    for tier in (first, later, other_names):
+        for i in sorted(tier):  # rows are sorted by population
+            m = idx.suggest_rows[i][0]
+            if uf is None or m.uf == uf:
+                found.append(m)
+                if len(found) == limit:
+                    return found
+    return found
 
 
 def states() -> list[State]:

@@ -11,7 +11,7 @@ from ..core.documents import digits
 from ..core.parsing import ParseError, clean_line, control_characters, parse_int
 from ..core.rendering import render_page, wants_fragment
 from ..db import get_session, writing
-from ..geo import municipalities, svgmap
+from ..geo import municipalities, names, svgmap
 from ..members.current import current_member
 from ..plans import services as plan_services
 from . import params as params_module
@@ -34,8 +34,8 @@ def search():
     member = current_member()
     member_plan = member.product_slug if member is not None and member.product_slug in by_slug else None
     context = dict(products=products, specialties=SPECIALTIES, params=params, outcome=None,
-                   choices=None, product=by_slug.get(params.plano or ""), results_target=RESULTS_TARGET,
-                   plan_choice=params.plano or member_plan, summary=None)
+                   choices=None, resolution=None, area_example=None, product=by_slug.get(params.plano or ""),
+                   results_target=RESULTS_TARGET, plan_choice=params.plano or member_plan, summary=None)
 
     if params.errors:
         return render_page("network/search.html", status=400, **context)
@@ -52,16 +52,23 @@ def search():
         return render_page("network/search.html", status=400, **context)
 
     if typed_city:
-        found = municipalities.search(params.cidade)
-        if len(found) == 1:
-            query = params.query(municipio=found[0], lat=None, lon=None)
+        area = plan_services.coverage_area(context["product"]) if context["product"] else None
+        resolution = names.resolve(typed_city, area)
+        if resolution.single is not None:  # an exact match, and only one: search it
+            query = params.query(municipio=resolution.single, lat=None, lon=None)
             return redirect(url_for("network.search", **query), code=303)
-        if not found:
+        if not resolution.candidates:
             params.errors["cidade"] = (f"Não encontramos a cidade “{params.cidade}”. "
                                        "Confira a grafia ou digite também a UF, por exemplo: Niterói/RJ.")
             return render_page("network/search.html", status=400, **context)
-        context["choices"] = [(m, params.query(municipio=m, lat=None, lon=None)) for m in found]
+        # Homonyms, or names like the one typed ("Você quis dizer …?"): never picked for the member.
+        context["choices"] = [(c, params.query(municipio=c.municipality, lat=None, lon=None))
+                              for c in resolution.candidates]
+        context["resolution"] = resolution
         context["summary"] = presenters.search_summary(params, by_slug[params.plano].name, f"em “{typed_city}”")
+        if area is not None and area.kind != "national" and not resolution.any_in_area:
+            largest = names.largest_in(area)
+            context["area_example"] = largest and (largest, params.query(municipio=largest, lat=None, lon=None))
         return render_page("network/search.html", **context)
 
     if params.ready:
@@ -99,11 +106,16 @@ def suggest_municipalities():
         typed = clean_line(request.args.get("cidade") or "", max_length=params_module.MAX_Q)
     except ParseError:
         typed = ""  # nobody types control characters: no suggestion for them
-    found = municipalities.suggest(typed, limit=8) if len(typed) >= 2 else []
     keep = {k: v for k, v in request.args.items()
             if k in ("plano", "especialidade", "q", *params_module.FLAGS) and not control_characters(v)}
+    product = None
+    if keep.get("plano"):
+        product = next((p for p in plan_services.list_products(get_session()) if p.slug == keep["plano"]), None)
+    area = plan_services.coverage_area(product) if product else None
+    # Names that start so, inside the plan's area first; none: names like it ("Você quis dizer").
+    found = names.suggest(typed, area, limit=8) if len(typed) >= 2 else None
     return render_page("network/suggestions.html", fragments={"sugestoes-cidade": "suggestions"},
-                       typed=typed, found=found, keep=keep)
+                       typed=typed, found=found, keep=keep, product=product)
 
 
 @bp.get("/dentista/<id:provider_id>")
