@@ -82,8 +82,11 @@ def test_candidates_outside_the_plans_area_are_marked(client):
     page = client.page(f"/rede?plano={SAO_CRISTOVAO}&cidade=sao+paolo")
     assert choice_links(page)[0].get_text(strip=True) == "São Paulo/SP"
     assert OUTSIDE not in page.select_one("#escolha").get_text()
-    page = client.page("/rede?cidade=sao+paolo")  # no plan yet: no area to speak of
-    assert OUTSIDE not in page.select_one("#escolha").get_text()
+    # No plan yet: the page asks for it first (the plan's area orders the names), nothing is marked.
+    response = client.get("/rede?cidade=sao+paolo")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Escolha o seu plano para ver os dentistas da rede em “sao paolo”." in text and OUTSIDE not in text
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
