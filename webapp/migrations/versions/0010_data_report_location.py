@@ -1,13 +1,13 @@
 """data reports: which of the provider's locations a report is about
 
-Revision ID: 0010_report_location
+Revision ID: 0010
 Revises: 0009
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010_report_location'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
