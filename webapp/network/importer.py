@@ -33,6 +33,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..core import clock
+from ..core.text import fold
 from ..core.imports.reading import FatalImportError, Reject
 from ..core.imports.report import ImportReport
 from ..plans.models import Product
@@ -242,9 +243,11 @@ def import_network(
         data = group[0].provider
         old = existing.get(key)
         if old is None:
-            new_providers.append({**data, "updated_at": now})
+            new_providers.append({**data, "search_name": fold(data["name"]), "updated_at": now})
         elif any(getattr(old, f) != data[f] for f in PROVIDER_FIELDS):
-            changed_providers.append({"id": old.id, **{f: data[f] for f in PROVIDER_FIELDS}, "updated_at": now})
+            # search_name goes with the name (the name search's trigram index follows it).
+            changed_providers.append({"id": old.id, **{f: data[f] for f in PROVIDER_FIELDS},
+                                      "search_name": fold(data["name"]), "updated_at": now})
         else:
             report.providers_unchanged += 1
     provider_ids = {key: row.id for key, row in existing.items()}

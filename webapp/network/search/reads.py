@@ -9,7 +9,6 @@ import weakref
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from ...core.text import fold
 from .filters import SearchFilters
 from .results import SearchResult
 from .sql import NAMED_PARAM, SPECIALTY_LAYERS, URGENCY_LAYER, SearchSql, decode_pg_row, decode_sqlite_row
@@ -25,7 +24,7 @@ def clear_estimates() -> None:
 
 
 class Rows(list):
-    """Candidate rows ``(id, lat, lon)``; ``count``: rows the query returned, before the name filter."""
+    """Candidate rows ``(id, lat, lon)``; ``count``: rows the query returned."""
 
     count = 0
 
@@ -64,24 +63,24 @@ class SearchReader:
 
     def fetch(self, sql: str, **extra) -> Rows:
         """Candidate rows ``(id, lat, lon)`` of a text of :class:`SearchSql` (names kept aside
-        when it read them; rows whose folded name lacks the query dropped)."""
+        when it read them)."""
         rows = self.raw(sql, {**self.sql.params, **extra})
-        name = self.f.name
         if rows and len(rows[0]) > 4:
             self.names.update((r[0], r[4]) for r in rows)
-        if name:
-            out = Rows((r[0], r[2], r[3]) for r in rows if name in fold(r[4]))
-        else:
-            out = Rows((r[0], r[2], r[3]) for r in rows)
+        out = Rows((r[0], r[2], r[3]) for r in rows)
         out.count = len(rows)
         return out
 
+    def scalar(self, sql: str, **extra) -> int:
+        return int(self.raw(sql, {**self.sql.params, **extra})[0][0])
+
     def name_matching_providers(self, cap: int) -> list[int] | None:
-        """Ids of providers whose folded name contains the query; None when more than ``cap`` may."""
-        rows = self._execute(self.sql.name_candidates(cap)).all()
+        """Ids of the providers whose folded name contains the query (through the trigram
+        index: a query of 3 characters or more); None when there are more than ``cap``."""
+        rows = self.raw(self.sql.name_matches(cap), self.sql.params)
         if len(rows) > cap:
             return None
-        return sorted(pid for pid, name in rows if self.f.name in fold(name))
+        return sorted(pid for (pid,) in rows)
 
     def provider_names(self, location_ids: list[int]) -> dict[int, str]:
         return dict(self.raw(self.sql.provider_names(location_ids)))
@@ -97,10 +96,9 @@ class SearchReader:
         by_id = {row[0]: row for row in fetched}
         return [SearchResult(*decode(by_id[id_]), distance_km=distance) for distance, id_ in ranked]
 
-    def count(self) -> int:
-        if not self.f.name:
-            return int(self._execute(self.sql.count()).scalar_one())
-        return sum(n for name, n in self._execute(self.sql.count()) if self.f.name in fold(name))
+    def count_all(self) -> int:
+        """Every match counted, reading each (tests and checks)."""
+        return int(self._execute(self.sql.count()).scalar_one())
 
     # ---- statistics, cached per engine for ESTIMATE_TTL_SECONDS
 

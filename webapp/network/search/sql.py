@@ -44,6 +44,8 @@ PAGE_SQL = (
     " l.urgency_24h, l.updated_at FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
     " WHERE l.id IN ({ids})"
 )
+#: What a folded name (webapp.core.text.fold) is made of.
+NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
 NAMED_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")  # ":name" (SQLite style) -> "%(name)s" (psycopg)
 
 # SQL texts depend only on a search's signature (values are written into them, see SearchSql):
@@ -90,14 +92,11 @@ def decode_pg_row(row: tuple) -> list:
     return values
 
 
-def name_pattern(folded: str) -> str:
-    """LIKE pattern (for ``lower(name)``) that every name whose fold contains ``folded`` matches,
-    provided the name has only ASCII and the Latin-1 letters that fold to one letter: each
-    letter of the name then gives one letter of the fold, vowels, c, n and y possibly from an
-    accented one (so ``_``), and a space of the fold comes from a run of other characters
-    (so ``%``).  ``"jose da silva"`` -> ``"%j_s_%d_%s_lv_%"``."""
-    words = ("".join("_" if ch in "aeiouycn" else ch for ch in word) for word in folded.split())
-    return "%" + "%".join(words) + "%"
+def name_like(folded: str) -> str:
+    """The LIKE pattern of a folded name query: ``fold()`` leaves only ``[0-9a-z ]``, so the
+    query has no LIKE wildcard (``%``, ``_``) to escape, and the pattern is a plain substring."""
+    assert folded and set(folded) <= NAME_CHARACTERS, folded
+    return f"%{folded}%"
 
 
 class SearchSql:
@@ -123,7 +122,7 @@ class SearchSql:
         elif f.area.kind == "municipalities":
             self.area_list = "(" + ", ".join(str(int(c)) for c in sorted(f.area.municipalities)) + ")"
         #: Parameters every text of this search takes (user text only).
-        self.params: dict = {"name_pattern": name_pattern(f.name)} if f.name else {}
+        self.params: dict = {"name_like": name_like(f.name)} if f.name else {}
         # The spatial layer walked: the most selective filter that has one.
         if f.urgency_24h:
             self.layer = URGENCY_LAYER
@@ -170,12 +169,9 @@ class SearchSql:
         return out
 
     def _name(self) -> list[str]:
-        if not self.f.name:
-            return []
-        # Names with characters outside ASCII and the Latin-1 letters that fold 1:1 (so not ß)
-        # always pass; fold() in Python decides for every row anyway.
-        weird = "p.name ~ '[^ -~À-Þà-ÿ]'" if self.pg else "p.name GLOB '*[^ -~À-Þà-ÿ]*'"
-        return [f"(lower(p.name) LIKE :name_pattern OR {weird})"]
+        # The folded name (provider.search_name, migration 0010) contains the folded query:
+        # exact, and the same on both databases (the folding is done in Python, once).
+        return ["p.search_name LIKE :name_like"] if self.f.name else []
 
     def location_filters(self, *, with_specialty: bool = True, with_membership: bool = True) -> list[str]:
         """Every filter, on ``location AS l`` (and ``provider AS p`` for the name)."""
@@ -205,40 +201,45 @@ class SearchSql:
 
     # ---- the expanding circle
 
-    def spatial(self, boxes: int, limit: int | None = None, with_names: bool = False) -> str:
+    def spatial(self, boxes: int, limit: int | None = None, with_names: bool = False, placed: bool = False) -> str:
         """Candidates of the layer in the boxes of :meth:`box_params`, keeping only what lies in
         this step's ellipse and not in the previous step's (:meth:`circle_params`) -- tests on
         the index's own coordinates, made before any filter that reads more.  SQLite: one UNION
         ALL branch per box (``:s0 :w0 :n0 :e0``, ``:s1``...); PostgreSQL: one LATERAL subquery
         run for each box of the arrays ``:bs :bw :bn :be`` (a single text, planned once, where
         UNION ALL branches cost ~0.5 ms of planning each).  ``with_names``: the provider's
-        name too, as a fifth column."""
-        key = ("spatial", 1 if self.pg else boxes, limit, with_names)
+        name too, as a fifth column; ``placed``: only locations whose coordinates lie in their
+        municipality."""
+        key = ("spatial", 1 if self.pg else boxes, limit, with_names, placed)
         if key not in self._texts:
             if self.pg:
                 sql = ("SELECT x.* FROM unnest(CAST(:bs AS float8[]), CAST(:bw AS float8[]), CAST(:bn AS float8[]),"
-                       f" CAST(:be AS float8[])) AS b(s, w, n, e) CROSS JOIN LATERAL ({self._pg_spatial(with_names)})"
+                       f" CAST(:be AS float8[])) AS b(s, w, n, e) CROSS JOIN LATERAL ({self._pg_spatial(with_names, placed)})"
                        " AS x")
             else:
-                sql = " UNION ALL ".join(self._sqlite_spatial(str(i), with_names) for i in range(boxes))
+                sql = " UNION ALL ".join(self._sqlite_spatial(str(i), with_names, placed) for i in range(boxes))
             self._texts[key] = sql + (f" LIMIT {int(limit)}" if limit is not None else "")
         return self._texts[key]
 
-    def _sqlite_spatial(self, i: str, with_names: bool) -> str:
+    def _sqlite_spatial(self, i: str, with_names: bool, placed: bool = False) -> str:
         # The R*Tree's own float32 coordinates first (see index_slack_km), then
         # the location row by rowid for everything else.
         where = [f"r.max_x >= :w{i}", f"r.min_x <= :e{i}", f"r.max_lat >= :s{i}", f"r.min_lat <= :n{i}",
                  *self._ring("r.min_lat", "r.min_x", ":x0"), f"r.id % 64 = {self.layer}", "l.id = r.id / 64"]
         where += self.location_filters(with_specialty=not self.layer_has_specialty)
+        if placed:
+            where.append("l.coordinates_match = 1")
         return (f"SELECT {self._select('l', with_names=with_names)} FROM location_rtree AS r CROSS JOIN location AS l"
                 f"{self._join_provider('l', with_names)} WHERE " + " AND ".join(where))
 
-    def _pg_spatial(self, with_names: bool) -> str:
+    def _pg_spatial(self, with_names: bool, placed: bool = False) -> str:
         f = self.f
         if self.layer == 0:  # the GiST index of location, index-only
             where = ["point(l.longitude, l.latitude) <@ box(point(b.w, b.s), point(b.e, b.n))",
                      *self._ring("l.latitude", "l.longitude", ":lon0")]
             where += self.location_filters()
+            if placed:
+                where.append("l.coordinates_match")
             return (f"SELECT {self._select('l', with_names=with_names)} FROM location AS l"
                     f"{self._join_provider('l', with_names)} WHERE " + " AND ".join(where))
         # location_layer (active locations only), index-only
@@ -251,6 +252,8 @@ class SearchSql:
         where += self._area("ll.uf", "ll.municipality_ibge")
         where += self._membership_and_specialty("ll.provider_id", with_specialty=not self.layer_has_specialty)
         where += self._name()
+        if placed:  # the few misplaced ones, hashed once
+            where.append("ll.location_id NOT IN (SELECT id FROM location WHERE NOT coordinates_match)")
         return (f"SELECT {self._select('ll', 'location_id', with_names)} FROM location_layer AS ll"
                 f"{self._join_provider('ll', with_names)} WHERE " + " AND ".join(where))
 
@@ -317,17 +320,29 @@ class SearchSql:
         return self._from_location([f"l.provider_id IN ({', '.join(str(int(i)) for i in ids)})"]
                                    + self.location_filters())
 
-    def name_candidates(self, cap: int) -> str:
-        """``(id, name)`` of up to ``cap + 1`` providers whose name may contain the query."""
-        return f"SELECT p.id, p.name FROM provider AS p WHERE {self._name()[0]} LIMIT {int(cap) + 1}"
+    def name_matches(self, cap: int) -> str:
+        """Ids of up to ``cap + 1`` providers whose folded name contains the query, through the
+        trigram index (migration 0010): SQLite's FTS5 table (which rechecks the LIKE on the
+        provider's value), PostgreSQL's pg_trgm GIN index.  Only for a query of at least 3
+        characters: shorter ones have no trigram, and either index would be read whole."""
+        if self.pg:
+            return f"SELECT p.id FROM provider AS p WHERE p.search_name LIKE :name_like LIMIT {int(cap) + 1}"
+        return f"SELECT rowid FROM provider_name_fts WHERE search_name LIKE :name_like LIMIT {int(cap) + 1}"
+
+    def counted(self, sql: str, at_most: int) -> str:
+        """The number of rows of ``sql``, counting at most ``at_most + 1`` of them."""
+        return f"SELECT count(*) FROM ({sql} LIMIT {int(at_most) + 1}) AS counted"
+
+    def in_area_box(self) -> str:
+        """The layer's matches in the area's box (one box of :meth:`box_params`, no circle), for
+        counting: every match of a national product; for another area those whose coordinates
+        lie in their municipality -- the others (:meth:`misplaced`) are counted apart, once."""
+        return self.spatial(1, placed=self.f.area.kind != "national")
 
     def count(self) -> str:
-        """The number of matches; with a name, ``(name, locations)`` per provider that may match."""
-        where = " AND ".join(self.location_filters())
-        if not self.f.name:
-            return f"SELECT count(*) FROM location AS l WHERE {where}"
-        return ("SELECT p.name, count(*) FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
-                f" WHERE {where} GROUP BY p.id, p.name")
+        """The number of matches (every row read: tests and checks)."""
+        return f"SELECT count(*) FROM location AS l{self._join_provider('l')} WHERE " + \
+            " AND ".join(self.location_filters())
 
     # ---- statistics (they only choose a plan and a first radius)
 
