@@ -3,7 +3,8 @@
 The parameters are a public contract (agents send them by WhatsApp, the API takes the same):
 ``plano``, ``municipio`` (IBGE code) or ``lat`` + ``lon``, ``cidade`` (a typed name, resolved
 on the server), ``especialidade``, ``q``, ``urgencia=1``, ``acessivel=1``, ``criancas=1``,
-``pagina``.
+``pagina``.  ``q`` (part of a name) needs at least 3 letters or digits once folded
+(:func:`webapp.core.text.fold`): what the trigram index can look up.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from ..core.parsing import ParseError, clean_line, parse_decimal, parse_int
+from ..core.text import fold
 from ..geo import municipalities
 from ..geo.coverage import CoverageArea
 from ..geo.municipalities import Municipality
 from .search import SearchFilters
+from .search.planner import MIN_INDEXED_NAME, name_is_indexed
 from .specialties import SPECIALTIES
 
 MAX_Q = 100
@@ -129,6 +132,10 @@ def parse(args: MultiDict, product_slugs: set[str]) -> SearchParams:
         q = clean_line(args.get("q") or "", max_length=MAX_Q, what="O nome do dentista ou clínica") or None
     except ParseError as error:
         errors["q"] = str(error)
+    if q is not None and not name_is_indexed(fold(q)):
+        # One or two letters match most names and no trigram: refused, not read across the area.
+        errors["q"] = (f"Digite pelo menos {MIN_INDEXED_NAME} letras ou números do nome do dentista ou da"
+                       " clínica.")
 
     flags = {}
     for flag in FLAGS:
