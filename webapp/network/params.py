@@ -80,6 +80,14 @@ class SearchParams:
         return out
 
 
+def name_query_error(q: str) -> str | None:
+    """Why ``q`` cannot be searched for, or None: one or two letters match most names and have
+    no trigram to look up, so they are refused rather than read across the whole area."""
+    if name_is_indexed(fold(q)):
+        return None
+    return f"Digite pelo menos {MIN_INDEXED_NAME} letras ou números do nome do dentista ou da clínica."
+
+
 def parse_municipality(code: str) -> Municipality:
     """The municipality of a 7-digit IBGE code in ASCII digits; ParseError otherwise."""
     number = parse_int(code, minimum=1_000_000, maximum=9_999_999, what="O código do município")
@@ -132,10 +140,8 @@ def parse(args: MultiDict, product_slugs: set[str]) -> SearchParams:
         q = clean_line(args.get("q") or "", max_length=MAX_Q, what="O nome do dentista ou clínica") or None
     except ParseError as error:
         errors["q"] = str(error)
-    if q is not None and not name_is_indexed(fold(q)):
-        # One or two letters match most names and no trigram: refused, not read across the area.
-        errors["q"] = (f"Digite pelo menos {MIN_INDEXED_NAME} letras ou números do nome do dentista ou da"
-                       " clínica.")
+    if q is not None and name_query_error(q):
+        errors["q"] = name_query_error(q)
 
     flags = {}
     for flag in FLAGS:

@@ -2,9 +2,10 @@
 fragment, the ring of the expanding circle over the spatial index, and the other ways in.  Text
 only: :mod:`.reads` runs them.
 
-The indexes come from migrations 0003 and 0008.  The spatial index holds every active location
-(layer 0), and again those of each specialty and those open 24 hours for urgencies (one layer
-each), so a search walks only the locations of its most selective filter.  SQLite keeps them in
+The indexes come from migrations 0003, 0008 and 0010 (the name's trigrams).  The spatial index
+holds every active location (layer 0), and again those of each specialty and those open 24
+hours for urgencies (one layer each), so a search walks only the locations of its most
+selective filter.  SQLite keeps them in
 an R*Tree (``location_rtree``: ``id = location id * 64 + layer``, layer L in the strip of
 longitudes shifted by 360 L); PostgreSQL in GiST indexes on ``point`` (``location`` for layer 0,
 ``location_layer`` for the others).
