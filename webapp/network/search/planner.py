@@ -121,6 +121,11 @@ def count(reader: SearchReader, at_most: int) -> int:
         return 0
     if driver is not None:
         return reader.scalar(sql.counted(driver, at_most))
+    if reader.name_matches is not None:
+        # A common name (more providers than NAME_DRIVEN_CAP): its providers one by one from
+        # the trigram index, until at_most + 1 matches -- the area's box would be read whole
+        # for the few that bear the name.
+        return reader.scalar(sql.counted(sql.name_driven(), at_most))
     box = geo_area.search_bbox(area)
     s, w, n, e = box
     n_found = reader.scalar(sql.counted(sql.in_area_box(), at_most), **sql.box_params([box]),
@@ -134,7 +139,8 @@ def count(reader: SearchReader, at_most: int) -> int:
 def _first_depth(reader: SearchReader, lat: float, lon: float, needed: int, outside: bool) -> float:
     """A guess of the radius holding ``needed`` matches: networks follow population, so the
     population density (the origin's municipality's; the area's, from outside it) times the
-    layer's locations per inhabitant (about half of them in a given product)."""
+    layer's locations per inhabitant (about half of them in a given product), times the share
+    of providers a common name matches."""
     if outside:
         density = geo_area.area_shape(reader.f.area)[1]
     else:
@@ -142,7 +148,8 @@ def _first_depth(reader: SearchReader, lat: float, lon: float, needed: int, outs
         if where is None:
             return FIRST_RADIUS_KM
         density = geo_area.population_density(where.ibge_code)
-    per_km2 = 0.5 * reader.layer_share() * reader.locations() / geo_area.brazil_population() * density
+    per_km2 = (0.5 * reader.layer_share() * reader.name_share() * reader.locations() / geo_area.brazil_population()
+               * density)
     r = FIRST_RADIUS_FACTOR * math.sqrt(needed / (math.pi * max(per_km2, 1e-9)))
     return min(max(r, MIN_RADIUS_KM), MAX_FIRST_RADIUS_KM)
 

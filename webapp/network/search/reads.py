@@ -41,6 +41,8 @@ class SearchReader:
         # distant locations is ordered by name, and the seat's pile is read with its names
         # (~0.8 us a row joined, against ~3 us a row looked up afterwards).
         self.names: dict[int, str] = {}
+        #: Providers the name matched, as far as counted (see name_matching_providers).
+        self.name_matches: int | None = None
 
     def _execute(self, sql: str, **extra):
         return self.session.execute(text(sql), {**self.sql.params, **extra})
@@ -78,6 +80,7 @@ class SearchReader:
         """Ids of the providers whose folded name contains the query (through the trigram
         index: a query of 3 characters or more); None when there are more than ``cap``."""
         rows = self.raw(self.sql.name_matches(cap), self.sql.params)
+        self.name_matches = len(rows)
         if len(rows) > cap:
             return None
         return sorted(pid for (pid,) in rows)
@@ -123,6 +126,14 @@ class SearchReader:
         """Whether at most ``cap`` providers have the search's specialty."""
         n = self._estimate(("specialty-capped", self.f.specialty, cap), self.sql.specialty_providers(cap))
         return n <= cap
+
+    def name_share(self) -> float:
+        """Rough share of the providers the name matches (1 without a name looked up; a lower
+        bound when there were more than could be counted)."""
+        if self.name_matches is None:
+            return 1.0
+        providers = max(self._estimate(("providers",), self.sql.providers()), 1)
+        return min(max(self.name_matches, 1) / providers, 1.0)
 
     def layer_share(self) -> float:
         """Rough share of the locations in the walked layer."""

@@ -124,6 +124,9 @@ class SearchSql:
             self.area_list = "(" + ", ".join(str(int(c)) for c in sorted(f.area.municipalities)) + ")"
         #: Parameters every text of this search takes (user text only).
         self.params: dict = {"name_like": name_like(f.name)} if f.name else {}
+        if f.name and not self.pg:  # the FTS5 phrase: consecutive trigrams, so a substring
+            self.params["name_phrase"] = f'"{f.name}"'
+
         # The spatial layer walked: the most selective filter that has one.
         if f.urgency_24h:
             self.layer = URGENCY_LAYER
@@ -174,7 +177,8 @@ class SearchSql:
         # exact, and the same on both databases (the folding is done in Python, once).
         return ["p.search_name LIKE :name_like"] if self.f.name else []
 
-    def location_filters(self, *, with_specialty: bool = True, with_membership: bool = True) -> list[str]:
+    def location_filters(self, *, with_specialty: bool = True, with_membership: bool = True,
+                         with_name: bool = True) -> list[str]:
         """Every filter, on ``location AS l`` (and ``provider AS p`` for the name)."""
         f = self.f
         out = [self._bool("l.active")]
@@ -186,7 +190,8 @@ class SearchSql:
             out.append(self._bool("l.sees_children"))
         out += self._area("l.uf", "l.municipality_ibge")
         out += self._membership_and_specialty("l.provider_id", with_specialty, with_membership)
-        out += self._name()
+        if with_name:
+            out += self._name()
         return out
 
     def _select(self, prefix: str, id_column: str = "id", with_names: bool = False) -> str:
@@ -318,17 +323,28 @@ class SearchSql:
                 f"{self._join_provider('l')} WHERE " + " AND ".join(where))
 
     def providers_driven(self, ids: list[int]) -> str:
+        """Every match among the locations of the providers ``ids`` (those the name matches)."""
         return self._from_location([f"l.provider_id IN ({', '.join(str(int(i)) for i in ids)})"]
-                                   + self.location_filters())
+                                   + self.location_filters(with_name=False))
+
+    def name_driven(self) -> str:
+        """Every match, read provider by provider from the name's trigram index (in the index's
+        order, so a LIMIT stops early): for counting a common name."""
+        where = " AND ".join(self.location_filters(with_name=False))
+        if self.pg:
+            return ("SELECT l.id FROM provider AS p JOIN location AS l ON l.provider_id = p.id"
+                    f" WHERE p.search_name LIKE :name_like AND {where}")
+        return ("SELECT l.id FROM provider_name_fts AS nf CROSS JOIN location AS l"
+                f" WHERE nf.provider_name_fts MATCH :name_phrase AND l.provider_id = nf.rowid AND {where}")
 
     def name_matches(self, cap: int) -> str:
         """Ids of up to ``cap + 1`` providers whose folded name contains the query, through the
-        trigram index (migration 0010): SQLite's FTS5 table (which rechecks the LIKE on the
-        provider's value), PostgreSQL's pg_trgm GIN index.  Only for a query of at least 3
-        characters: shorter ones have no trigram, and either index would be read whole."""
+        trigram index (migration 0010): SQLite's FTS5 table asked for the query as a phrase of
+        trigrams (from the index alone), PostgreSQL's pg_trgm GIN index (rechecking the LIKE).
+        Only for a query of at least 3 letters or digits: shorter ones have too few trigrams."""
         if self.pg:
             return f"SELECT p.id FROM provider AS p WHERE p.search_name LIKE :name_like LIMIT {int(cap) + 1}"
-        return f"SELECT rowid FROM provider_name_fts WHERE search_name LIKE :name_like LIMIT {int(cap) + 1}"
+        return f"SELECT rowid FROM provider_name_fts WHERE provider_name_fts MATCH :name_phrase LIMIT {int(cap) + 1}"
 
     def counted(self, sql: str, at_most: int) -> str:
         """The number of rows of ``sql``, counting at most ``at_most + 1`` of them."""
