@@ -56,7 +56,7 @@ CIRCLE_STRIPS_OUTSIDE, FAR_BOXES_PER_QUERY = 15, 16
 SELECTIVE_FACTOR = 1.0
 #: A name matching more providers than this is "common": use the expanding circle (with the
 #: name as a filter) instead of reading every match of the name.
-NAME_DRIVEN_CAP = 5000
+NAME_DRIVEN_CAP = 2500
 #: A name query with fewer letters or digits is not looked up in the trigram index.
 MIN_INDEXED_NAME = 3
 #: A product with at most PRODUCT_DRIVEN_MAX memberships and fewer than PRODUCT_SPARSE_SHARE
@@ -115,17 +115,15 @@ def count(reader: SearchReader, at_most: int) -> int:
     """The number of matches, counting no further than ``at_most + 1`` (so its cost is bounded
     by that, not by the size of the network): read from the same small set as the search when
     there is one, else from the walked layer of the spatial index over the area's box."""
-    sql, area = reader.sql, reader.f.area
+    sql, area, f = reader.sql, reader.f.area, reader.f
+    if f.name and name_is_indexed(f.name):
+        # The name's providers one by one from the trigram index until at_most + 1 matches:
+        # all of them for a rare name, a few thousand for a common one -- over the area's box
+        # a common name was 200+ ms (national) for the few rows that bear it.
+        return reader.scalar(sql.counted(sql.name_driven(), at_most))
     driver = _driver(reader, at_most + 1)
-    if driver == _NOTHING:
-        return 0
     if driver is not None:
         return reader.scalar(sql.counted(driver, at_most))
-    if reader.name_matches is not None:
-        # A common name (more providers than NAME_DRIVEN_CAP): its providers one by one from
-        # the trigram index, until at_most + 1 matches -- the area's box would be read whole
-        # for the few that bear the name.
-        return reader.scalar(sql.counted(sql.name_driven(), at_most))
     box = geo_area.search_bbox(area)
     s, w, n, e = box
     n_found = reader.scalar(sql.counted(sql.in_area_box(), at_most), **sql.box_params([box]),

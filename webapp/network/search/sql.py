@@ -172,10 +172,14 @@ class SearchSql:
                        f" AND m.provider_id = {provider_id})")
         return out
 
-    def _name(self) -> list[str]:
+    def _name(self, provider_id: str = "l.provider_id") -> list[str]:
         # The folded name (provider.search_name, migration 0010) contains the folded query:
-        # exact, and the same on both databases (the folding is done in Python, once).
-        return ["p.search_name LIKE :name_like"] if self.f.name else []
+        # exact, and the same on both databases (the folding is done in Python, once).  A
+        # scalar subquery, so each row probes its provider by primary key: as a join,
+        # PostgreSQL hashed the whole provider table (50-150 ms) for a few hundred rows.
+        if not self.f.name:
+            return []
+        return [f"(SELECT pn.search_name FROM provider AS pn WHERE pn.id = {provider_id}) LIKE :name_like"]
 
     def location_filters(self, *, with_specialty: bool = True, with_membership: bool = True,
                          with_name: bool = True) -> list[str]:
@@ -197,10 +201,10 @@ class SearchSql:
     def _select(self, prefix: str, id_column: str = "id", with_names: bool = False) -> str:
         """Candidate columns ``(id, provider_id, lat, lon[, name])``."""
         cols = f"{prefix}.{id_column}, {prefix}.provider_id, {prefix}.latitude, {prefix}.longitude"
-        return cols + (", p.name" if self.f.name or with_names else "")
+        return cols + (", p.name" if with_names else "")
 
     def _join_provider(self, prefix: str, with_names: bool = False) -> str:
-        return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if self.f.name or with_names else ""
+        return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if with_names else ""
 
     def _from_location(self, where: list[str]) -> str:
         return f"SELECT {self._select('l')} FROM location AS l{self._join_provider('l')} WHERE " + " AND ".join(where)
@@ -257,7 +261,7 @@ class SearchSql:
                 where.append(column)
         where += self._area("ll.uf", "ll.municipality_ibge")
         where += self._membership_and_specialty("ll.provider_id", with_specialty=not self.layer_has_specialty)
-        where += self._name()
+        where += self._name("ll.provider_id")
         if placed:  # the few misplaced ones, hashed once
             where.append("ll.location_id NOT IN (SELECT id FROM location WHERE NOT coordinates_match)")
         return (f"SELECT {self._select('ll', 'location_id', with_names)} FROM location_layer AS ll"
@@ -328,12 +332,15 @@ class SearchSql:
                                    + self.location_filters(with_name=False))
 
     def name_driven(self) -> str:
-        """Every match, read provider by provider from the name's trigram index (in the index's
-        order, so a LIMIT stops early): for counting a common name."""
+        """Every match, read provider by provider from the name's trigram index (lazily, so a
+        LIMIT stops early): for counting.  PostgreSQL: the index's providers in a MATERIALIZED
+        CTE (read as the LIMIT asks) and each one's locations by a LATERAL probe -- as a plain
+        join, the planner walked the provider table in id order to merge it (70-130 ms)."""
         where = " AND ".join(self.location_filters(with_name=False))
         if self.pg:
-            return ("SELECT l.id FROM provider AS p JOIN location AS l ON l.provider_id = p.id"
-                    f" WHERE p.search_name LIKE :name_like AND {where}")
+            return ("WITH named AS MATERIALIZED (SELECT id FROM provider WHERE search_name LIKE :name_like)"
+                    " SELECT l.id FROM named CROSS JOIN LATERAL"
+                    f" (SELECT l.id FROM location AS l WHERE l.provider_id = named.id AND {where}) AS l")
         return ("SELECT l.id FROM provider_name_fts AS nf CROSS JOIN location AS l"
                 f" WHERE nf.provider_name_fts MATCH :name_phrase AND l.provider_id = nf.rowid AND {where}")
 
@@ -346,8 +353,16 @@ class SearchSql:
             return f"SELECT p.id FROM provider AS p WHERE p.search_name LIKE :name_like LIMIT {int(cap) + 1}"
         return f"SELECT rowid FROM provider_name_fts WHERE provider_name_fts MATCH :name_phrase LIMIT {int(cap) + 1}"
 
+    def name_sample(self, size: int) -> str:
+        """How many of the first ``size`` providers (by id) the name matches."""
+        return f"SELECT count(*) FROM provider WHERE id <= {int(size)} AND search_name LIKE :name_like"
+
     def counted(self, sql: str, at_most: int) -> str:
-        """The number of rows of ``sql``, counting at most ``at_most + 1`` of them."""
+        """The number of rows of ``sql``, counting at most ``at_most + 1`` of them (a leading
+        WITH stays in front)."""
+        if sql.startswith("WITH "):
+            cte, _, body = sql.partition(" SELECT ")
+            return f"{cte} SELECT count(*) FROM (SELECT {body} LIMIT {int(at_most) + 1}) AS counted"
         return f"SELECT count(*) FROM ({sql} LIMIT {int(at_most) + 1}) AS counted"
 
     def in_area_box(self) -> str:
