@@ -241,7 +241,7 @@ def test_count_matches_stops_at_its_bound_on_every_plan(network, monkeypatch):
         monkeypatch.setattr(planner, "PRODUCT_SPARSE_SHARE", 1e9 if plan == "driven" else 0.0)
         # A common name (more providers than the cap): counted from the name's index, searched
         # by the circle.
-        monkeypatch.setattr(planner, "NAME_DRIVEN_CAP", 0 if plan == "common-name" else 2500)
+        monkeypatch.setattr(planner, "NAME_DRIVEN_CAP", 0 if plan == "common-name" else planner.NAME_DRIVEN_CAP)
         for area, extra, expected in cases:
             f = S.SearchFilters(pid, area, TODAY, **extra)
             every = S.count_matches(network, f)

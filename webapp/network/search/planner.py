@@ -55,8 +55,13 @@ CIRCLE_STRIPS_OUTSIDE, FAR_BOXES_PER_QUERY = 15, 16
 #: is read whole.
 SELECTIVE_FACTOR = 1.0
 #: A name matching more providers than this is "common": use the expanding circle (with the
-#: name as a filter) instead of reading every match of the name.
-NAME_DRIVEN_CAP = 2500
+#: name as a filter) instead of reading every match of the name (each way costs about the same
+#: near sqrt(needed * providers / product share), ~4,000 at 400k providers).
+NAME_DRIVEN_CAP = 4000
+#: The providers are not listed when the sample (SearchReader.sampled_name_share) says the name
+#: matches more than this times NAME_DRIVEN_CAP (listing them would cost ~1.5-2.5 us each for
+#: nothing).
+NAME_LIKELY_COMMON = 2.0
 #: A name query with fewer letters or digits is not looked up in the trigram index.
 MIN_INDEXED_NAME = 3
 #: A product with at most PRODUCT_DRIVEN_MAX memberships and fewer than PRODUCT_SPARSE_SHARE
@@ -79,8 +84,10 @@ def _driver(reader: SearchReader, needed: int) -> str | None:
     than the spatial index for ``needed`` rows; _NOTHING when a name matches no provider;
     None to use the spatial index."""
     f, sql = reader.f, reader.sql
-    if f.name and name_is_indexed(f.name):
-        # A name: list the providers it matches, unless the name is too common for that.
+    if f.name and name_is_indexed(f.name) and \
+            reader.sampled_name_share() * reader.providers() <= NAME_LIKELY_COMMON * NAME_DRIVEN_CAP:
+        # A name that the sample does not say is common: list the providers it matches,
+        # unless there are too many for that.
         ids = reader.name_matching_providers(NAME_DRIVEN_CAP)
         if ids is not None:
             return sql.providers_driven(ids) if ids else _NOTHING

@@ -130,18 +130,26 @@ class SearchReader:
         n = self._estimate(("specialty-capped", self.f.specialty, cap), self.sql.specialty_providers(cap))
         return n <= cap
 
+    def sampled_name_share(self) -> float:
+        """The share of providers the name matches, estimated on the first NAME_SAMPLE providers
+        by id (~0.5 ms; half a match when none does)."""
+        if self.sampled_share is None:
+            providers = max(self._estimate(("providers",), self.sql.providers()), 1)
+            hits = int(self.raw(self.sql.name_sample(NAME_SAMPLE), self.sql.params)[0][0])
+            self.sampled_share = min(max(hits, 0.5) / min(NAME_SAMPLE, providers), 1.0)
+        return self.sampled_share
+
     def name_share(self) -> float:
-        """Rough share of the providers the name matches: 1 without a name looked up; counted
-        when the name's providers were; else (more than could be counted) estimated on the
-        first NAME_SAMPLE providers, and at least what was counted."""
-        if self.name_matches is None:
+        """Rough share of the providers the name matches: 1 without a name looked up in the
+        index; counted when its providers were; else estimated (sampled_name_share), and at
+        least what was counted."""
+        if self.name_matches is None and self.sampled_share is None:
             return 1.0
         providers = max(self._estimate(("providers",), self.sql.providers()), 1)
-        share = self.name_matches / providers
-        if self.sampled_share is None:
-            hits = int(self.raw(self.sql.name_sample(NAME_SAMPLE), self.sql.params)[0][0])
-            self.sampled_share = max(hits, 0.5) / min(NAME_SAMPLE, providers)
-        return min(max(share, self.sampled_share), 1.0)
+        return min(max((self.name_matches or 0) / providers, self.sampled_name_share()), 1.0)
+
+    def providers(self) -> int:
+        return max(self._estimate(("providers",), self.sql.providers()), 1)
 
     def layer_share(self) -> float:
         """Rough share of the locations in the walked layer."""
