@@ -120,8 +120,9 @@ def find_candidates(reader: SearchReader, lat: float, lon: float, needed: int) -
 
 def count(reader: SearchReader, at_most: int) -> int:
     """The number of matches, counting no further than ``at_most + 1`` (so its cost is bounded
-    by that, not by the size of the network): read from the same small set as the search when
-    there is one, else from the walked layer of the spatial index over the area's box."""
+    by that, not by the size of the network): a name's from its trigram index, provider by
+    provider; otherwise from the same small set as the search when there is one, else from
+    the walked layer of the spatial index over the area's box."""
     sql, area, f = reader.sql, reader.f.area, reader.f
     if f.name and name_is_indexed(f.name):
         # The name's providers one by one from the trigram index until at_most + 1 matches:
