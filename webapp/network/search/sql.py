@@ -327,9 +327,15 @@ class SearchSql:
                 f"{self._join_provider('l')} WHERE " + " AND ".join(where))
 
     def providers_driven(self, ids: list[int]) -> str:
-        """Every match among the locations of the providers ``ids`` (those the name matches)."""
-        return self._from_location([f"l.provider_id IN ({', '.join(str(int(i)) for i in ids)})"]
-                                   + self.location_filters(with_name=False))
+        """Every match among the locations of the providers ``ids`` (those the name matches).
+        PostgreSQL: each provider's locations by a LATERAL probe -- with thousands of ids in an
+        IN list it hashed the product's memberships instead (80 ms for 2,700 providers)."""
+        listed = ", ".join(str(int(i)) for i in ids)
+        if self.pg:
+            where = " AND ".join(self.location_filters(with_name=False))
+            return (f"SELECT x.* FROM unnest(ARRAY[{listed}]::integer[]) AS named(id) CROSS JOIN LATERAL"
+                    f" (SELECT {self._select('l')} FROM location AS l WHERE l.provider_id = named.id AND {where}) AS x")
+        return self._from_location([f"l.provider_id IN ({listed})"] + self.location_filters(with_name=False))
 
     def name_driven(self) -> str:
         """Every match, read provider by provider from the name's trigram index (lazily, so a
@@ -355,7 +361,10 @@ class SearchSql:
 
     def name_sample(self, size: int) -> str:
         """How many of the first ``size`` providers (by id) the name matches."""
-        return f"SELECT count(*) FROM provider WHERE id <= {int(size)} AND search_name LIKE :name_like"
+        # The LIMIT keeps PostgreSQL on the primary key: given the LIKE, it chose the trigram
+        # index and rechecked every match of a common name (30-120 ms).
+        return (f"SELECT count(*) FROM (SELECT search_name FROM provider WHERE id <= {int(size)}"
+                f" LIMIT {int(size)}) AS sample WHERE sample.search_name LIKE :name_like")
 
     def counted(self, sql: str, at_most: int) -> str:
         """The number of rows of ``sql``, counting at most ``at_most + 1`` of them (a leading
