@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/bench_search.py                  # build (or rebuild) and measure
     .venv/bin/python scripts/bench_search.py --reuse          # reuse the databases built before
+                                                              # (brought to the latest migration)
 
 Builds fresh databases with N generated providers (scripts/generate_network.py -> CSV ->
 webapp.network.importer, as scripts/bench_import.py does): an SQLite file and the PostgreSQL
@@ -9,7 +10,12 @@ database ``guia_bench_search``, both in ``--workdir`` (default bench-data/search
 seeded population-weighted query points, times each query set on each database (a warm-up
 pass, then ``--passes`` measured passes; the p50/p95/p99 printed are the medians over the
 passes), checks that SQLite and PostgreSQL return the same page for every query, optionally
-checks a sample against a brute-force ranking, and prints the query plans.
+checks a sample against a brute-force ranking, and prints the query plans.  The sets: points,
+specialties, municipality seats, São Cristóvão's six municipalities from near and far, a rare
+specialty; name searches (part of a name, a full name, a full name with a typo); and the API's
+``total`` (count_matches up to 1,000).  Each set is also run on an in-memory floor (the same
+points in a shapely STRtree, no database; see Floor) and each figure is printed with its ratio
+to the floor's (``--no-floor`` skips it).
 
 SQLite settings applied on every connection at run time (PERF-NOTES): ``cache_size=-65536``
 (64 MiB page cache) and ``mmap_size=1073741824`` (1 GiB, the whole file); ``make_engine`` already sets WAL,
@@ -48,10 +54,12 @@ from webapp.geo import area as area_geometry  # noqa: E402
 from webapp.network import search as S  # noqa: E402
 from webapp.network.search.reads import SearchReader  # noqa: E402
 from webapp.network.search.sql import SearchSql  # noqa: E402
+from webapp.network import services  # noqa: E402
 from webapp.network.specialties import SPECIALTIES  # noqa: E402
 from webapp.network.importer import import_network  # noqa: E402
 from webapp.plans.catalog import read_catalog  # noqa: E402
 from webapp.plans.loader import load_catalog  # noqa: E402
+from webapp.network.models import Provider  # noqa: E402
 from webapp.plans.models import Product  # noqa: E402
 from webapp.plans.services import coverage_area, get_product  # noqa: E402
 
@@ -65,6 +73,9 @@ SAO_CRISTOVAO = "sao-cristovao-odontologico"
 # São Bernardo do Campo, São Caetano do Sul, São Paulo), used if the catalog says otherwise.
 SAO_CRISTOVAO_CODES = frozenset({3518800, 3534401, 3547809, 3548708, 3548807, 3550308})
 RARE_SPECIALTY = "homeopatia"
+TOTAL_LIMIT = services.TOTAL_LIMIT  # the API's total counts up to this
+#: Words of names that nobody searches for alone.
+NAME_FILLERS = {"dr", "dra", "da", "de", "do", "das", "dos", "e"}
 
 
 # --------------------------------------------------------------------------- databases
@@ -96,6 +107,21 @@ def populated(engine) -> bool:
         return False
 
 
+def upgraded(engine, label: str) -> bool:
+    """Bring a reused database to the migrations' head (a migration added since it was built);
+    whether anything ran."""
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    start = time.perf_counter()
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        after = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    if after != before:
+        print(f"  {label}: migrated {before} -> {after} in {time.perf_counter() - start:.0f} s", flush=True)
+    engine.dispose()
+    return after != before
+
+
 def build(engine, csv_path: Path, label: str) -> None:
     start = time.perf_counter()
     migrate.upgrade(engine)
@@ -125,6 +151,10 @@ def prepare_databases(args) -> dict:
         with sqlite3.connect(sqlite_path, isolation_level=None) as conn:  # planner statistics, fold the WAL in
             conn.execute("ANALYZE")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif upgraded(sqlite_engine(sqlite_path), "SQLite"):
+        with sqlite3.connect(sqlite_path, isolation_level=None) as conn:
+            conn.execute("ANALYZE")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     engines["SQLite"] = sqlite_engine(sqlite_path)
     if not args.skip_postgres:
         engine = make_engine(pg_url())
@@ -135,6 +165,9 @@ def prepare_databases(args) -> dict:
                 admin.execute(f'CREATE DATABASE "{PG_DB}"')
             engine = make_engine(pg_url())
             build(engine, csv_path, "PostgreSQL")
+            with psycopg.connect(pg_url(), autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
+        elif upgraded(engine, "PostgreSQL"):
             with psycopg.connect(pg_url(), autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
         engines["PostgreSQL"] = engine
@@ -151,11 +184,14 @@ PLACE_AND_PAGE = ("lat", "lon", "limit", "offset")
 class Query:
     kwargs: dict
     from_municipality: int | None = None
+    total: bool = False  # the API's total (count_matches up to TOTAL_LIMIT) instead of a page
 
     def filters(self) -> S.SearchFilters:
         return S.SearchFilters(today=TODAY, **{k: v for k, v in self.kwargs.items() if k not in PLACE_AND_PAGE})
 
     def run(self, session):
+        if self.total:
+            return S.count_matches(session, self.filters(), at_most=TOTAL_LIMIT)
         page = {k: v for k, v in self.kwargs.items() if k in ("limit", "offset")}
         if self.from_municipality is not None:
             return S.search_from_municipality(session, self.filters(), ibge_code=self.from_municipality, **page)
@@ -163,7 +199,7 @@ class Query:
 
     def describe(self) -> str:
         k = {key: v for key, v in self.kwargs.items() if key != "area"}
-        return f"{k} from={self.from_municipality}"
+        return f"{k} from={self.from_municipality}{' total' if self.total else ''}"
 
 
 @dataclass
@@ -241,6 +277,43 @@ def query_sets(session, n: int, seed: int) -> list[QuerySet]:
         qs.queries.append(Query({"product_id": products[slug].id, "area": areas[slug], "lat": lat, "lon": lon,
                                  "specialty": RARE_SPECIALTY}))
     sets.append(qs)
+
+    # Name searches (q), from where people are, on a plan of theirs: names drawn from the
+    # providers themselves.
+    names = list(session.scalars(select(Provider.name).order_by(Provider.id)))
+
+    def words(name: str) -> list[str]:
+        return [w for w in name.replace(".", " ").split() if w.lower() not in NAME_FILLERS and len(w) >= 3]
+
+    def part(name: str) -> str:  # the start of one of its words, as typed: 4 to 7 letters
+        w = rng.choice(words(name) or [name])
+        return w[:rng.randint(4, 7)]
+
+    def typo(name: str) -> str:  # two neighbouring letters of one word swapped
+        ws = name.split()
+        long = [i for i, w in enumerate(ws) if len(w) >= 4 and w.lower().rstrip(".") not in NAME_FILLERS]
+        if not long:
+            return name + "x"
+        i = rng.choice(long)
+        w = ws[i]
+        j = rng.randrange(1, len(w) - 2)
+        ws[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+        return " ".join(ws)
+
+    for label, make in (("name: part of a name (4-7 letters)", part), ("name: a full name", lambda name: name),
+                        ("name: a full name with a typo", typo)):
+        qs = QuerySet(label)
+        for m in rng.choices(all_m, weights, k=n):
+            qs.queries.append(point_query(m, name_query=make(rng.choice(names))))
+        sets.append(qs)
+    # The API's total, counted up to TOTAL_LIMIT, for the filters of the sets above.
+    qs = QuerySet(f"total (<= {TOTAL_LIMIT}): plan, +specialty, +name")
+    for i, m in enumerate(rng.choices(all_m, weights, k=n)):
+        extra = ({}, {"specialty": rng.choice(specialties)}, {"name_query": part(rng.choice(names))})[i % 3]
+        q = point_query(m, **extra)
+        q.total = True
+        qs.queries.append(q)
+    sets.append(qs)
     return sets
 
 
@@ -297,12 +370,16 @@ def measure(engine, qs: QuerySet, passes: int) -> tuple[tuple[float, float, floa
 
 
 def signature(page) -> tuple:
+    if isinstance(page, int):  # a total
+        return (page,)
     return (tuple((r.location_id, r.distance_km) for r in page.results), page.has_more)
 
 
 def brute_force(session, q: Query) -> tuple:
     """All matching rows straight from SQL (no spatial index), in result order (distance as
     shown, then name, then id) -- computed independently of the search's pruning."""
+    if q.total:
+        return (min(SearchReader(session, q.filters()).count_all(), TOTAL_LIMIT + 1),)
     kw = dict(q.kwargs)
     if q.from_municipality is not None:
         m = municipalities.get(q.from_municipality)
@@ -328,6 +405,180 @@ def brute_force(session, q: Query) -> tuple:
     ordered = sorted(((float(km[i]), int(ids[i])) for i in near),
                      key=lambda p: S.result_order(p[0], names[p[1]], p[1]))
     return tuple((id_, d) for d, id_ in ordered[offset:wanted]), len(rows) > wanted
+
+
+# --------------------------------------------------------------------------- the in-memory floor
+
+
+class Floor:
+    """The same searches with no database: the same active locations as points in a shapely
+    STRtree, filters as numpy arrays (memberships open on TODAY, specialties, flags, area),
+    names through an in-memory trigram index (sorted postings, as the databases' index), an
+    expanding box clipped to the area's box, exact geodesic distances and the same order
+    (S.result_order) and page.  What a search costs when nothing is read from a database: each
+    set's figures are printed as a ratio to it."""
+
+    def __init__(self, session) -> None:
+        import shapely
+
+        from webapp.core.text import fold
+
+        self.fold = fold
+        rows = session.execute(text(
+            "SELECT l.id, l.provider_id, l.latitude, l.longitude, l.uf, l.municipality_ibge, l.urgency_24h,"
+            " l.wheelchair_access, l.sees_children, l.coordinates_match FROM location AS l WHERE l.active"
+            " ORDER BY l.id")).all()
+        cols = list(zip(*rows))
+        self.ids = np.array(cols[0], dtype=np.int64)
+        self.pid = np.array(cols[1], dtype=np.int64)
+        self.lat = np.array(cols[2], dtype=float)
+        self.lon = np.array(cols[3], dtype=float)
+        self.uf = np.array(cols[4])
+        self.mun = np.array(cols[5], dtype=np.int64)
+        self.flags = {"urgency_24h": np.array(cols[6], dtype=bool), "wheelchair": np.array(cols[7], dtype=bool),
+                      "children": np.array(cols[8], dtype=bool)}
+        self.misplaced = np.flatnonzero(~np.array(cols[9], dtype=bool))
+        self.tree = shapely.STRtree(shapely.points(self.lon, self.lat))
+        self.shapely = shapely
+        size = int(self.pid.max()) + 1
+        self.members: dict[int, np.ndarray] = {}
+        for product_id, provider_id in session.execute(text(
+                "SELECT product_id, provider_id FROM network_membership WHERE since <= :d"
+                " AND (until IS NULL OR until > :d)"), {"d": TODAY}):
+            self.members.setdefault(product_id, np.zeros(size, dtype=bool))[provider_id] = True
+        self.specialty: dict[str, np.ndarray] = {}
+        for provider_id, slug in session.execute(text("SELECT provider_id, specialty FROM provider_specialty")):
+            self.specialty.setdefault(slug, np.zeros(size, dtype=bool))[provider_id] = True
+        self.names = [""] * size
+        self.folded = [""] * size
+        for provider_id, name, folded in session.execute(text("SELECT id, name, search_name FROM provider")):
+            self.names[provider_id], self.folded[provider_id] = name, folded
+        # Trigram postings: (trigram code, provider id) pairs sorted by code.
+        codes, owners = [], []
+        for provider_id, folded in enumerate(self.folded):
+            grams = {folded[i:i + 3] for i in range(len(folded) - 2)}
+            codes.extend(grams)
+            owners.extend([provider_id] * len(grams))
+        order = np.argsort(np.array(codes), kind="stable")
+        self.gram_keys = np.array(codes)[order]
+        self.gram_owners = np.array(owners, dtype=np.int64)[order]
+        self.row_of_provider: dict[int, list[int]] = {}
+        for row, provider_id in enumerate(self.pid.tolist()):
+            self.row_of_provider.setdefault(provider_id, []).append(row)
+
+    def _name_providers(self, folded: str) -> np.ndarray:
+        grams = sorted({folded[i:i + 3] for i in range(len(folded) - 2)})
+        found = None
+        for g in grams:
+            lo, hi = np.searchsorted(self.gram_keys, g, "left"), np.searchsorted(self.gram_keys, g, "right")
+            owners = self.gram_owners[lo:hi]
+            found = owners if found is None else np.intersect1d(found, owners, assume_unique=True)
+            if not len(found):
+                break
+        return np.array([p for p in found.tolist() if folded in self.folded[p]], dtype=np.int64)
+
+    def _mask(self, f: S.SearchFilters, rows: np.ndarray, name_ok: np.ndarray | None) -> np.ndarray:
+        pid = self.pid[rows]
+        members = self.members.get(f.product_id)
+        keep = members[pid] if members is not None else np.zeros(len(rows), dtype=bool)
+        if f.specialty:
+            sp = self.specialty.get(f.specialty)
+            keep &= sp[pid] if sp is not None else False
+        for flag in ("urgency_24h", "wheelchair", "children"):
+            if getattr(f, flag):
+                keep &= self.flags[flag][rows]
+        if f.area.kind == "states":
+            keep &= np.isin(self.uf[rows], list(f.area.states))
+        elif f.area.kind == "municipalities":
+            keep &= np.isin(self.mun[rows], list(f.area.municipalities))
+        if name_ok is not None:
+            keep &= name_ok[pid]
+        elif f.name:  # a short name: checked row by row
+            keep &= np.array([f.name in self.folded[p] for p in pid.tolist()], dtype=bool)
+        return rows[keep]
+
+    def _name_ok(self, f: S.SearchFilters) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(bool array over providers, their rows) for an indexed name; (None, None) otherwise."""
+        from webapp.network.search.planner import name_is_indexed
+
+        if not (f.name and name_is_indexed(f.name)):
+            return None, None
+        providers = self._name_providers(f.name)
+        ok = np.zeros(len(self.names), dtype=bool)
+        ok[providers] = True
+        rows = [r for p in providers.tolist() for r in self.row_of_provider.get(p, ())]
+        return ok, np.array(rows, dtype=np.int64)
+
+    def count(self, f: S.SearchFilters) -> int:
+        ok, rows = self._name_ok(f)
+        rows = rows if rows is not None else np.arange(len(self.ids))
+        return min(len(self._mask(f, rows, ok)), TOTAL_LIMIT + 1)
+
+    def search(self, f: S.SearchFilters, lat: float, lon: float, limit: int, offset: int) -> tuple:
+        from webapp.network.search.ordering import bucket_edge_km
+
+        wanted = offset + limit
+        ok, name_rows = self._name_ok(f)
+        s_, w_, n_, e_ = area_geometry.search_bbox(f.area)
+        if name_rows is not None and len(name_rows) <= 20_000:
+            found = self._mask(f, name_rows, ok)  # every match: few
+            complete = True
+        else:
+            found, complete = None, False
+        r = 2.0 + area_geometry.distance_to_area_km(f.area, lat, lon)
+        extra = self._mask(f, self.misplaced, ok) if f.area.kind != "national" else np.empty(0, dtype=np.int64)
+        while True:
+            if not complete:
+                dlat = r / 110.0
+                dlon = r / (108.0 * max(np.cos(np.radians(min(abs(lat) + dlat, 89.0))), 1e-6))
+                box = (max(lat - dlat, s_), max(lon - dlon, w_), min(lat + dlat, n_), min(lon + dlon, e_))
+                covered = box == (s_, w_, n_, e_)
+                if box[0] > box[2] or box[1] > box[3]:
+                    rows = np.empty(0, dtype=np.int64)
+                else:
+                    rows = self.tree.query(self.shapely.box(box[1], box[0], box[3], box[2]))
+                found = np.union1d(self._mask(f, rows, ok), extra)
+                complete = covered
+            km = distances_km(lat, lon, self.lat[found], self.lon[found])
+            within = km <= r
+            if complete or np.count_nonzero(within) > wanted:
+                if len(found) > wanted:
+                    edge = bucket_edge_km(float(np.partition(km, wanted)[wanted]))
+                    if complete or edge <= r:
+                        near = np.flatnonzero(km <= edge)
+                        break
+                else:
+                    if complete:
+                        near = np.arange(len(found))
+                        break
+            r *= 2.0
+        ranked = sorted(((float(km[i]), int(self.ids[found[i]]), int(self.pid[found[i]])) for i in near),
+                        key=lambda t: S.result_order(t[0], self.names[t[2]], t[1]))
+        return tuple((id_, d) for d, id_, _p in ranked[offset:wanted]), len(found) > wanted
+
+
+def measure_floor(floor: Floor, qs: QuerySet, passes: int) -> tuple[tuple[float, float, float], list]:
+    def run(q: Query):
+        f = q.filters()
+        if q.total:
+            return (floor.count(f),)
+        if q.from_municipality is not None:
+            m = municipalities.get(q.from_municipality)
+            lat, lon = m.lat, m.lon
+        else:
+            lat, lon = q.kwargs["lat"], q.kwargs["lon"]
+        return floor.search(f, lat, lon, q.kwargs.get("limit", 20), q.kwargs.get("offset", 0))
+
+    answers = [run(q) for q in qs.queries]
+    runs = []
+    for _ in range(passes):
+        times = []
+        for q in qs.queries:
+            start = time.perf_counter()
+            run(q)
+            times.append((time.perf_counter() - start) * 1000)
+        runs.append(percentiles(times))
+    return tuple(statistics.median(r[i] for r in runs) for i in range(3)), answers  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------- plans
@@ -382,6 +633,8 @@ def main() -> None:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--extra", action="store_true", help="also time informational query sets")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--no-floor", action="store_true", help="skip the in-memory floor (STRtree)")
+    parser.add_argument("--sets", default="", help="only the query sets whose name contains this text")
     args = parser.parse_args()
 
     engines = prepare_databases(args)
@@ -395,26 +648,42 @@ def main() -> None:
         sets = query_sets(session, args.queries, args.query_seed)
         if args.extra:
             sets += extra_sets(session, max(args.queries // 5, 50), args.query_seed)
+        sets = [qs for qs in sets if args.sets in qs.name]
+        floor = None
+        if not args.no_floor:
+            start = time.perf_counter()
+            floor = Floor(session)
+            print(f"in-memory floor (shapely STRtree, numpy filters, trigram postings) built in"
+                  f" {time.perf_counter() - start:.0f} s", flush=True)
     product_ids = {}
     for label, engine in engines.items():
         with Session(engine) as session:
             product_ids[label] = session.scalars(select(Product.id).where(Product.slug == NATIONAL[0])).one()
     assert len(set(product_ids.values())) == 1, "product ids differ between the databases"
 
-    print(f"\n{'query set':<42} {'database':<11} {'p50':>7} {'p95':>7} {'p99':>7}  (ms, median of {args.passes} passes)")
+    print(f"\n{'query set':<42} {'database':<11} {'p50':>7} {'p95':>7} {'p99':>7}  (ms, median of {args.passes} passes)"
+          "  x floor (p50 p95)")
     total_mismatches = 0
     brute_bad = 0
     for qs in sets:
         answers = {}
+        base = None
+        if floor is not None:
+            base, floor_answers = measure_floor(floor, qs, args.passes)
+            print(f"{qs.name:<42} {'floor':<11} {base[0]:>7.2f} {base[1]:>7.2f} {base[2]:>7.2f}", flush=True)
         for label, engine in engines.items():
             (p50, p95, p99), pages = measure(engine, qs, args.passes)
             answers[label] = [signature(p) for p in pages]
-            print(f"{qs.name:<42} {label:<11} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f}", flush=True)
+            ratio = f"  {p50 / base[0]:>5.1f}x {p95 / base[1]:>5.1f}x" if base else ""
+            print(f"{qs.name:<42} {label:<11} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f}{ratio}", flush=True)
         if len(answers) == 2:
             a, b = answers.values()
             mismatches = sum(1 for x, y in zip(a, b) if x != y)
             total_mismatches += mismatches
             print(f"{'':<42} SQLite vs PostgreSQL: {mismatches} mismatching answers of {len(a)}")
+        if floor is not None:
+            differ = sum(1 for x, y in zip(answers["SQLite"], floor_answers) if x != y)
+            print(f"{'':<42} floor vs SQLite: {differ} differing answers of {len(floor_answers)}")
         if args.verify:
             with Session(engines["SQLite"]) as session:
                 sample = random.Random(args.query_seed).sample(range(len(qs.queries)), min(args.verify, len(qs.queries)))
@@ -429,18 +698,18 @@ def main() -> None:
                 print(f"{'':<42} brute force: {len(sample) - bad}/{len(sample)} identical")
     print(f"\nSQLite vs PostgreSQL mismatches, all sets: {total_mismatches}; brute-force mismatches: {brute_bad}")
 
-    # count_matches, informational
-    with Session(engines["SQLite"]) as session:
-        area = CoverageArea.national()
-        for label, engine in engines.items():
-            with Session(engine) as s2:
-                start = time.perf_counter()
-                n = S.count_matches(s2, S.SearchFilters(product_ids[label], area, TODAY))
-                t1 = time.perf_counter() - start
-                start = time.perf_counter()
-                n2 = S.count_matches(s2, S.SearchFilters(product_ids[label], area, TODAY, specialty="endodontia"))
-                t2 = time.perf_counter() - start
-                print(f"count_matches {label}: national {n} in {t1 * 1000:.0f} ms; + endodontia {n2} in {t2 * 1000:.0f} ms")
+    # count_matches without a bound, informational (the API counts up to TOTAL_LIMIT)
+    area = CoverageArea.national()
+    for label, engine in engines.items():
+        with Session(engine) as s2:
+            start = time.perf_counter()
+            n = S.count_matches(s2, S.SearchFilters(product_ids[label], area, TODAY))
+            t1 = time.perf_counter() - start
+            start = time.perf_counter()
+            n2 = S.count_matches(s2, S.SearchFilters(product_ids[label], area, TODAY, specialty="endodontia"))
+            t2 = time.perf_counter() - start
+            print(f"count_matches, every match, {label}: national {n} in {t1 * 1000:.0f} ms;"
+                  f" + endodontia {n2} in {t2 * 1000:.0f} ms")
     print_plans(engines, product_ids)
 
 

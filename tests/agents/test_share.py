@@ -93,6 +93,7 @@ def test_search_link_with_a_point_filters_and_a_name(agent_client, families, lev
     ({"plano": "nao-existe"}, "plano", "Escolha o plano"),
     ({"validade": "365"}, "validade", "validade"),
     ({"q": "x" * 101}, "q", "no máximo"),
+    ({"q": "Dr."}, "q", "pelo menos 3 letras"),
 ])
 def test_search_link_errors(agent_client, families, leve_lookup, fields, field, message):
     data = {"tipo": "busca", "plano": LEVE, "cidade": "Niterói", "validade": "30", **fields}

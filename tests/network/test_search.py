@@ -24,7 +24,7 @@ from webapp.geo.distance import distance_km, distances_km
 from webapp.network import search as S
 from webapp.network.search import planner
 from webapp.network.search import sql as search_sql
-from webapp.network.search.sql import SPECIALTY_LAYERS, URGENCY_LAYER, name_pattern
+from webapp.network.search.sql import SPECIALTY_LAYERS, URGENCY_LAYER, name_like
 from webapp.network.importer import import_network
 from webapp.network.models import Location, NetworkMembership, Provider, ProviderSpecialty
 from webapp.network.specialties import SPECIALTIES
@@ -399,9 +399,11 @@ def test_a_pile_on_the_seat_is_ordered_by_name_across_pages(session, tmp_path):
     assert "NEAR-1" in names[:71] and names[-1] == "NEAR-2"  # 0,0 km like the pile, by name
 
 
-def test_the_name_pre_filter_pattern():
-    assert name_pattern("jose da silva") == "%j_s_%d_%s_lv_%"
-    assert name_pattern("strasse") == "%str_ss_%"
+def test_the_name_pattern_is_a_plain_substring_of_the_folded_name():
+    assert name_like(fold("José da Silva")) == "%jose da silva%"
+    for hostile in ('"*:^()', "100%_", "NEAR(a b)"):
+        with pytest.raises(AssertionError):
+            name_like(hostile)  # only folded text gets here
 
 
 def test_the_migration_has_a_layer_for_every_specialty():

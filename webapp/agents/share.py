@@ -143,6 +143,8 @@ def _parse_search(form, req: LinkRequest) -> None:
     req.specialty = specialty or None
 
     req.q = _line(form, "q", errors, search_params.MAX_Q, "O nome do dentista ou clínica") or None
+    if req.q and search_params.name_query_error(req.q):
+        errors["q"] = search_params.name_query_error(req.q)  # the link would open on this error
     req.flags = tuple(flag for flag in search_params.FLAGS if form.get(flag) in ("1", "on"))
 
 

@@ -3,37 +3,16 @@ results and order)."""
 
 from __future__ import annotations
 
-import time
-
 from flask import jsonify, request
 
 from ..core import clock
 from ..core.urls import external_url
 from ..db import get_session
 from ..network import params as params_module
-from ..network.search import SearchFilters, count_matches
 from ..network import services
 from ..network.presenters import address_text, name_slug
 from ..plans import services as plan_services
 from .responses import error, municipality
-
-# total is a count over the whole area (tenths of a second for a national product at 400k);
-# it changes only when a network file is imported, so each worker keeps it for 10 minutes.
-_TOTALS: dict[SearchFilters, tuple[float, int]] = {}
-TOTAL_TTL_SECONDS = 600
-
-
-def _total(session, filters: SearchFilters) -> int:
-    key = filters  # hashable: the product, its area, the filters and the day
-    now = time.monotonic()
-    hit = _TOTALS.get(key)
-    if hit and now - hit[0] < TOTAL_TTL_SECONDS:
-        return hit[1]
-    total = count_matches(session, filters)
-    if len(_TOTALS) > 2048:
-        _TOTALS.clear()
-    _TOTALS[key] = (now, total)
-    return total
 
 
 def search():
@@ -52,12 +31,14 @@ def search():
     if outcome.outside_brazil:
         return error("A localização informada fica fora do Brasil.", 400)
     area = plan_services.coverage_area(product)
+    total, exact = services.total(session, p.filters(product.id, area, today))
     body = {
         "plano": product.slug,
         "origem": {"lat": round(outcome.origin_lat, 5), "lon": round(outcome.origin_lon, 5),
                    "municipio": municipality(outcome.origin_municipality.ibge_code)},
         "dentro_da_area": outcome.in_area,
-        "total": _total(session, p.filters(product.id, area, today)),
+        "total": total,
+        "total_exato": exact,
         "pagina": p.pagina,
         "por_pagina": services.PAGE_SIZE,
         "tem_mais": outcome.has_more,

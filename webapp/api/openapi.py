@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..core.parsing import EARLIEST_DATE, LATEST_DATE, MAX_ID
 from ..network.params import FLAGS, MAX_PAGE, MAX_Q
+from ..network.services import TOTAL_LIMIT
 from ..network.specialties import SPECIALTIES
 from ..plans.answers import COVERED, EXCLUDED, MAX_QUERY, UNLISTED
 from ..plans.schema import PRODUCT_SLUGS
@@ -52,7 +53,7 @@ RESULTADO = {
 
 BUSCA = {
     "type": "object",
-    "required": ["plano", "origem", "dentro_da_area", "total", "pagina", "resultados"],
+    "required": ["plano", "origem", "dentro_da_area", "total", "total_exato", "pagina", "resultados"],
     "properties": {
         "plano": {"type": "string", "enum": list(PRODUCT_SLUGS)},
         "origem": {
@@ -66,8 +67,13 @@ BUSCA = {
             "additionalProperties": False,
         },
         "dentro_da_area": {"type": "boolean"},
-        "total": {"type": "integer", "minimum": 0,
-                  "description": "Quantos endereços atendem aos filtros na área do plano (pode ter até 10 min de atraso)."},
+        "total": {"type": "integer", "minimum": 0, "maximum": TOTAL_LIMIT,
+                  "description": f"Quantos endereços atendem aos filtros na área do plano, contados até "
+                                 f"{TOTAL_LIMIT:,}".replace(",", ".") + ": com mais que isso, total é "
+                                 f"{TOTAL_LIMIT} e total_exato é false (leia \"mais de "
+                                 f"{TOTAL_LIMIT:,}\")".replace(",", ".") + ". Pode ter até 10 min de atraso."},
+        "total_exato": {"type": "boolean",
+                        "description": "true quando total é o número exato; false quando há mais de total endereços."},
         "pagina": {"type": "integer", "minimum": 1},
         "por_pagina": {"type": "integer"},
         "tem_mais": {"type": "boolean"},
@@ -354,7 +360,9 @@ SEARCH_PARAMETERS = [
            {"type": "number", "minimum": -90, "maximum": 90}),
     _param("lon", "Longitude do ponto de partida (com lat).", {"type": "number", "minimum": -180, "maximum": 180}),
     _param("especialidade", "Especialidade (slug do nome do CFO).", {"type": "string", "enum": list(SPECIALTIES)}),
-    _param("q", "Parte do nome do dentista ou clínica.", {"type": "string", "maxLength": MAX_Q}),
+    _param("q", "Parte do nome do dentista ou clínica: um trecho contínuo do nome, sem diferença de acentos, "
+                "maiúsculas ou pontuação (\"conceicao\" encontra \"José da Conceição\"). Pelo menos 3 letras "
+                "ou números; com menos, 400.", {"type": "string", "maxLength": MAX_Q}),
     *[_param(flag, f"Filtro {flag} (1 para ativar).", {"type": "string", "enum": ["1", "on"]}) for flag in FLAGS],
     _param("pagina", f"Página, de 1 a {MAX_PAGE} (20 resultados por página).",
            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),

@@ -34,11 +34,12 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 # Objects the migrations create with raw SQL because the models cannot express them (SQLite's
-# R*Tree virtual table and its shadow tables, expression and partial indexes); the model
+# R*Tree and FTS5 virtual tables and their shadow tables, expression, partial and trigram
+# indexes); the model
 # comparison leaves them out.
-RAW_SQL_TABLE_PREFIXES = ("location_rtree", "location_layer")
+RAW_SQL_TABLE_PREFIXES = ("location_rtree", "location_layer", "provider_name_fts")
 RAW_SQL_INDEXES = frozenset({"ix_location_point", "ix_location_layer_point", "ix_location_misplaced",
-                             "ix_location_urgency"})
+                             "ix_location_urgency", "ix_provider_search_name_trgm"})
 
 
 def _compared(obj, name, type_, reflected, compare_to) -> bool:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from ..core import clock
 from ..core.formatting import percent
+from ..core.text import fold
 from ..core.imports.reading import FatalImportError, Reject
 from ..core.imports.report import ImportReport
 from ..plans.models import Product
@@ -240,9 +241,11 @@ def import_network(
         data = group[0].provider
         old = existing.get(key)
         if old is None:
-            new_providers.append({**data, "updated_at": now})
+            new_providers.append({**data, "search_name": fold(data["name"]), "updated_at": now})
         elif any(getattr(old, f) != data[f] for f in PROVIDER_FIELDS):
-            changed_providers.append({"id": old.id, **{f: data[f] for f in PROVIDER_FIELDS}, "updated_at": now})
+            # search_name goes with the name (the name search's trigram index follows it).
+            changed_providers.append({"id": old.id, **{f: data[f] for f in PROVIDER_FIELDS},
+                                      "search_name": fold(data["name"]), "updated_at": now})
         else:
             report.providers_unchanged += 1
     provider_ids = {key: row.id for key, row in existing.items()}

@@ -21,10 +21,16 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.clock import utcnow
+from ..core.text import fold
 from ..db import Base, UTCDateTime
+
+
+def _search_name(context) -> str:
+    """The default of ``Provider.search_name`` on insert: the folded name."""
+    return fold(context.get_current_parameters()["name"])
 
 
 class Provider(Base):
@@ -40,9 +46,18 @@ class Provider(Base):
     cnpj: Mapped[str | None] = mapped_column(String(14))
     specialties: Mapped[list] = mapped_column(JSON, default=list)  # slugs, for display
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The name as the name search compares it (``fold(name)``), indexed by trigrams (migration
+    #: 0010).  Written with the name: on insert by default, on an object by ``_fold_name``; an
+    #: UPDATE statement that sets ``name`` must set it too (the importer does).
+    search_name: Mapped[str] = mapped_column(Text, default=_search_name)
 
     locations: Mapped[list[Location]] = relationship(back_populates="provider", order_by="Location.key")
     memberships: Mapped[list[NetworkMembership]] = relationship(back_populates="provider")
+
+    @validates("name")
+    def _fold_name(self, _key: str, value: str) -> str:
+        self.search_name = fold(value)
+        return value
 
 
 class ProviderSpecialty(Base):

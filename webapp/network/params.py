@@ -3,7 +3,8 @@
 The parameters are a public contract (agents send them by WhatsApp, the API takes the same):
 ``plano``, ``municipio`` (IBGE code) or ``lat`` + ``lon``, ``cidade`` (a typed name, resolved
 on the server), ``especialidade``, ``q``, ``urgencia=1``, ``acessivel=1``, ``criancas=1``,
-``pagina``.
+``pagina``.  ``q`` (part of a name) needs at least 3 letters or digits once folded
+(:func:`webapp.core.text.fold`): what the trigram index can look up.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from ..core.parsing import ParseError, clean_line, parse_decimal, parse_int
+from ..core.text import fold
 from ..geo import municipalities
 from ..geo.coverage import CoverageArea
 from ..geo.municipalities import Municipality
 from .search import SearchFilters
+from .search.planner import MIN_INDEXED_NAME, name_is_indexed
 from .specialties import SPECIALTIES
 
 MAX_Q = 100
@@ -77,6 +80,14 @@ class SearchParams:
         return out
 
 
+def name_query_error(q: str) -> str | None:
+    """Why ``q`` cannot be searched for, or None: one or two letters match most names and have
+    no trigram to look up, so they are refused rather than read across the whole area."""
+    if name_is_indexed(fold(q)):
+        return None
+    return f"Digite pelo menos {MIN_INDEXED_NAME} letras ou números do nome do dentista ou da clínica."
+
+
 def parse_municipality(code: str) -> Municipality:
     """The municipality of a 7-digit IBGE code in ASCII digits; ParseError otherwise."""
     number = parse_int(code, minimum=1_000_000, maximum=9_999_999, what="O código do município")
@@ -129,6 +140,8 @@ def parse(args: MultiDict, product_slugs: set[str]) -> SearchParams:
         q = clean_line(args.get("q") or "", max_length=MAX_Q, what="O nome do dentista ou clínica") or None
     except ParseError as error:
         errors["q"] = str(error)
+    if q is not None and name_query_error(q):
+        errors["q"] = name_query_error(q)
 
     flags = {}
     for flag in FLAGS:

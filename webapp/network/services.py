@@ -6,6 +6,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from time import monotonic
 
 import numpy as np
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from ..plans.models import Product
 from ..plans.services import coverage_area
 from .models import DataReport, Location, NetworkChange, NetworkMembership, Provider
 from .presenters import MapLinks, ResultView, km, name_slug, present, whatsapp_text, whatsapp_url
-from .search import search
+from .search import count_matches, search
 
 CHANGE_WINDOW = timedelta(days=180)
 
@@ -150,6 +151,28 @@ def network_changes(session: Session, product: Product, today: date,
 # --------------------------------------------------------------------------- the search page
 
 PAGE_SIZE = 20
+#: A search's total is counted up to this ("mais de 1.000" beyond): its cost is then bounded by
+#: it, not by the size of the network.
+TOTAL_LIMIT = 1000
+_TOTALS: dict = {}
+TOTAL_TTL_SECONDS = 600
+
+
+def total(session: Session, filters) -> tuple[int, bool]:
+    """``(n, exact)``: how many locations match ``filters`` (a SearchFilters), counted up to
+    TOTAL_LIMIT -- ``(TOTAL_LIMIT, False)`` means more than that.  It changes only when a
+    network file is imported, so each worker keeps it for TOTAL_TTL_SECONDS (the filters hold
+    the day)."""
+    now = monotonic()
+    hit = _TOTALS.get(filters)
+    if hit and now - hit[0] < TOTAL_TTL_SECONDS:
+        return hit[1]
+    n = count_matches(session, filters, at_most=TOTAL_LIMIT)
+    answer = (min(n, TOTAL_LIMIT), n <= TOTAL_LIMIT)
+    if len(_TOTALS) > 2048:
+        _TOTALS.clear()
+    _TOTALS[filters] = (now, answer)
+    return answer
 
 
 @dataclass

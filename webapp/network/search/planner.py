@@ -54,48 +54,99 @@ CIRCLE_STRIPS_OUTSIDE, FAR_BOXES_PER_QUERY = 15, 16
 #: A specialty without a layer with at most SELECTIVE_FACTOR * sqrt(needed * locations) rows
 #: is read whole.
 SELECTIVE_FACTOR = 1.0
-#: A name pre-filter matching more providers than this is "common": use the expanding circle.
-NAME_DRIVEN_CAP = 5000
+#: A name matching more providers than this is "common": use the expanding circle (with the
+#: name as a filter) instead of reading every match of the name (each way costs about the same
+#: near sqrt(needed * providers / product share), ~4,000 at 400k providers).
+NAME_DRIVEN_CAP = 4000
+#: The providers are not listed when the sample (SearchReader.sampled_name_share) says the name
+#: matches more than this times NAME_DRIVEN_CAP (listing them would cost ~1.5-2.5 us each for
+#: nothing).
+NAME_LIKELY_COMMON = 2.0
+#: A name query with fewer letters or digits is not looked up in the trigram index.
+MIN_INDEXED_NAME = 3
 #: A product with at most PRODUCT_DRIVEN_MAX memberships and fewer than PRODUCT_SPARSE_SHARE
 #: of the area's locations (estimated from its population) is read whole from its memberships.
 PRODUCT_DRIVEN_MAX, PRODUCT_SPARSE_SHARE = 20_000, 0.1
 
 
-def find_candidates(reader: SearchReader, lat: float, lon: float, needed: int) -> Candidates:
-    """Every match that can be among the first ``needed`` (or every match, ``complete``), read
-    the way the estimates suggest is cheapest; each way gives the same answer."""
+def name_is_indexed(folded: str) -> bool:
+    """Whether a folded name query is looked up in the trigram index: at least
+    MIN_INDEXED_NAME letters or digits (shorter ones have no trigram to look up)."""
+    return len(folded.replace(" ", "")) >= MIN_INDEXED_NAME
+
+
+_NOTHING = "nothing"  # a driver that knows there is no match
+
+
+def _driver(reader: SearchReader, needed: int) -> str | None:
+    """The SQL of every match read from a small set -- a name's providers, a rare specialty
+    without a layer, a small network's memberships -- when the statistics say one is cheaper
+    than the spatial index for ``needed`` rows; _NOTHING when a name matches no provider;
+    None to use the spatial index."""
     f, sql = reader.f, reader.sql
-    cands = Candidates(lat, lon)
-    if f.name and len(f.name.replace(" ", "")) >= 3:
-        # A name: list the providers it can match, unless the name is too common for that.
+    if f.name and name_is_indexed(f.name) and \
+            reader.sampled_name_share() * reader.providers() <= NAME_LIKELY_COMMON * NAME_DRIVEN_CAP:
+        # A name that the sample does not say is common: list the providers it matches,
+        # unless there are too many for that.
         ids = reader.name_matching_providers(NAME_DRIVEN_CAP)
         if ids is not None:
-            if ids:
-                cands.add(reader.fetch(sql.providers_driven(ids)))
-            cands.complete = True
-            return cands
+            return sql.providers_driven(ids) if ids else _NOTHING
     if f.specialty and not sql.layer_has_specialty and not f.urgency_24h:
         # A specialty without a layer (added after migration 0003): read it whole if rare.
         if reader.specialty_at_most(int(SELECTIVE_FACTOR * math.sqrt(needed * reader.locations()))):
-            cands.add(reader.fetch(sql.specialty_driven()))
-            cands.complete = True
-            return cands
+            return sql.specialty_driven()
     members = reader.memberships()
     if members <= PRODUCT_DRIVEN_MAX and members < PRODUCT_SPARSE_SHARE * reader.locations() * \
             geo_area.population_share(f.area):
         # A small network spread over a large area: the circle would walk a lot of other
         # operators' locations before finding enough of this one's.
-        cands.add(reader.fetch(sql.product_driven()))
-        cands.complete = True
+        return sql.product_driven()
+    return None
+
+
+def find_candidates(reader: SearchReader, lat: float, lon: float, needed: int) -> Candidates:
+    """Every match that can be among the first ``needed`` (or every match, ``complete``), read
+    the way the estimates suggest is cheapest; each way gives the same answer."""
+    cands = Candidates(lat, lon)
+    driver = _driver(reader, needed)
+    if driver is None:
+        _expanding_circle(reader, cands, lat, lon, needed)
         return cands
-    _expanding_circle(reader, cands, lat, lon, needed)
+    if driver != _NOTHING:
+        cands.add(reader.fetch(driver))
+    cands.complete = True
     return cands
+
+
+def count(reader: SearchReader, at_most: int) -> int:
+    """The number of matches, counting no further than ``at_most + 1`` (so its cost is bounded
+    by that, not by the size of the network): a name's from its trigram index, provider by
+    provider; otherwise from the same small set as the search when there is one, else from
+    the walked layer of the spatial index over the area's box."""
+    sql, area, f = reader.sql, reader.f.area, reader.f
+    if f.name and name_is_indexed(f.name):
+        # The name's providers one by one from the trigram index until at_most + 1 matches:
+        # all of them for a rare name, a few thousand for a common one -- over the area's box
+        # a common name was 200+ ms (national) for the few rows that bear it.
+        return reader.scalar(sql.counted(sql.name_driven(), at_most))
+    driver = _driver(reader, at_most + 1)
+    if driver is not None:
+        return reader.scalar(sql.counted(driver, at_most))
+    box = geo_area.search_bbox(area)
+    s, w, n, e = box
+    n_found = reader.scalar(sql.counted(sql.in_area_box(), at_most), **sql.box_params([box]),
+                            **sql.circle_params((s + n) / 2, (w + e) / 2, None, None, box))
+    if area.kind != "national" and n_found <= at_most:
+        # The area's locations whose coordinates lie elsewhere (outside its box, maybe).
+        n_found += reader.scalar(sql.counted(sql.misplaced(), at_most))
+    return min(n_found, at_most + 1)
 
 
 def _first_depth(reader: SearchReader, lat: float, lon: float, needed: int, outside: bool) -> float:
     """A guess of the radius holding ``needed`` matches: networks follow population, so the
     population density (the origin's municipality's; the area's, from outside it) times the
-    layer's locations per inhabitant (about half of them in a given product)."""
+    layer's locations per inhabitant (about half of them in a given product), times the share
+    of providers a common name matches."""
     if outside:
         density = geo_area.area_shape(reader.f.area)[1]
     else:
@@ -103,7 +154,8 @@ def _first_depth(reader: SearchReader, lat: float, lon: float, needed: int, outs
         if where is None:
             return FIRST_RADIUS_KM
         density = geo_area.population_density(where.ibge_code)
-    per_km2 = 0.5 * reader.layer_share() * reader.locations() / geo_area.brazil_population() * density
+    per_km2 = (0.5 * reader.layer_share() * reader.name_share() * reader.locations() / geo_area.brazil_population()
+               * density)
     r = FIRST_RADIUS_FACTOR * math.sqrt(needed / (math.pi * max(per_km2, 1e-9)))
     return min(max(r, MIN_RADIUS_KM), MAX_FIRST_RADIUS_KM)
 

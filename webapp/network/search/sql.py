@@ -2,9 +2,10 @@
 fragment, the ring of the expanding circle over the spatial index, and the other ways in.  Text
 only: :mod:`.reads` runs them.
 
-The indexes come from migrations 0003 and 0008.  The spatial index holds every active location
-(layer 0), and again those of each specialty and those open 24 hours for urgencies (one layer
-each), so a search walks only the locations of its most selective filter.  SQLite keeps them in
+The indexes come from migrations 0003, 0008 and 0010 (the name's trigrams).  The spatial index
+holds every active location (layer 0), and again those of each specialty and those open 24
+hours for urgencies (one layer each), so a search walks only the locations of its most
+selective filter.  SQLite keeps them in
 an R*Tree (``location_rtree``: ``id = location id * 64 + layer``, layer L in the strip of
 longitudes shifted by 360 L); PostgreSQL in GiST indexes on ``point`` (``location`` for layer 0,
 ``location_layer`` for the others).
@@ -44,6 +45,8 @@ PAGE_SQL = (
     " l.urgency_24h, l.updated_at FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
     " WHERE l.id IN ({ids})"
 )
+#: What a folded name (webapp.core.text.fold) is made of.
+NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
 NAMED_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")  # ":name" (SQLite style) -> "%(name)s" (psycopg)
 
 # SQL texts depend only on a search's signature (values are written into them, see SearchSql):
@@ -90,14 +93,11 @@ def decode_pg_row(row: tuple) -> list:
     return values
 
 
-def name_pattern(folded: str) -> str:
-    """LIKE pattern (for ``lower(name)``) that every name whose fold contains ``folded`` matches,
-    provided the name has only ASCII and the Latin-1 letters that fold to one letter: each
-    letter of the name then gives one letter of the fold, vowels, c, n and y possibly from an
-    accented one (so ``_``), and a space of the fold comes from a run of other characters
-    (so ``%``).  ``"jose da silva"`` -> ``"%j_s_%d_%s_lv_%"``."""
-    words = ("".join("_" if ch in "aeiouycn" else ch for ch in word) for word in folded.split())
-    return "%" + "%".join(words) + "%"
+def name_like(folded: str) -> str:
+    """The LIKE pattern of a folded name query: ``fold()`` leaves only ``[0-9a-z ]``, so the
+    query has no LIKE wildcard (``%``, ``_``) to escape, and the pattern is a plain substring."""
+    assert folded and set(folded) <= NAME_CHARACTERS, folded
+    return f"%{folded}%"
 
 
 class SearchSql:
@@ -123,7 +123,10 @@ class SearchSql:
         elif f.area.kind == "municipalities":
             self.area_list = "(" + ", ".join(str(int(c)) for c in sorted(f.area.municipalities)) + ")"
         #: Parameters every text of this search takes (user text only).
-        self.params: dict = {"name_pattern": name_pattern(f.name)} if f.name else {}
+        self.params: dict = {"name_like": name_like(f.name)} if f.name else {}
+        if f.name and not self.pg:  # the FTS5 phrase: consecutive trigrams, so a substring
+            self.params["name_phrase"] = f'"{f.name}"'
+
         # The spatial layer walked: the most selective filter that has one.
         if f.urgency_24h:
             self.layer = URGENCY_LAYER
@@ -169,15 +172,17 @@ class SearchSql:
                        f" AND m.provider_id = {provider_id})")
         return out
 
-    def _name(self) -> list[str]:
+    def _name(self, provider_id: str = "l.provider_id") -> list[str]:
+        # The folded name (provider.search_name, migration 0010) contains the folded query:
+        # exact, and the same on both databases (the folding is done in Python, once).  A
+        # scalar subquery, so each row probes its provider by primary key: as a join,
+        # PostgreSQL hashed the whole provider table (50-150 ms) for a few hundred rows.
         if not self.f.name:
             return []
-        # Names with characters outside ASCII and the Latin-1 letters that fold 1:1 (so not ß)
-        # always pass; fold() in Python decides for every row anyway.
-        weird = "p.name ~ '[^ -~À-Þà-ÿ]'" if self.pg else "p.name GLOB '*[^ -~À-Þà-ÿ]*'"
-        return [f"(lower(p.name) LIKE :name_pattern OR {weird})"]
+        return [f"(SELECT pn.search_name FROM provider AS pn WHERE pn.id = {provider_id}) LIKE :name_like"]
 
-    def location_filters(self, *, with_specialty: bool = True, with_membership: bool = True) -> list[str]:
+    def location_filters(self, *, with_specialty: bool = True, with_membership: bool = True,
+                         with_name: bool = True) -> list[str]:
         """Every filter, on ``location AS l`` (and ``provider AS p`` for the name)."""
         f = self.f
         out = [self._bool("l.active")]
@@ -189,56 +194,62 @@ class SearchSql:
             out.append(self._bool("l.sees_children"))
         out += self._area("l.uf", "l.municipality_ibge")
         out += self._membership_and_specialty("l.provider_id", with_specialty, with_membership)
-        out += self._name()
+        if with_name:
+            out += self._name()
         return out
 
     def _select(self, prefix: str, id_column: str = "id", with_names: bool = False) -> str:
         """Candidate columns ``(id, provider_id, lat, lon[, name])``."""
         cols = f"{prefix}.{id_column}, {prefix}.provider_id, {prefix}.latitude, {prefix}.longitude"
-        return cols + (", p.name" if self.f.name or with_names else "")
+        return cols + (", p.name" if with_names else "")
 
     def _join_provider(self, prefix: str, with_names: bool = False) -> str:
-        return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if self.f.name or with_names else ""
+        return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if with_names else ""
 
     def _from_location(self, where: list[str]) -> str:
         return f"SELECT {self._select('l')} FROM location AS l{self._join_provider('l')} WHERE " + " AND ".join(where)
 
     # ---- the expanding circle
 
-    def spatial(self, boxes: int, limit: int | None = None, with_names: bool = False) -> str:
+    def spatial(self, boxes: int, limit: int | None = None, with_names: bool = False, placed: bool = False) -> str:
         """Candidates of the layer in the boxes of :meth:`box_params`, keeping only what lies in
         this step's ellipse and not in the previous step's (:meth:`circle_params`) -- tests on
         the index's own coordinates, made before any filter that reads more.  SQLite: one UNION
         ALL branch per box (``:s0 :w0 :n0 :e0``, ``:s1``...); PostgreSQL: one LATERAL subquery
         run for each box of the arrays ``:bs :bw :bn :be`` (a single text, planned once, where
         UNION ALL branches cost ~0.5 ms of planning each).  ``with_names``: the provider's
-        name too, as a fifth column."""
-        key = ("spatial", 1 if self.pg else boxes, limit, with_names)
+        name too, as a fifth column; ``placed``: only locations whose coordinates lie in their
+        municipality."""
+        key = ("spatial", 1 if self.pg else boxes, limit, with_names, placed)
         if key not in self._texts:
             if self.pg:
                 sql = ("SELECT x.* FROM unnest(CAST(:bs AS float8[]), CAST(:bw AS float8[]), CAST(:bn AS float8[]),"
-                       f" CAST(:be AS float8[])) AS b(s, w, n, e) CROSS JOIN LATERAL ({self._pg_spatial(with_names)})"
+                       f" CAST(:be AS float8[])) AS b(s, w, n, e) CROSS JOIN LATERAL ({self._pg_spatial(with_names, placed)})"
                        " AS x")
             else:
-                sql = " UNION ALL ".join(self._sqlite_spatial(str(i), with_names) for i in range(boxes))
+                sql = " UNION ALL ".join(self._sqlite_spatial(str(i), with_names, placed) for i in range(boxes))
             self._texts[key] = sql + (f" LIMIT {int(limit)}" if limit is not None else "")
         return self._texts[key]
 
-    def _sqlite_spatial(self, i: str, with_names: bool) -> str:
+    def _sqlite_spatial(self, i: str, with_names: bool, placed: bool = False) -> str:
         # The R*Tree's own float32 coordinates first (see index_slack_km), then
         # the location row by rowid for everything else.
         where = [f"r.max_x >= :w{i}", f"r.min_x <= :e{i}", f"r.max_lat >= :s{i}", f"r.min_lat <= :n{i}",
                  *self._ring("r.min_lat", "r.min_x", ":x0"), f"r.id % 64 = {self.layer}", "l.id = r.id / 64"]
         where += self.location_filters(with_specialty=not self.layer_has_specialty)
+        if placed:
+            where.append("l.coordinates_match = 1")
         return (f"SELECT {self._select('l', with_names=with_names)} FROM location_rtree AS r CROSS JOIN location AS l"
                 f"{self._join_provider('l', with_names)} WHERE " + " AND ".join(where))
 
-    def _pg_spatial(self, with_names: bool) -> str:
+    def _pg_spatial(self, with_names: bool, placed: bool = False) -> str:
         f = self.f
         if self.layer == 0:  # the GiST index of location, index-only
             where = ["point(l.longitude, l.latitude) <@ box(point(b.w, b.s), point(b.e, b.n))",
                      *self._ring("l.latitude", "l.longitude", ":lon0")]
             where += self.location_filters()
+            if placed:
+                where.append("l.coordinates_match")
             return (f"SELECT {self._select('l', with_names=with_names)} FROM location AS l"
                     f"{self._join_provider('l', with_names)} WHERE " + " AND ".join(where))
         # location_layer (active locations only), index-only
@@ -250,7 +261,9 @@ class SearchSql:
                 where.append(column)
         where += self._area("ll.uf", "ll.municipality_ibge")
         where += self._membership_and_specialty("ll.provider_id", with_specialty=not self.layer_has_specialty)
-        where += self._name()
+        where += self._name("ll.provider_id")
+        if placed:  # the few misplaced ones, hashed once
+            where.append("ll.location_id NOT IN (SELECT id FROM location WHERE NOT coordinates_match)")
         return (f"SELECT {self._select('ll', 'location_id', with_names)} FROM location_layer AS ll"
                 f"{self._join_provider('ll', with_names)} WHERE " + " AND ".join(where))
 
@@ -314,20 +327,63 @@ class SearchSql:
                 f"{self._join_provider('l')} WHERE " + " AND ".join(where))
 
     def providers_driven(self, ids: list[int]) -> str:
-        return self._from_location([f"l.provider_id IN ({', '.join(str(int(i)) for i in ids)})"]
-                                   + self.location_filters())
+        """Every match among the locations of the providers ``ids`` (those the name matches).
+        PostgreSQL: each provider's locations by a LATERAL probe -- with thousands of ids in an
+        IN list it hashed the product's memberships instead (80 ms for 2,700 providers)."""
+        listed = ", ".join(str(int(i)) for i in ids)
+        if self.pg:
+            where = " AND ".join(self.location_filters(with_name=False))
+            return (f"SELECT x.* FROM unnest(ARRAY[{listed}]::integer[]) AS named(id) CROSS JOIN LATERAL"
+                    f" (SELECT {self._select('l')} FROM location AS l WHERE l.provider_id = named.id AND {where}) AS x")
+        return self._from_location([f"l.provider_id IN ({listed})"] + self.location_filters(with_name=False))
 
-    def name_candidates(self, cap: int) -> str:
-        """``(id, name)`` of up to ``cap + 1`` providers whose name may contain the query."""
-        return f"SELECT p.id, p.name FROM provider AS p WHERE {self._name()[0]} LIMIT {int(cap) + 1}"
+    def name_driven(self) -> str:
+        """Every match, read provider by provider from the name's trigram index (lazily, so a
+        LIMIT stops early): for counting.  PostgreSQL: the index's providers in a MATERIALIZED
+        CTE (read as the LIMIT asks) and each one's locations by a LATERAL probe -- as a plain
+        join, the planner walked the provider table in id order to merge it (70-130 ms)."""
+        where = " AND ".join(self.location_filters(with_name=False))
+        if self.pg:
+            return ("WITH named AS MATERIALIZED (SELECT id FROM provider WHERE search_name LIKE :name_like)"
+                    " SELECT l.id FROM named CROSS JOIN LATERAL"
+                    f" (SELECT l.id FROM location AS l WHERE l.provider_id = named.id AND {where}) AS l")
+        return ("SELECT l.id FROM provider_name_fts AS nf CROSS JOIN location AS l"
+                f" WHERE nf.provider_name_fts MATCH :name_phrase AND l.provider_id = nf.rowid AND {where}")
+
+    def name_matches(self, cap: int) -> str:
+        """Ids of up to ``cap + 1`` providers whose folded name contains the query, through the
+        trigram index (migration 0010): SQLite's FTS5 table asked for the query as a phrase of
+        trigrams (from the index alone), PostgreSQL's pg_trgm GIN index (rechecking the LIKE).
+        Only for a query of at least 3 letters or digits: shorter ones have too few trigrams."""
+        if self.pg:
+            return f"SELECT p.id FROM provider AS p WHERE p.search_name LIKE :name_like LIMIT {int(cap) + 1}"
+        return f"SELECT rowid FROM provider_name_fts WHERE provider_name_fts MATCH :name_phrase LIMIT {int(cap) + 1}"
+
+    def name_sample(self, size: int) -> str:
+        """How many of the first ``size`` providers (by id) the name matches."""
+        # The LIMIT keeps PostgreSQL on the primary key: given the LIKE, it chose the trigram
+        # index and rechecked every match of a common name (30-120 ms).
+        return (f"SELECT count(*) FROM (SELECT search_name FROM provider WHERE id <= {int(size)}"
+                f" LIMIT {int(size)}) AS sample WHERE sample.search_name LIKE :name_like")
+
+    def counted(self, sql: str, at_most: int) -> str:
+        """The number of rows of ``sql``, counting at most ``at_most + 1`` of them (a leading
+        WITH stays in front)."""
+        if sql.startswith("WITH "):
+            cte, _, body = sql.partition(" SELECT ")
+            return f"{cte} SELECT count(*) FROM (SELECT {body} LIMIT {int(at_most) + 1}) AS counted"
+        return f"SELECT count(*) FROM ({sql} LIMIT {int(at_most) + 1}) AS counted"
+
+    def in_area_box(self) -> str:
+        """The layer's matches in the area's box (one box of :meth:`box_params`, no circle), for
+        counting: every match of a national product; for another area those whose coordinates
+        lie in their municipality -- the others (:meth:`misplaced`) are counted apart, once."""
+        return self.spatial(1, placed=self.f.area.kind != "national")
 
     def count(self) -> str:
-        """The number of matches; with a name, ``(name, locations)`` per provider that may match."""
-        where = " AND ".join(self.location_filters())
-        if not self.f.name:
-            return f"SELECT count(*) FROM location AS l WHERE {where}"
-        return ("SELECT p.name, count(*) FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
-                f" WHERE {where} GROUP BY p.id, p.name")
+        """The number of matches (every row read: tests and checks)."""
+        return f"SELECT count(*) FROM location AS l{self._join_provider('l')} WHERE " + \
+            " AND ".join(self.location_filters())
 
     # ---- statistics (they only choose a plan and a first radius)
 
