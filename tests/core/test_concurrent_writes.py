@@ -6,7 +6,8 @@ password hash to upgrade), make a first password and sign out. No answer may be 
 count in the database must add up exactly. Closer looks follow, each with another writer
 holding its transaction open at the worst moment: a count that decides an insert (the
 error-report limit), a command-line import, two links drawing the same code; and a password
-upgrade that must not overwrite a password changed meanwhile.
+upgrade that must not overwrite a password changed meanwhile; and a single-use reset link
+posted from several phones at once.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ from webapp.agents.models import AccessLog, Agent, ShortLink
 from webapp.core import clock
 from webapp.db import writing
 from webapp.members.demo import DEMO_PASSWORD, create_demo_families, make_cpf
-from webapp.members.models import Member
+from webapp.members import recovery
+from webapp.members.models import Member, PasswordReset
 from webapp.network.importer import import_network
 from webapp.network.models import DataReport, Provider
 from webapp.network.services import REPORTS_PER_HOUR, TooManyReports, client_hash, record_report
@@ -414,3 +416,43 @@ def test_every_write_goes_through_writing():
     offenders = [hit for path in sorted(PACKAGE.rglob("*.py")) if path != PACKAGE / "db.py" for hit in commits(path)]
     assert offenders == [], "use webapp.db.writing / Database.write_session: " + ", ".join(offenders)
     assert commits(PACKAGE / "db.py"), "the scan must recognise session.commit()"
+
+
+RESET_LINK_MEMBER = 32  # a spouse nobody else in this module signs in as
+RESET_LINK_ATTEMPTS = 6  # at once, each with its own new password: one wins
+
+
+@pytest.mark.slow  # gunicorn serving both databases
+def test_a_reset_link_opened_by_many_at_once_sets_one_password(site):
+    """An agent's reset link (single use) posted from several phones at once: one new password is
+    set, the others are told the link is gone, nobody gets a 5xx."""
+    with Session(site.engine) as session, writing(session):
+        member = member_by_seed(session, RESET_LINK_MEMBER)
+        agent_id = session.scalars(select(Agent.id)).first()
+        issued = recovery.issue_link(session, member, agent_id, SECRET, clock.utcnow())
+        member_id, birth = member.id, member.birth_date.isoformat()
+    path = f"/nova-senha/{issued.secret}"
+    log: list = []
+    phones = [Browser(site.base, log) for _ in range(RESET_LINK_ATTEMPTS)]
+    tokens = [phone.csrf(path) for phone in phones]
+    passwords = [f"senha-nova-{n}-ok" for n in range(RESET_LINK_ATTEMPTS)]
+    with ThreadPoolExecutor(RESET_LINK_ATTEMPTS) as pool:
+        answers = list(pool.map(
+            lambda n: phones[n].post(path, {"nascimento": birth, "senha": passwords[n], "confirmacao": passwords[n],
+                                            "csrf_token": tokens[n]}), range(RESET_LINK_ATTEMPTS)))
+    statuses = Counter(status for status, _, _ in answers)
+    assert statuses[303] == 1 and statuses[410] == RESET_LINK_ATTEMPTS - 1, statuses
+    assert not [entry for entry in log if entry[0] >= 500]
+    winner = next(n for n, (status, _, _) in enumerate(answers) if status == 303)
+    with Session(site.engine) as session:
+        stored = session.get(Member, member_id).password_hash
+        used = session.scalars(select(PasswordReset).where(PasswordReset.id == issued.reset_id)).one()
+    assert used.used_at is not None
+    assert [n for n in range(RESET_LINK_ATTEMPTS) if verifies(stored, passwords[n])] == [winner]
+
+
+def verifies(password_hash: str, password: str) -> bool:
+    try:
+        return CURRENT_HASHER.verify(password_hash, password)
+    except VerificationError:
+        return False
