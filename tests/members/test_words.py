@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import update
 
 import webapp
-from tests.support.agents import look_up, lookup_id
+from tests.support.agents import demo_world_on_today, look_up, lookup_id
 from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
-from tests.support.members import LEVE, demo_families, family_of, holder_cpf, member_by_cpf, member_session
-from webapp.agents.demo import create_demo_agents
+from tests.support.members import LEVE, family_of, holder_cpf, member_by_cpf, member_session
 from webapp.core.clock import TIMEZONE
 from webapp.core.formatting import dinheiro, quando, valor
 from webapp.members.models import Member
@@ -28,12 +27,9 @@ PACKAGE = Path(webapp.__file__).parent
 
 @pytest.fixture
 def families(session, frozen_clock):
-    """The demo families and agents, made on TODAY with the clock stopped there."""
-    frozen_clock(TODAY)
-    demo_families(session, TODAY)
-    create_demo_agents(session)
-    session.flush()
-    return session
+    """The agents' world (demo families and agents on TODAY, the clock stopped there), not the
+    members' conftest's, whose clock runs."""
+    return demo_world_on_today(session, frozen_clock)
 
 
 def test_quando_brings_its_own_words(frozen_clock):

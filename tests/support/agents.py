@@ -24,14 +24,19 @@ from webapp.core import clock
 AGENT, SUPERVISOR = "atendente", "supervisora"
 
 
-@pytest.fixture
-def families(session, frozen_clock):
-    """The demo families and agents, on the day they were made (the clock stays there)."""
+def demo_world_on_today(session, frozen_clock):
+    """The demo families and agents, made on ``TODAY`` with the clock stopped there."""
     frozen_clock(TODAY)
     demo_families(session, TODAY)
     create_demo_agents(session)
     session.flush()
     return session
+
+
+@pytest.fixture
+def families(session, frozen_clock):
+    """The demo families and agents, on the day they were made (the clock stays there)."""
+    return demo_world_on_today(session, frozen_clock)
 
 
 @pytest.fixture
