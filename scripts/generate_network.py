@@ -36,7 +36,13 @@ How the network is shaped:
   ~5 % name the municipality (name + UF) instead of giving its IBGE code;
 * ~2 % of providers have an announced exit (``network_until`` within 60 days) and ~1 % are
   substitutes (``replaces_provider_key``) of an earlier exiting provider of the same
-  municipality, in the same products.
+  municipality, in the same products;
+* trust columns, drawn from a random generator of their own (so every other column is what
+  it was before they existed): ~70 % of locations verified in the last 180 days
+  (``verificado_em``), ~12 % between 180 days and a year ago, ~10 % up to three years ago, the
+  rest never; ~35 % say whether they take new patients (``aceita_novos_pacientes``, mostly
+  ``sim``), half of those with the day it was informed (``aceita_novos_pacientes_em``, in the
+  last 120 days), the others left to the import's day.
 """
 
 from __future__ import annotations
@@ -108,6 +114,10 @@ WHEELCHAIR = 0.45
 SEES_CHILDREN = 0.57  # plus every odontopediatria provider => ~60 %
 WHATSAPP = 0.60
 CPF_SHARE = 0.30
+#: Ages of ``verificado_em`` (days before --today): cumulative shares of (at most N days ago);
+#: what is left is never verified.
+VERIFIED_AGES = ((0.70, 179), (0.82, 365), (0.92, 3 * 365))
+ACCEPTING_INFORMED, ACCEPTING_YES, ACCEPTING_DATED, ACCEPTING_MAX_AGE = 0.35, 0.80, 0.5, 120
 
 # Specialty weights for the specialists (clinico-geral handled apart: ~70 % of providers).
 SPECIALTY_WEIGHTS: dict[str, float] = {
@@ -598,8 +608,27 @@ def generate(
     columns = layout.COLUMN_NAMES
     product_counts = [0] * n_products
     stats = {"clinics": 0, "urgency_24h": 0, "no_coordinates": 0, "by_name": 0, "exits": 0, "replacements": 0,
-             "with_cpf": 0, "clinico_geral": 0}
+             "with_cpf": 0, "clinico_geral": 0, "verified": 0, "accepting_informed": 0}
     SIM, NAO = "sim", "nao"
+    # The trust columns' own generator: drawing them from `rng` would change every later value.
+    trust_rng = random.Random(f"{seed}-trust")
+
+    def trust_cells() -> dict[str, str]:
+        cells = {"verificado_em": "", "aceita_novos_pacientes": "", "aceita_novos_pacientes_em": ""}
+        r, low = trust_rng.random(), 0
+        for share, oldest in VERIFIED_AGES:
+            if r < share:
+                cells["verificado_em"] = date.fromordinal(today_ord - trust_rng.randint(low, oldest)).isoformat()
+                stats["verified"] += 1
+                break
+            low = oldest + 1
+        if trust_rng.random() < ACCEPTING_INFORMED:
+            cells["aceita_novos_pacientes"] = SIM if trust_rng.random() < ACCEPTING_YES else NAO
+            if trust_rng.random() < ACCEPTING_DATED:
+                informed = today_ord - trust_rng.randint(0, ACCEPTING_MAX_AGE)
+                cells["aceita_novos_pacientes_em"] = date.fromordinal(informed).isoformat()
+            stats["accepting_informed"] += 1
+        return cells
 
     def person_name() -> tuple[str, bool]:
         female_ = rng.random() < 0.58
@@ -821,6 +850,7 @@ def generate(
                     "wheelchair_access": SIM if rng.random() < WHEELCHAIR or (urgent and rng.random() < 0.5) else NAO,
                     "sees_children": SIM if pediatric or urgent or rng.random() < SEES_CHILDREN else NAO,
                     "urgency_24h": SIM if urgent else NAO,
+                    **trust_cells(),
                 })
                 writer.writerow([row.get(c, "") for c in columns])
                 rows_written += 1
@@ -841,7 +871,7 @@ _WRITTEN_COLUMNS = {
     "specialties", "location_key", "street", "number", "complement", "neighbourhood", "cep",
     "municipality_ibge", "municipality_name", "uf", "latitude", "longitude", "phones", "whatsapp",
     "opening_hours", "wheelchair_access", "sees_children", "urgency_24h", "products", "network_since",
-    "network_until", "replaces_provider_key",
+    "network_until", "replaces_provider_key", "verificado_em", "aceita_novos_pacientes", "aceita_novos_pacientes_em",
 }
 assert _WRITTEN_COLUMNS == set(layout.COLUMN_NAMES), "generator out of sync with webapp/network/layout.py"
 

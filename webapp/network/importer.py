@@ -6,7 +6,8 @@ the file as a whole — a header that is not UTF-8, a missing required column, a
 no data rows — are fatal and nothing is written.  Then the accepted rows are upserted:
 providers by ``provider_key``, locations by ``location_key``, network memberships by product;
 nothing is ever deleted.  The same file imported twice changes nothing (``updated_at`` moves
-only when a value changes).  With ``full=True`` the file is the operator's whole network, so
+only when a value changes).  A line's verification date and "accepts new patients" only ever
+add news (see :func:`_trust_values`): an empty cell, or an older date, keeps what is there.  With ``full=True`` the file is the operator's whole network, so
 providers missing from it leave every network they were in (an end date, and an exit in the
 change log).
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
@@ -38,6 +39,7 @@ from ..core.text import fold
 from ..core.imports.reading import FatalImportError, Reject
 from ..core.imports.report import ImportReport
 from ..plans.models import Product
+from . import trust
 from .geocoding import Geocoder
 from .models import (
     Location,
@@ -46,7 +48,7 @@ from .models import (
     Provider,
     ProviderSpecialty,
 )
-from .rows import ParsedRow, parse_file
+from .rows import ParsedRow, TrustNews, parse_file
 
 BATCH = 2000
 CHANGE_LOG_DAYS = timedelta(days=180)
@@ -83,6 +85,9 @@ class NetworkReport(ImportReport):
     locations_created: int = 0
     locations_updated: int = 0
     locations_deactivated: int = 0
+    # Existing locations whose verification or "accepts new patients" the file made newer.
+    locations_verified: int = 0
+    locations_accepting_informed: int = 0
     memberships_created: int = 0
     memberships_updated: int = 0
     memberships_ended: int = 0
@@ -98,7 +103,8 @@ class NetworkReport(ImportReport):
     @property
     def changed_anything(self) -> bool:
         return any((self.providers_created, self.providers_updated, self.locations_created,
-                    self.locations_updated, self.locations_deactivated, self.memberships_created,
+                    self.locations_updated, self.locations_deactivated, self.locations_verified,
+                    self.locations_accepting_informed, self.memberships_created,
                     self.memberships_updated, self.memberships_ended, self.changes_recorded))
 
 
@@ -106,6 +112,38 @@ PROVIDER_FIELDS = ("kind", "name", "cro_uf", "cro_number", "responsible_dentist"
 LOCATION_FIELDS = ("street", "number", "complement", "neighbourhood", "cep", "municipality_ibge", "uf",
                    "latitude", "longitude", "precision", "coordinates_match", "phones", "whatsapp",
                    "opening_hours", "wheelchair_access", "sees_children", "urgency_24h", "active")
+#: Written apart from LOCATION_FIELDS: they have dates of their own, so they do not move
+#: ``updated_at``, and a file only ever brings them news (an empty cell keeps them).
+TRUST_FIELDS = ("verified_at", "verified_source", "accepts_new_patients", "accepts_new_patients_on")
+
+
+@dataclass
+class _Verification:
+    """A location's verification as ``trust.mark_verified`` reads and writes it, without loading
+    the location itself (the import writes in bulk)."""
+
+    verified_at: datetime | None
+    verified_source: str | None
+
+
+def _trust_values(old, news: TrustNews) -> dict:
+    """A location's TRUST_FIELDS after a line's *news*; *old*: its current row (None: new).
+
+    Newer news wins: a verification through ``trust.mark_verified`` (an older date never
+    replaces a newer one, whoever gave it), "accepts new patients" when informed on the day of
+    what is held or later.  The same answer without a date of its own (so dated the import's
+    day) is nothing new: the day it was first informed stays.
+    """
+    held = _Verification(old.verified_at, old.verified_source) if old is not None else _Verification(None, None)
+    if news.verified_at is not None:
+        trust.mark_verified(held, "arquivo", news.verified_at)  # type: ignore[arg-type]
+    accepts = old.accepts_new_patients if old is not None else None
+    accepts_on = old.accepts_new_patients_on if old is not None else None
+    if news.accepts is not None and (news.accepts_on_stated or news.accepts != accepts):
+        if accepts_on is None or news.accepts_on >= accepts_on:
+            accepts, accepts_on = news.accepts, news.accepts_on
+    return {"verified_at": held.verified_at, "verified_source": held.verified_source,
+            "accepts_new_patients": accepts, "accepts_new_patients_on": accepts_on}
 
 
 @dataclass(frozen=True)
@@ -161,7 +199,7 @@ def import_network(
     report = NetworkReport()
     catalog = session.execute(select(Product.slug, Product.id, Product.name)).all()
     products = {slug: pid for slug, pid, _name in catalog}
-    accepted = parse_file(path, products, geocoder, report, progress)
+    accepted = parse_file(path, products, geocoder, report, today, progress)
     rows, report.geocoded, report.approximate = accepted.rows, accepted.geocoded, accepted.approximate
     now = clock.utcnow()
 
@@ -179,7 +217,7 @@ def import_network(
     existing_locations = {
         (r.provider_id, r.key): r
         for r in session.execute(select(Location.id, Location.provider_id, Location.key,
-                                        *[getattr(Location, f) for f in LOCATION_FIELDS]))
+                                        *[getattr(Location, f) for f in LOCATION_FIELDS + TRUST_FIELDS]))
     }
     # provider id → product id → that provider's memberships of that product
     memberships: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
@@ -275,12 +313,23 @@ def import_network(
         pid = provider_ids[key]
         for row in group:
             old = existing_locations.get((pid, row.location["key"]))
+            trusted = _trust_values(old, row.trust)
             if old is None:
-                new_locations.append({"provider_id": pid, **row.location, "updated_at": now})
-            elif any(getattr(old, f) != row.location[f] for f in LOCATION_FIELDS):
-                changed_locations.append({"id": old.id, **{f: row.location[f] for f in LOCATION_FIELDS},
-                                          "updated_at": now})
-    report.locations_updated = len(changed_locations)
+                new_locations.append({"provider_id": pid, **row.location, **trusted, "updated_at": now})
+                continue
+            change = {}
+            if any(getattr(old, f) != row.location[f] for f in LOCATION_FIELDS):
+                change = {f: row.location[f] for f in LOCATION_FIELDS} | {"updated_at": now}
+                report.locations_updated += 1
+            if trusted["verified_at"] != old.verified_at:
+                report.locations_verified += 1
+            if (trusted["accepts_new_patients"], trusted["accepts_new_patients_on"]) != (
+                    old.accepts_new_patients, old.accepts_new_patients_on):
+                report.locations_accepting_informed += 1
+            if any(getattr(old, f) != trusted[f] for f in TRUST_FIELDS):
+                change |= trusted
+            if change:
+                changed_locations.append({"id": old.id, **change})
     changed_locations += [{"id": location_id, "active": False, "updated_at": now} for location_id in closures]
     report.locations_deactivated = len(closures)
     for chunk in _chunks(new_locations):

@@ -3,7 +3,9 @@ header row required, columns in any order).  The importer reads it and the demo 
 writes it, so the demo goes through the real import path.
 
 Lists inside a cell are separated by ``|``.  Booleans are ``sim``/``nao`` (also ``s``/``n``,
-``1``/``0``, ``true``/``false``).  Dates are ``AAAA-MM-DD``.
+``1``/``0``, ``true``/``false``).  Dates are ``AAAA-MM-DD``.  The three trust columns
+(``verificado_em``, ``aceita_novos_pacientes``, ``aceita_novos_pacientes_em``) only ever add news:
+an empty cell keeps what an earlier file or the network team said.
 """
 
 from __future__ import annotations
@@ -52,6 +54,13 @@ NETWORK = Layout(
     Column("network_until", False, "Date the provider leaves those networks (`AAAA-MM-DD`), when announced."),
     Column("replaces_provider_key", False, "Substitution: the provider_key of the provider this one replaces.",
            max_length=column_length(Provider.key)),
+    # Named by the issue that asked for them (the operators' own word), unlike the columns above.
+    Column("verificado_em", False, "Date the operator last verified this location (`AAAA-MM-DD`, not in the "
+           "future). Empty: no new verification (an earlier one is kept)."),
+    Column("aceita_novos_pacientes", False, "Whether this location takes new patients (`sim`/`nao`). Empty: not "
+           "informed (what was informed before is kept)."),
+    Column("aceita_novos_pacientes_em", False, "Date `aceita_novos_pacientes` was informed (`AAAA-MM-DD`, not in the "
+           "future); empty: the day of the import. Only with `aceita_novos_pacientes`."),
 )
 
 COLUMN_NAMES = NETWORK.names

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from shapely import Point
 
+from ..core.clock import TIMEZONE
 from ..core.documents import cnpj_valid, cpf_valid
-from ..core.imports.cells import RowCells, parse_phone
+from ..core.imports.cells import FALSE, TRUE, RowCells, parse_phone
 from ..core.imports.reading import Reject
 from ..core.imports.report import ImportReport
+from ..core.formatting import data
 from ..core.parsing import ParseError, parse_decimal
 from ..geo import locate, municipalities
 from ..plans.schema import UF
@@ -33,6 +35,19 @@ UFS = frozenset(UF.__args__)  # type: ignore[attr-defined]
 # A point this close (degrees, ~1 km) to the stated municipality's simplified polygon counts as
 # inside it: the boundaries are simplified with up to 0.01 degree tolerance.
 MUNICIPALITY_SLACK_DEG = 0.01
+
+
+@dataclass(frozen=True)
+class TrustNews:
+    """What a line says of its location's trustworthiness, if anything: the moment the operator
+    verified it (00:00 in São Paulo of the stated day, in UTC), and whether it takes new patients
+    with the day that was informed (``accepts_on_stated``: the file gave that day, rather than
+    the import's)."""
+
+    verified_at: datetime | None = None
+    accepts: bool | None = None
+    accepts_on: date | None = None
+    accepts_on_stated: bool = False
 
 
 @dataclass
@@ -47,6 +62,7 @@ class ParsedRow:
     since: date
     until: date | None
     replaces: str | None
+    trust: TrustNews = TrustNews()
 
 
 @dataclass
@@ -54,8 +70,41 @@ class _Context:
     products: dict[str, int]
     ddds: frozenset[int]
     geocoder: Geocoder | None
+    today: date
     geocoded: int = 0
     approximate: int = 0
+
+
+def _past_date(cells: RowCells, column: str, today: date, what: str) -> date | None:
+    """A date that is not after *today* (the import's day): nobody verified or informed anything
+    tomorrow, so a later one is a typo (or a swapped day and month) and rejects the line."""
+    value = cells.date(column, required=False)
+    if value is not None and value > today:
+        cells.add(column, f"{what} no futuro (depois de {data(today)})")
+        return None
+    return value
+
+
+def _trust(cells: RowCells, today: date) -> TrustNews:
+    """The trust columns of a line (any may be absent from the file, or empty: no news)."""
+    verified_on = _past_date(cells, "verificado_em", today, "data de verificação")
+    answer = cells["aceita_novos_pacientes"].casefold()
+    accepts = None
+    if answer in TRUE:
+        accepts = True
+    elif answer and answer in FALSE:
+        accepts = False
+    elif answer:
+        cells.add("aceita_novos_pacientes", "use sim ou não (ou deixe vazio se não for informado)")
+    accepts_on = _past_date(cells, "aceita_novos_pacientes_em", today, "data informada")
+    if accepts_on is not None and not answer:
+        cells.add("aceita_novos_pacientes_em", "informe aceita_novos_pacientes (sim ou não) junto com a data")
+    verified_at = None
+    if verified_on is not None:
+        # The day the operator names, from its start in Brazil's legal time, stored in UTC.
+        verified_at = datetime.combine(verified_on, time(0), tzinfo=TIMEZONE).astimezone(UTC)
+    return TrustNews(verified_at, accepts, accepts_on or (today if accepts is not None else None),
+                     accepts_on is not None)
 
 
 @dataclass
@@ -145,6 +194,7 @@ def _parse_row(cells: RowCells, ctx: _Context) -> tuple[ParsedRow | None, list[R
         if whatsapp is None:
             cells.add("whatsapp", "WhatsApp deve ser um celular com DDD, ex.: (21) 99999-8888")
     flags = {c: cells.flag(c) for c in ("wheelchair_access", "sees_children", "urgency_24h")}
+    trust = _trust(cells, ctx.today)
 
     lat_text, lon_text = cells["latitude"], cells["longitude"]
     lat = lon = None
@@ -207,18 +257,19 @@ def _parse_row(cells: RowCells, ctx: _Context) -> tuple[ParsedRow | None, list[R
         "coordinates_match": coordinates_match, "phones": phones, "whatsapp": whatsapp,
         "opening_hours": texts["opening_hours"], **flags, "active": True,
     }
-    parsed = ParsedRow(line, provider, location, specialties, products, since, until, texts["replaces_provider_key"])
+    parsed = ParsedRow(line, provider, location, specialties, products, since, until, texts["replaces_provider_key"],
+                       trust)
     return parsed, warnings
 
 
 def parse_file(
-    path: Path, products: dict[str, int], geocoder: Geocoder | None, report: ImportReport,
+    path: Path, products: dict[str, int], geocoder: Geocoder | None, report: ImportReport, today: date,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
 ) -> AcceptedRows:
-    """Read and check the file at *path*, recording its lines, rejects and warnings in *report*;
-    a file without a valid row is fatal (:class:`FatalImportError`)."""
+    """Read and check the file at *path* (imported on *today*), recording its lines, rejects
+    and warnings in *report*; a file without a valid row is fatal (:class:`FatalImportError`)."""
     ddds = frozenset(m.ddd for m in municipalities.all_municipalities())
-    ctx = _Context(products=products, ddds=ddds, geocoder=geocoder)
+    ctx = _Context(products=products, ddds=ddds, geocoder=geocoder, today=today)
     accepted: list[ParsedRow] = []
     first_of_provider: dict[str, ParsedRow] = {}
     seen_locations: dict[tuple[str, str], int] = {}
