@@ -34,7 +34,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ import psycopg  # noqa: E402
 from sqlalchemy import event, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from webapp.core import migrate  # noqa: E402
+from webapp.core import clock, migrate  # noqa: E402
 from webapp.db import make_engine  # noqa: E402
 from webapp.geo import municipalities  # noqa: E402
 from webapp.geo.coverage import CoverageArea  # noqa: E402
@@ -59,13 +60,16 @@ from webapp.network.specialties import SPECIALTIES  # noqa: E402
 from webapp.network.importer import import_network  # noqa: E402
 from webapp.plans.catalog import read_catalog  # noqa: E402
 from webapp.plans.loader import load_catalog  # noqa: E402
-from webapp.network.models import Provider  # noqa: E402
+from webapp.network.models import Location, Provider  # noqa: E402
 from webapp.plans.models import Product  # noqa: E402
 from webapp.plans.services import coverage_area, get_product  # noqa: E402
 
 PG_ADMIN = os.environ.get("GUIA_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 PG_DB = "guia_bench_search"
 TODAY = date(2026, 11, 24)
+#: What the app ranks as stale on TODAY (webapp.network.services.verified_since at noon, default
+#: age): every search below orders its equal distances by it, as /rede does.
+VERIFIED_SINCE = datetime.combine(TODAY, day_time(12), tzinfo=clock.TIMEZONE) - timedelta(days=180)
 SQLITE_PRAGMAS = ("PRAGMA cache_size=-65536", "PRAGMA mmap_size=1073741824")
 NATIONAL = ("sintaema-convencional", "sintaema-integral", "sintaema-master")
 SAO_CRISTOVAO = "sao-cristovao-odontologico"
@@ -187,7 +191,8 @@ class Query:
     total: bool = False  # the API's total (count_matches up to TOTAL_LIMIT) instead of a page
 
     def filters(self) -> S.SearchFilters:
-        return S.SearchFilters(today=TODAY, **{k: v for k, v in self.kwargs.items() if k not in PLACE_AND_PAGE})
+        return S.SearchFilters(today=TODAY, verified_since=VERIFIED_SINCE,
+                               **{k: v for k, v in self.kwargs.items() if k not in PLACE_AND_PAGE})
 
     def run(self, session):
         if self.total:
@@ -377,7 +382,8 @@ def signature(page) -> tuple:
 
 def brute_force(session, q: Query) -> tuple:
     """All matching rows straight from SQL (no spatial index), in result order (distance as
-    shown, then name, then id) -- computed independently of the search's pruning."""
+    shown, then verified before stale, then name, then id) -- computed independently of the
+    search's pruning."""
     if q.total:
         return (min(SearchReader(session, q.filters()).count_all(), TOTAL_LIMIT + 1),)
     kw = dict(q.kwargs)
@@ -399,11 +405,11 @@ def brute_force(session, q: Query) -> tuple:
         near = np.flatnonzero(km <= np.partition(km, wanted - 1)[wanted - 1] + 0.2)
     else:
         near = np.arange(len(rows))
-    names = dict(session.execute(text("SELECT l.id, p.name FROM location AS l JOIN provider AS p"
-                                      " ON p.id = l.provider_id WHERE l.id IN (%s)"
-                                      % ",".join(str(int(i)) for i in ids[near]))).all())
+    keys = {id_: (name, verified_at is None or verified_at < VERIFIED_SINCE) for id_, name, verified_at in
+            session.execute(select(Location.id, Provider.name, Location.verified_at).join(Provider)
+                            .where(Location.id.in_([int(i) for i in ids[near]])))}
     ordered = sorted(((float(km[i]), int(ids[i])) for i in near),
-                     key=lambda p: S.result_order(p[0], names[p[1]], p[1]))
+                     key=lambda p: S.result_order(p[0], keys[p[1]][0], p[1], keys[p[1]][1]))
     return tuple((id_, d) for d, id_ in ordered[offset:wanted]), len(rows) > wanted
 
 
@@ -426,8 +432,8 @@ class Floor:
         self.fold = fold
         rows = session.execute(text(
             "SELECT l.id, l.provider_id, l.latitude, l.longitude, l.uf, l.municipality_ibge, l.urgency_24h,"
-            " l.wheelchair_access, l.sees_children, l.coordinates_match FROM location AS l WHERE l.active"
-            " ORDER BY l.id")).all()
+            " l.wheelchair_access, l.sees_children, l.coordinates_match, l.accepts_new_patients FROM location AS l"
+            " WHERE l.active ORDER BY l.id")).all()
         cols = list(zip(*rows))
         self.ids = np.array(cols[0], dtype=np.int64)
         self.pid = np.array(cols[1], dtype=np.int64)
@@ -436,7 +442,11 @@ class Floor:
         self.uf = np.array(cols[4])
         self.mun = np.array(cols[5], dtype=np.int64)
         self.flags = {"urgency_24h": np.array(cols[6], dtype=bool), "wheelchair": np.array(cols[7], dtype=bool),
-                      "children": np.array(cols[8], dtype=bool)}
+                      "children": np.array(cols[8], dtype=bool),
+                      "accepting_new": np.array([v is not None and bool(v) for v in cols[10]], dtype=bool)}
+        # Stale on TODAY (see VERIFIED_SINCE), by location id: the order's second key.
+        self.stale = {id_: verified_at is None or verified_at < VERIFIED_SINCE for id_, verified_at in
+                      session.execute(select(Location.id, Location.verified_at).where(Location.active.is_(True)))}
         self.misplaced = np.flatnonzero(~np.array(cols[9], dtype=bool))
         self.tree = shapely.STRtree(shapely.points(self.lon, self.lat))
         self.shapely = shapely
@@ -484,7 +494,7 @@ class Floor:
         if f.specialty:
             sp = self.specialty.get(f.specialty)
             keep &= sp[pid] if sp is not None else False
-        for flag in ("urgency_24h", "wheelchair", "children"):
+        for flag in ("urgency_24h", "wheelchair", "children", "accepting_new"):
             if getattr(f, flag):
                 keep &= self.flags[flag][rows]
         if f.area.kind == "states":
@@ -553,7 +563,7 @@ class Floor:
                         break
             r *= 2.0
         ranked = sorted(((float(km[i]), int(self.ids[found[i]]), int(self.pid[found[i]])) for i in near),
-                        key=lambda t: S.result_order(t[0], self.names[t[2]], t[1]))
+                        key=lambda t: S.result_order(t[0], self.names[t[2]], t[1], self.stale[t[1]]))
         return tuple((id_, d) for d, id_, _p in ranked[offset:wanted]), len(found) > wanted
 
 

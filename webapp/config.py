@@ -98,6 +98,11 @@ class BaseConfig:
         self.MAP_DIRECTIONS_URL = map_url_template(
             "MAP_DIRECTIONS_URL", os.environ.get("MAP_DIRECTIONS_URL") or DEFAULT_MAP_DIRECTIONS_URL)
         self.MAP_OSM_URL = map_url_template("MAP_OSM_URL", os.environ.get("MAP_OSM_URL") or DEFAULT_MAP_OSM_URL)
+        # Locations not verified for longer than this (or never) are marked on results and
+        # provider pages, and ranked after verified ones at the same shown distance.
+        self.NETWORK_VERIFIED_MAX_AGE_DAYS = days_setting(
+            "NETWORK_VERIFIED_MAX_AGE_DAYS", os.environ.get("NETWORK_VERIFIED_MAX_AGE_DAYS"),
+            DEFAULT_VERIFIED_MAX_AGE_DAYS)
 
     def fallback_secret_key(self) -> str:
         path = Path(self.INSTANCE_PATH) / "secret_key"
@@ -193,6 +198,23 @@ def map_url_template(name: str, value: str) -> str:
     if problem:
         raise ConfigurationError(f"{name} inválido: {value!r} ({problem}, como {DEFAULT_MAP_OSM_URL}).")
     return value
+
+
+#: The default of NETWORK_VERIFIED_MAX_AGE_DAYS (webapp.network.trust.DEFAULT_MAX_AGE_DAYS: a
+#: test keeps them equal; not imported, so reading the configuration loads no models).
+DEFAULT_VERIFIED_MAX_AGE_DAYS = 180
+MAX_DAYS_SETTING = 3650
+
+
+def days_setting(name: str, value: str | None, default: int) -> int:
+    """A number of days from the environment: 1 to MAX_DAYS_SETTING, ASCII digits; *default*
+    when unset or empty."""
+    if value is None or not value.strip():
+        return default
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= MAX_DAYS_SETTING:
+        raise ConfigurationError(f"{name} inválido: {value!r} (um número de dias, de 1 a {MAX_DAYS_SETTING}).")
+    return int(text)
 
 
 MAIL_SCHEMES = ("smtp", "smtps", "smtp+starttls")

@@ -118,3 +118,19 @@ def test_production_without_mail_url_starts_and_warns(monkeypatch, caplog):
     app = create_app()
     assert app.config["MAIL_URL"] is None
     assert "MAIL_URL não definido" in caplog.text
+
+
+def test_the_age_of_a_stale_verification_is_180_days_unless_configured(monkeypatch, tmp_path):
+    from webapp.network.trust import DEFAULT_MAX_AGE_DAYS
+
+    monkeypatch.delenv("NETWORK_VERIFIED_MAX_AGE_DAYS", raising=False)
+    assert load_config(str(tmp_path), "development").NETWORK_VERIFIED_MAX_AGE_DAYS == DEFAULT_MAX_AGE_DAYS == 180
+    monkeypatch.setenv("NETWORK_VERIFIED_MAX_AGE_DAYS", " 90 ")
+    assert load_config(str(tmp_path), "development").NETWORK_VERIFIED_MAX_AGE_DAYS == 90
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "9999", "abc", "９0", "1e3", "180 dias"])
+def test_a_stale_verification_age_that_is_not_a_number_of_days_is_refused(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("NETWORK_VERIFIED_MAX_AGE_DAYS", value)
+    with pytest.raises(ConfigurationError, match="NETWORK_VERIFIED_MAX_AGE_DAYS inválido"):
+        load_config(str(tmp_path), "development")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tests.support.clock import TODAY
 from tests.support.databases import BACKENDS
 from tests.support.network import row, write_csv
+from webapp.core.clock import TIMEZONE
 from webapp.core.text import fold
 from webapp.geo import municipalities
 from webapp.geo.coverage import CoverageArea
@@ -41,6 +42,8 @@ SAO_CRISTOVAO_CODES = frozenset({3518800, 3534401, 3547809, 3548708, 3548807, 35
 RIO, NITEROI, SAO_GONCALO, SAO_PAULO, GUARULHOS, CAMPINAS = 3304557, 3303302, 3304904, 3550308, 3518800, 3509502
 
 ICARAI = (-22.9035, -43.1094)  # Niterói
+#: A search's "stale before" on TODAY: 180 days before its noon in São Paulo (what the app sets).
+VERIFIED_SINCE = datetime.combine(TODAY, time(12), tzinfo=TIMEZONE) - timedelta(days=180)
 PAULISTA = (-23.5614, -46.6559)  # São Paulo
 
 
@@ -399,6 +402,33 @@ def test_a_pile_on_the_seat_is_ordered_by_name_across_pages(session, tmp_path):
     assert "NEAR-1" in names[:71] and names[-1] == "NEAR-2"  # 0,0 km like the pile, by name
 
 
+@backend_param
+def test_a_pile_on_the_seat_puts_verified_locations_first_on_every_page(session, tmp_path):
+    """A pile too big to read whole for a page is ordered from its names and verification dates
+    alone (read with the candidates): verified ones first, each part by name, over every page."""
+    seat = municipalities.get(NITEROI)
+    rng = random.Random(9)
+    ages = [None, 3, 90, 179, 181, 400]
+    rows = []
+    for i in range(70):
+        age = rng.choice(ages)
+        rows.append(provider(f"PILE-{i:02d}", f"{rng.choice(['Ana', 'Bia', 'Caio', 'Davi'])} {i:02d}",
+                             place(NITEROI, seat.lat, seat.lon),
+                             verificado_em="" if age is None else (TODAY - timedelta(days=age)).isoformat()))
+    _import(session, tmp_path, rows)
+    pid = product_id(session, NATIONAL)
+    expected = brute_force(session, pid, CoverageArea.national(), seat.lat, seat.lon, TODAY,
+                           verified_since=VERIFIED_SINCE)
+    got = []
+    for offset in (0, 20, 40, 60):
+        page = search_from_municipality(session, product_id=pid, area=CoverageArea.national(), ibge_code=NITEROI,
+                                        today=TODAY, limit=20, offset=offset, verified_since=VERIFIED_SINCE)
+        got += [(r.distance_km, r.location_id, r.stale) for r in page.results]
+    assert [(d, i) for d, i, _ in got] == expected
+    stale = [s for _, _, s in got]
+    assert stale == sorted(stale) and 10 < stale.count(True) < 60  # verified ones, then the others
+
+
 def test_the_name_pattern_is_a_plain_substring_of_the_folded_name():
     assert name_like(fold("José da Silva")) == "%jose da silva%"
     for hostile in ('"*:^()', "100%_", "NEAR(a b)"):
@@ -468,12 +498,12 @@ def test_the_layers_follow_specialty_location_and_provider_changes(network, tmp_
 
 
 def brute_force(session, pid, area, lat, lon, today, specialty=None, name_query=None, urgency_24h=False,
-                wheelchair=False, children=False):
+                wheelchair=False, children=False, accepting_new=False, verified_since=None):
     """Every matching location (plain ORM query, no index logic) as (geodesic km, id), in
-    result order (shown km, name, id)."""
+    result order (shown km, verified before stale when ``verified_since`` is given, name, id)."""
     m = NetworkMembership
     stmt = (select(Location.id, Location.latitude, Location.longitude, Location.uf, Location.municipality_ibge,
-                   Provider.name)
+                   Provider.name, Location.verified_at)
             .join(Provider, Provider.id == Location.provider_id)
             .where(Location.active.is_(True),
                    exists().where(m.provider_id == Location.provider_id, m.product_id == pid, m.since <= today,
@@ -485,16 +515,19 @@ def brute_force(session, pid, area, lat, lon, today, specialty=None, name_query=
                          (children, Location.sees_children)):
         if flag:
             stmt = stmt.where(column.is_(True))
+    if accepting_new:
+        stmt = stmt.where(Location.accepts_new_patients.is_(True))
     out = []
-    for id_, la, lo, uf, code, name in session.execute(stmt):
+    for id_, la, lo, uf, code, name, verified_at in session.execute(stmt):
         if area.kind == "states" and uf not in area.states:
             continue
         if area.kind == "municipalities" and code not in area.municipalities:
             continue
         if name_query and fold(name_query) not in fold(name):
             continue
-        out.append((distance_km(lat, lon, la, lo), id_, name))
-    return [(d, id_) for d, id_, name in sorted(out, key=lambda t: S.result_order(t[0], t[2], t[1]))]
+        stale = verified_since is not None and (verified_at is None or verified_at < verified_since)
+        out.append((distance_km(lat, lon, la, lo), id_, name, stale))
+    return [(d, id_) for d, id_, name, stale in sorted(out, key=lambda t: S.result_order(t[0], t[2], t[1], t[3]))]
 
 
 @pytest.fixture(scope="module")
@@ -549,6 +582,10 @@ def random_queries(session, n: int, seed: int):
             kw["children"] = True
         if rng.random() < 0.2:
             kw["name_query"] = rng.choice(["sorriso", "ana", "Sousa", "clínica", "odonto vida", "zz", "e"])
+        if rng.random() < 0.15:
+            kw["accepting_new"] = True
+        if rng.random() < 0.7:  # the generated file's verification dates reach three years back
+            kw["verified_since"] = VERIFIED_SINCE
         yield kw
 
 
@@ -562,7 +599,8 @@ def test_generated_network_matches_a_brute_force_ranking(session, generated_csv)
         limit, offset = kw.pop("limit"), kw.pop("offset")
         expected = brute_force(session, kw["product_id"], kw["area"], kw["lat"], kw["lon"], TODAY,
                                kw.get("specialty"), kw.get("name_query"), kw.get("urgency_24h", False),
-                               kw.get("wheelchair", False), kw.get("children", False))
+                               kw.get("wheelchair", False), kw.get("children", False),
+                               kw.get("accepting_new", False), kw.get("verified_since"))
         page = search(session, today=TODAY, limit=limit, offset=offset, **kw)
         assert [(r.distance_km, r.location_id) for r in page.results] == expected[offset:offset + limit], kw
         assert page.has_more == (len(expected) > offset + limit), kw

@@ -27,7 +27,8 @@ from ..plans import services as plan_services
 from ..plans.models import Product
 from .services import DEFAULT_LINK_DAYS, KINDS, LINK_DAYS
 
-FLAG_LABELS = {"urgencia": "urgência 24 h", "acessivel": "acessível para cadeirantes", "criancas": "atende crianças"}
+FLAG_LABELS = {"urgencia": "urgência 24 h", "acessivel": "acessível para cadeirantes", "criancas": "atende crianças",
+               "novos": "aceita novos pacientes"}
 # ASCII digits only ([0-9], not \d, which also reads Arabic-Indic and full-width digits).
 _PROVIDER_IN_URL = re.compile(r"/dentista/([0-9]+)(?:[^0-9]|$)")
 

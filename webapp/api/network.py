@@ -3,7 +3,7 @@ results and order)."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from ..core import clock
 from ..core.urls import external_url
@@ -27,7 +27,8 @@ def search():
         return error("Informe o município (parâmetro municipio, código IBGE) ou lat e lon.", 400)
     product = products[p.plano]
     today = clock.today()
-    outcome = services.find(session, product, p, today, only_page=True)
+    max_age_days = current_app.config["NETWORK_VERIFIED_MAX_AGE_DAYS"]
+    outcome = services.find(session, product, p, today, only_page=True, max_age_days=max_age_days)
     if outcome.outside_brazil:
         return error("A localização informada fica fora do Brasil.", 400)
     area = plan_services.coverage_area(product)
@@ -66,15 +67,27 @@ def _result(r) -> dict:
         "acessivel": r.wheelchair_access,
         "atende_criancas": r.sees_children,
         "atualizado_em": r.updated_at.isoformat(),
+        "verificado_em": r.verified_at.isoformat() if r.verified_at else None,
+        "verificacao_vencida": r.stale or r.verified_at is None,
+        **_accepting(r.accepts_new_patients, r.accepts_new_patients_on),
         "url": external_url("network.provider", provider_id=r.provider_id, slug=name_slug(r.provider_name)),
     }
 
 
+def _accepting(accepts, accepts_on) -> dict:
+    """``aceita_novos_pacientes`` (null: not informed) and the day it was informed."""
+    return {"aceita_novos_pacientes": accepts,
+            "aceita_novos_pacientes_em": accepts_on.isoformat() if accepts is not None and accepts_on else None}
+
+
 def provider(provider_id: int):
-    view = services.get_provider(get_session(), provider_id, clock.today())
+    session = get_session()
+    view = services.get_provider(session, provider_id, clock.today())
     if view is None:
         return error("Prestador não encontrado.", 404)
     p = view.provider
+    max_age_days = current_app.config["NETWORK_VERIFIED_MAX_AGE_DAYS"]
+    now = clock.utcnow()
     return jsonify({
         "id": p.id,
         "nome": p.name,
@@ -91,7 +104,11 @@ def provider(provider_id: int):
             "telefones": list(loc.phones), "whatsapp": loc.whatsapp, "horario": loc.opening_hours,
             "urgencia_24h": loc.urgency_24h, "acessivel": loc.wheelchair_access,
             "atende_criancas": loc.sees_children, "atualizado_em": loc.updated_at.isoformat(),
+            "verificado_em": loc.verified_at.isoformat() if loc.verified_at else None,
+            "verificacao_vencida": services.location_trust(loc, max_age_days, now).stale,
+            **_accepting(loc.accepts_new_patients, loc.accepts_new_patients_on),
         } for loc in view.locations],
+        "relatos_abertos": services.open_reports_by_reason(session, p.id),
         "atualizado_em": p.updated_at.isoformat(),
         "url": external_url("network.provider", provider_id=p.id, slug=services.provider_slug(p)),
     })

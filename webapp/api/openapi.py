@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core.parsing import EARLIEST_DATE, LATEST_DATE, MAX_ID
 from ..network.params import FLAGS, MAX_PAGE, MAX_Q
-from ..network.services import TOTAL_LIMIT
+from ..network.services import REPORT_REASONS, TOTAL_LIMIT
 from ..network.specialties import SPECIALTIES
 from ..plans.answers import COVERED, EXCLUDED, MAX_QUERY, UNLISTED
 from ..plans.schema import PRODUCT_SLUGS
@@ -12,6 +12,22 @@ from ..plans.services import MONEY_TOPIC_TITLES
 from ..plans.services import SECTION_TITLES as PLAN_SECTIONS
 
 COVERAGE_STATUSES = (COVERED, EXCLUDED, UNLISTED)
+
+#: A location's verification and "accepts new patients", in search results and provider pages.
+TRUST_PROPERTIES = {
+    "verificado_em": {"type": ["string", "null"], "format": "date-time",
+                      "description": "Última verificação do endereço (pela operadora, pela equipe de rede ou por "
+                                     "membros atendidos pelo plano); null: nunca verificado."},
+    "verificacao_vencida": {"type": "boolean",
+                            "description": "true quando o endereço não é verificado há mais do que o prazo "
+                                           "configurado (180 dias por padrão) ou nunca foi: na mesma distância "
+                                           "mostrada, vem depois dos verificados."},
+    "aceita_novos_pacientes": {"type": ["boolean", "null"],
+                               "description": "Se o endereço aceita novos pacientes; null: não informado."},
+    "aceita_novos_pacientes_em": {"type": ["string", "null"], "format": "date",
+                                  "description": "Dia em que aceita_novos_pacientes foi informado; null quando "
+                                                 "não informado."},
+}
 
 MUNICIPIO = {
     "type": "object",
@@ -27,7 +43,7 @@ MUNICIPIO = {
 RESULTADO = {
     "type": "object",
     "required": ["id", "nome", "especialidades", "distancia_km", "endereco", "municipio", "lat", "lon",
-                 "atualizado_em", "url"],
+                 "atualizado_em", *TRUST_PROPERTIES, "url"],
     "properties": {
         "id": {"type": "integer", "description": "Identificador do prestador (dentista ou clínica)."},
         "local_id": {"type": "integer", "description": "Identificador do endereço de atendimento."},
@@ -46,6 +62,7 @@ RESULTADO = {
         "acessivel": {"type": "boolean"},
         "atende_criancas": {"type": "boolean"},
         "atualizado_em": {"type": "string", "format": "date-time"},
+        **TRUST_PROPERTIES,
         "url": {"type": "string", "format": "uri"},
     },
     "additionalProperties": False,
@@ -84,7 +101,7 @@ BUSCA = {
 
 LOCAL = {
     "type": "object",
-    "required": ["id", "endereco", "municipio", "lat", "lon"],
+    "required": ["id", "endereco", "municipio", "lat", "lon", *TRUST_PROPERTIES],
     "properties": {
         "id": {"type": "integer"},
         "endereco": {"type": "string"},
@@ -99,13 +116,15 @@ LOCAL = {
         "acessivel": {"type": "boolean"},
         "atende_criancas": {"type": "boolean"},
         "atualizado_em": {"type": "string", "format": "date-time"},
+        **TRUST_PROPERTIES,
     },
     "additionalProperties": False,
 }
 
 DENTISTA = {
     "type": "object",
-    "required": ["id", "nome", "tipo", "especialidades", "cro", "planos", "locais", "atualizado_em", "url"],
+    "required": ["id", "nome", "tipo", "especialidades", "cro", "planos", "locais", "relatos_abertos",
+                 "atualizado_em", "url"],
     "properties": {
         "id": {"type": "integer"},
         "nome": {"type": "string"},
@@ -126,6 +145,15 @@ DENTISTA = {
             },
         },
         "locais": {"type": "array", "items": {"$ref": "#/components/schemas/Local"}},
+        "relatos_abertos": {
+            "type": "object",
+            "description": "Avisos de erro (\"Informar erro nestes dados\") ainda não resolvidos pela equipe de "
+                           "rede, contados por motivo; nada sobre quem os enviou.",
+            "required": list(REPORT_REASONS),
+            "properties": {reason: {"type": "integer", "minimum": 0, "description": label}
+                           for reason, label in REPORT_REASONS.items()},
+            "additionalProperties": False,
+        },
         "atualizado_em": {"type": "string", "format": "date-time"},
         "url": {"type": "string", "format": "uri"},
     },
@@ -344,6 +372,11 @@ COBERTURAS = {
 }
 
 
+FLAG_MEANINGS = {"urgencia": "urgência 24 horas", "acessivel": "acessível para cadeira de rodas",
+                 "criancas": "atende crianças",
+                 "novos": "aceita novos pacientes (como informado ao endereço; não informado não entra)"}
+
+
 def _param(name: str, description: str, schema: dict, required: bool = False) -> dict:
     parameter = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
     if not required:
@@ -363,7 +396,8 @@ SEARCH_PARAMETERS = [
     _param("q", "Parte do nome do dentista ou clínica: um trecho contínuo do nome, sem diferença de acentos, "
                 "maiúsculas ou pontuação (\"conceicao\" encontra \"José da Conceição\"). Pelo menos 3 letras "
                 "ou números; com menos, 400.", {"type": "string", "maxLength": MAX_Q}),
-    *[_param(flag, f"Filtro {flag} (1 para ativar).", {"type": "string", "enum": ["1", "on"]}) for flag in FLAGS],
+    *[_param(flag, f"Filtro: {FLAG_MEANINGS[flag]} (1 para ativar).", {"type": "string", "enum": ["1", "on"]})
+      for flag in FLAGS],
     _param("pagina", f"Página, de 1 a {MAX_PAGE} (20 resultados por página).",
            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
 ]
@@ -448,8 +482,8 @@ def document(server_url: str) -> dict:
         "paths": {
             "/api/v1/rede": _operation(
                 "buscarRede", "Dentistas mais próximos, dentro da área do plano", SEARCH_PARAMETERS,
-                _ok("Resultados ordenados por distância (km com uma casa decimal) e, na mesma distância, por nome.",
-                    "Busca"),
+                _ok("Resultados ordenados por distância (km com uma casa decimal) e, na mesma distância, os "
+                    "verificados antes dos de verificação vencida, depois por nome.", "Busca"),
                 {"400": "Parâmetros inválidos ou ausentes."}),
             "/api/v1/planos/{slug}": _operation(
                 "plano", "Resumo de um plano: operadora, registros na ANS, contratação, abrangência, seções",

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from datetime import timedelta
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask
 from markupsafe import Markup, escape
@@ -48,6 +48,33 @@ def quando(value: datetime | None) -> str:
     if day == today + timedelta(days=1):
         return f"amanhã {hour}"
     return f"em {data(day)} {hour}"
+
+
+#: Below this many days :func:`ha_quanto` counts days ("há 45 dias"), not months: Babel would
+#: round 25 days up to "há 1 mês" and 6 to "há 1 semana".
+DAYS_BEFORE_MONTHS = 60
+
+
+def ha_quanto(value: date | datetime | None) -> str:
+    """How long ago *value* was, by calendar days in America/Sao_Paulo, as words that follow a
+    participle: ``hoje``, ``ontem``, ``há 3 dias``, ``há 45 dias``, ``há 2 meses``, ``há 1 ano``
+    ("verificado há 3 dias").  A day after today (a clock a little ahead) is ``hoje``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(TIMEZONE).date() if value.tzinfo else value.date()
+    days = (clock.today() - value).days
+    if days <= 0:
+        return "hoje"
+    if days == 1:
+        return "ontem"
+    if days < DAYS_BEFORE_MONTHS:
+        # A threshold no count of days reaches keeps Babel in days.
+        return format_timedelta(timedelta(days=-days), granularity="day", threshold=DAYS_BEFORE_MONTHS + 1,
+                                add_direction=True, locale=LOCALE)
+    # Months and years, rounded (Babel's months are 30 days): "há 2 meses", "há 1 ano".
+    return format_timedelta(timedelta(days=-days), granularity="month", threshold=1, add_direction=True,
+                            locale=LOCALE)
 
 
 def data_longa(value: datetime) -> str:
@@ -112,6 +139,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(data)
     app.add_template_filter(data_hora)
     app.add_template_filter(quando)
+    app.add_template_filter(ha_quanto)
     app.add_template_filter(dinheiro)
     app.add_template_filter(data_longa)
     app.add_template_filter(numero)

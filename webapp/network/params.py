@@ -3,14 +3,14 @@
 The parameters are a public contract (agents send them by WhatsApp, the API takes the same):
 ``plano``, ``municipio`` (IBGE code) or ``lat`` + ``lon``, ``cidade`` (a typed name, resolved
 on the server), ``especialidade``, ``q``, ``urgencia=1``, ``acessivel=1``, ``criancas=1``,
-``pagina``.  ``q`` (part of a name) needs at least 3 letters or digits once folded
+``novos=1`` (accepts new patients), ``pagina``.  ``q`` (part of a name) needs at least 3 letters or digits once folded
 (:func:`webapp.core.text.fold`): what the trigram index can look up.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from werkzeug.datastructures import MultiDict
 
@@ -25,7 +25,7 @@ from .specialties import SPECIALTIES
 
 MAX_Q = 100
 MAX_PAGE = 50  # a full page shows pages 1..N (so a reload shows the same list)
-FLAGS = ("urgencia", "acessivel", "criancas")
+FLAGS = ("urgencia", "acessivel", "criancas", "novos")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class SearchParams:
     urgencia: bool = False
     acessivel: bool = False
     criancas: bool = False
+    novos: bool = False
     pagina: int = 1
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -52,11 +53,13 @@ class SearchParams:
         """Enough to search: a product and a place, and nothing invalid."""
         return not self.errors and self.plano is not None and self.has_origin
 
-    def filters(self, product_id: int, area: CoverageArea, today: date) -> SearchFilters:
-        """What these parameters ask of the search, in the product's coverage area on ``today``."""
+    def filters(self, product_id: int, area: CoverageArea, today: date,
+                verified_since: datetime | None = None) -> SearchFilters:
+        """What these parameters ask of the search, in the product's coverage area on ``today``
+        (locations not verified since ``verified_since`` ranked after the others)."""
         return SearchFilters(product_id=product_id, area=area, today=today, specialty=self.especialidade,
                              name_query=self.q, urgency_24h=self.urgencia, wheelchair=self.acessivel,
-                             children=self.criancas)
+                             children=self.criancas, accepting_new=self.novos, verified_since=verified_since)
 
     def query(self, **changes) -> dict[str, str]:
         """The canonical query string of these parameters (for links and pushed URLs)."""

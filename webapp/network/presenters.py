@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from ..core.formatting import data, sem_quebra
+from ..core.formatting import data, ha_quanto, sem_quebra
 from ..core.documents import digits
 from ..core.text import slugify
 from ..geo import municipalities
@@ -106,6 +106,32 @@ def whatsapp_url(number: str | None, text: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class TrustView:
+    """How far a location's listing can be trusted, in words: when it was verified (``stale``:
+    too long ago or never, which the page marks in words, not by colour alone), and whether it
+    takes new patients (None: not informed) and the day that was informed (dd/mm/aaaa)."""
+
+    verified: str
+    stale: bool
+    accepts: bool | None
+    accepting: str | None
+    accepting_on: str
+
+
+def trust_view(verified_at, stale: bool, accepts: bool | None, accepts_on, max_age_days: int) -> TrustView:
+    """``Verificado há 3 dias``, ``Não verificado há mais de 180 dias`` or ``Nunca verificado``;
+    ``Aceita novos pacientes`` / ``Não aceita novos pacientes`` with the day it was informed."""
+    if verified_at is None:
+        verified, stale = "Nunca verificado", True
+    elif stale:
+        verified = f"Não verificado há mais de {max_age_days} {'dia' if max_age_days == 1 else 'dias'}"
+    else:
+        verified = f"Verificado {ha_quanto(verified_at)}"
+    accepting = None if accepts is None else ("Aceita novos pacientes" if accepts else "Não aceita novos pacientes")
+    return TrustView(verified, stale, accepts, accepting, data(accepts_on) if accepting else "")
+
+
+@dataclass(frozen=True, slots=True)
 class ResultView:
     r: object  # the search result
     slug: str
@@ -117,9 +143,10 @@ class ResultView:
     whatsapp_url: str | None
     directions_url: str
     updated: str
+    trust: TrustView
 
 
-def present(r, links: MapLinks, whatsapp_message: str) -> ResultView:
+def present(r, links: MapLinks, whatsapp_message: str, max_age_days: int) -> ResultView:
     return ResultView(
         r=r,
         slug=name_slug(r.provider_name),
@@ -131,10 +158,12 @@ def present(r, links: MapLinks, whatsapp_message: str) -> ResultView:
         whatsapp_url=whatsapp_url(r.whatsapp, whatsapp_message),
         directions_url=links.directions(r),
         updated=data(r.updated_at),
+        trust=trust_view(r.verified_at, r.stale, r.accepts_new_patients, r.accepts_new_patients_on, max_age_days),
     )
 
 
-FLAG_WORDS = (("urgencia", "urgência 24 h"), ("acessivel", "acessível"), ("criancas", "atende crianças"))
+FLAG_WORDS = (("urgencia", "urgência 24 h"), ("acessivel", "acessível"), ("criancas", "atende crianças"),
+              ("novos", "aceita novos pacientes"))
 
 
 def search_summary(params, product_name: str, place: str) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from time import monotonic
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from ..core import clock
 from ..db import one_at_a_time
 from ..geo import locate
 from ..geo.distance import distances_km
@@ -19,8 +20,19 @@ from ..geo.coverage import CoverageArea
 from ..plans.models import Product
 from ..plans.services import coverage_area
 from .models import DataReport, Location, NetworkChange, NetworkMembership, Provider
-from .presenters import MapLinks, ResultView, km, name_slug, present, whatsapp_text, whatsapp_url
+from .presenters import (
+    MapLinks,
+    ResultView,
+    TrustView,
+    km,
+    name_slug,
+    present,
+    trust_view,
+    whatsapp_text,
+    whatsapp_url,
+)
 from .search import count_matches, search
+from .trust import DEFAULT_MAX_AGE_DAYS, is_stale
 
 CHANGE_WINDOW = timedelta(days=180)
 
@@ -77,6 +89,29 @@ class Origin:
         return None
 
 
+def verified_since(max_age_days: int, now: datetime | None = None) -> datetime:
+    """The moment before which a verification is stale (``trust.is_stale``'s rule): what a
+    search's ``SearchFilters.verified_since`` is, so its marks and its order agree."""
+    return (now or clock.utcnow()) - timedelta(days=max_age_days)
+
+
+def location_trust(location: Location, max_age_days: int, now: datetime | None = None) -> TrustView:
+    """A location's verification and "accepts new patients", as its page and the API say them."""
+    stale = is_stale(location.verified_at, now or clock.utcnow(), max_age_days)
+    return trust_view(location.verified_at, stale, location.accepts_new_patients, location.accepts_new_patients_on,
+                      max_age_days)
+
+
+def open_reports_by_reason(session: Session, provider_id: int) -> dict[str, int]:
+    """How many open ("novo") error reports a provider has, per reason (every reason, 0 when
+    none): what the public may know of them -- nothing of who sent them."""
+    counts = dict(session.execute(
+        select(DataReport.reason, func.count()).where(DataReport.provider_id == provider_id,
+                                                      DataReport.status == "novo")
+        .group_by(DataReport.reason)).all())
+    return {reason: int(counts.get(reason, 0)) for reason in REPORT_REASONS}
+
+
 @dataclass(frozen=True)
 class LocationView:
     location: Location
@@ -84,10 +119,11 @@ class LocationView:
     directions_url: str
     osm_url: str
     whatsapp_url: str | None
+    trust: TrustView
 
 
 def locations_view(view: ProviderView, links: MapLinks, whatsapp_message: str,
-                   origin: Origin | None = None) -> list[LocationView]:
+                   origin: Origin | None = None, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> list[LocationView]:
     """A provider's locations for its page: with a search's origin, nearest first (the same
     geodesic distance as the search's, then the location id), each with its distance."""
     locations = view.locations
@@ -97,8 +133,9 @@ def locations_view(view: ProviderView, links: MapLinks, whatsapp_message: str,
                                               np.array([loc.longitude for loc in locations]))]
         order = sorted(range(len(locations)), key=lambda i: (far[i], locations[i].id))
         locations, far = [locations[i] for i in order], [far[i] for i in order]
+    now = clock.utcnow()
     return [LocationView(loc, km(d) if d is not None else None, links.directions(loc), links.osm(loc),
-                         whatsapp_url(loc.whatsapp, whatsapp_message))
+                         whatsapp_url(loc.whatsapp, whatsapp_message), location_trust(loc, max_age_days, now))
             for loc, d in zip(locations, far)]
 
 
@@ -115,14 +152,15 @@ class ProviderPlaces:
     locations: list[LocationView]
 
 
-def provider_places(view: ProviderView, searched, products: dict[str, Product], links: MapLinks) -> ProviderPlaces:
+def provider_places(view: ProviderView, searched, products: dict[str, Product], links: MapLinks,
+                    max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> ProviderPlaces:
     """A provider's locations as its page shows them, in the search *searched* (the parameters of
     the page's URL, :mod:`webapp.network.params`). A search that is not valid or not complete is
     ignored: the page is the provider's all the same."""
     origin = Origin.of(searched) if searched.ready else None
     product = products[searched.plano] if origin is not None else None
     message = whatsapp_text(plan_to_ask_about(view, product))
-    return ProviderPlaces(origin, locations_view(view, links, message, origin))
+    return ProviderPlaces(origin, locations_view(view, links, message, origin, max_age_days))
 
 
 @dataclass
@@ -187,6 +225,7 @@ class SearchOutcome:
     has_more: bool
     first_index: int  # 1-based position of the first result shown
     local_missing: bool  # nothing for this search in the origin municipality itself
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS  # a verification older than this is stale
 
     @property
     def outside_brazil(self) -> bool:
@@ -195,14 +234,17 @@ class SearchOutcome:
     def views(self, links: MapLinks) -> list[ResultView]:
         """The display strings of the results; WhatsApp links ask about this search's plan."""
         message = whatsapp_text(self.product.name)
-        return [present(r, links, message) for r in self.results]
+        return [present(r, links, message, self.max_age_days) for r in self.results]
 
 
-def find(session: Session, product: Product, params, today: date, *, only_page: bool = False) -> SearchOutcome:
+def find(session: Session, product: Product, params, today: date, *, only_page: bool = False,
+         max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> SearchOutcome:
     """Run a search for validated *params* (see :mod:`webapp.network.params`).
 
     A full page shows pages 1..N so that reloading a pushed URL shows the same list; an htmx
-    "Carregar mais" (``only_page``) gets just page N.
+    "Carregar mais" (``only_page``) gets just page N.  Locations not verified in the last
+    *max_age_days* days (or never) are marked, and ranked after the verified ones at the same
+    shown distance.
     """
     if params.municipio is not None:
         municipality = params.municipio
@@ -212,11 +254,11 @@ def find(session: Session, product: Product, params, today: date, *, only_page: 
         municipality = locate.municipality_at(lat, lon).municipality
     area = coverage_area(product)
     if municipality is None:
-        return SearchOutcome(product, lat, lon, None, from_point, False, [], False, 1, True)
+        return SearchOutcome(product, lat, lon, None, from_point, False, [], False, 1, True, max_age_days)
     in_area = area.contains_municipality(municipality.ibge_code)
     offset = (params.pagina - 1) * PAGE_SIZE if only_page else 0
     limit = PAGE_SIZE if only_page else PAGE_SIZE * params.pagina
-    filters = params.filters(product.id, area, today)
+    filters = params.filters(product.id, area, today, verified_since(max_age_days))
     page = search(session, filters, lat=lat, lon=lon, limit=limit, offset=offset)
     local_missing = False
     if in_area and not only_page and not any(r.municipality_ibge == municipality.ibge_code for r in page.results):
@@ -225,7 +267,7 @@ def find(session: Session, product: Product, params, today: date, *, only_page: 
         local = search(session, here, lat=lat, lon=lon, limit=1)
         local_missing = not local.results
     return SearchOutcome(product, lat, lon, municipality, from_point, in_area, page.results,
-                         page.has_more, offset + 1, local_missing)
+                         page.has_more, offset + 1, local_missing, max_age_days)
 
 
 # --------------------------------------------------------------------------- error reports

@@ -74,7 +74,8 @@ def search():
     if params.ready:
         product = by_slug[params.plano]
         only_page = params.pagina > 1 and request.headers.get("HX-Target") == RESULTS_TARGET
-        outcome = services.find(session, product, params, clock.today(), only_page=only_page)
+        outcome = services.find(session, product, params, clock.today(), only_page=only_page,
+                                max_age_days=current_app.config["NETWORK_VERIFIED_MAX_AGE_DAYS"])
         if outcome.outside_brazil:
             params.errors["lat"] = "A localização informada fica fora do Brasil. Digite o nome da sua cidade."
             return render_page("network/search.html", status=400, **context)
@@ -143,7 +144,8 @@ def _provider_page(view, status: int = 200, **report):
     session = get_session()
     products = {p.slug: p for p in plan_services.list_products(session)}
     searched = params_module.parse(request.args, set(products))
-    places = services.provider_places(view, searched, products, presenters.MapLinks.from_config(current_app.config))
+    places = services.provider_places(view, searched, products, presenters.MapLinks.from_config(current_app.config),
+                                      current_app.config["NETWORK_VERIFIED_MAX_AGE_DAYS"])
     back = url_for("network.search", **searched.query()) + "#resultados" if places.origin else None
     map_svg = "" if wants_fragment(REPORT_TARGET) else _provider_map(places)
     context = dict(sent=False, report_errors={}, report_values={}, report_blocked=False) | report

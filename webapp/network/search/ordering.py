@@ -1,5 +1,6 @@
-"""The order of results: by distance as shown (km, one decimal), then by the provider's name as
-a reader compares it, then by location id -- and the page cut from candidates in that order."""
+"""The order of results: by distance as shown (km, one decimal), then verified locations before
+stale ones, then by the provider's name as a reader compares it, then by location id -- and the
+page cut from candidates in that order."""
 
 from __future__ import annotations
 
@@ -24,10 +25,14 @@ def bucket_edge_km(distance_km: float) -> float:
     return round(distance_km, 1) + 0.05 + 1e-9
 
 
-def result_order(distance_km: float, provider_name: str, location_id: int) -> tuple:
-    """How results are ordered: by distance as shown (km, one decimal), then by the provider's
-    name as a reader compares it (ignoring accents and case), then by location id."""
-    return (shown_km(distance_km), _name_key(provider_name), provider_name, location_id)
+def result_order(distance_km: float, provider_name: str, location_id: int, stale: bool = False) -> tuple:
+    """How results are ordered: by distance as shown (km, one decimal), then verified before
+    *stale* (not verified lately, or never: see ``SearchFilters.verified_since``), then by the
+    provider's name as a reader compares it (ignoring accents and case), then by location id.
+
+    Only within a shown distance: a stale location 0,3 km away still comes before a verified
+    one 0,4 km away, since a member weighs the walk first and the mark says the rest."""
+    return (shown_km(distance_km), stale, _name_key(provider_name), provider_name, location_id)
 
 
 @lru_cache(maxsize=65536)
@@ -46,13 +51,14 @@ def page(reader: SearchReader, ranked: list[tuple[float, int]], offset: int, wan
     span = ranked[start:stop]
     if len(span) > 2 * (wanted - offset) + 10:
         # Big buckets (locations piled on a municipality seat, where addresses that could
-        # not be geocoded are put): order them with the names alone, then read the page.
-        names = reader.names
-        missing = [i for _, i in span if i not in names]
+        # not be geocoded are put): order them with their names and staleness alone, then read
+        # the page.
+        keys = reader.order_keys
+        missing = [i for _, i in span if i not in keys]
         if missing:
-            names = {**names, **reader.provider_names(missing)}
-        span.sort(key=lambda p: result_order(p[0], names[p[1]], p[1]))
+            keys = {**keys, **reader.read_order_keys(missing)}
+        span.sort(key=lambda p: result_order(p[0], keys[p[1]][0], p[1], keys[p[1]][1]))
         return reader.rows(span[offset - start:wanted - start])
     rows = reader.rows(span)
-    rows.sort(key=lambda r: result_order(r.distance_km, r.provider_name, r.location_id))
+    rows.sort(key=lambda r: result_order(r.distance_km, r.provider_name, r.location_id, r.stale))
     return rows[offset - start:wanted - start]

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import time
 import weakref
+from datetime import datetime
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from .filters import SearchFilters
 from .results import SearchResult
-from .sql import NAMED_PARAM, SPECIALTY_LAYERS, URGENCY_LAYER, SearchSql, decode_pg_row, decode_sqlite_row
+from .sql import (
+    NAMED_PARAM,
+    SPECIALTY_LAYERS,
+    URGENCY_LAYER,
+    SearchSql,
+    decode_pg_row,
+    decode_sqlite_row,
+    sqlite_moment,
+)
 
 #: How long (s) a statistic is kept: they only choose a plan, never change an answer.
 ESTIMATE_TTL_SECONDS = 300.0
@@ -39,10 +48,10 @@ class SearchReader:
         self.f = f
         self.sql = SearchSql(session.get_bind().dialect.name, f)
         self.pg = self.sql.pg
-        # Provider names read with the candidates (when the query had them): a pile of equally
-        # distant locations is ordered by name, and the seat's pile is read with its names
-        # (~0.8 us a row joined, against ~3 us a row looked up afterwards).
-        self.names: dict[int, str] = {}
+        # Provider names and staleness read with the candidates (when the query had them): a
+        # pile of equally distant locations is ordered by them, and the seat's pile is read with
+        # them (~0.8 us a row joined, against ~3 us a row looked up afterwards).
+        self.order_keys: dict[int, tuple[str, bool]] = {}
         #: Providers the name matched, as far as counted (see name_matching_providers).
         self.name_matches: int | None = None
         self.sampled_share: float | None = None
@@ -71,7 +80,7 @@ class SearchReader:
         when it read them)."""
         rows = self.raw(sql, {**self.sql.params, **extra})
         if rows and len(rows[0]) > 4:
-            self.names.update((r[0], r[4]) for r in rows)
+            self.order_keys.update((r[0], (r[4], self.stale(r[5]))) for r in rows)
         out = Rows((r[0], r[2], r[3]) for r in rows)
         out.count = len(rows)
         return out
@@ -88,8 +97,20 @@ class SearchReader:
             return None
         return sorted(pid for (pid,) in rows)
 
-    def provider_names(self, location_ids: list[int]) -> dict[int, str]:
-        return dict(self.raw(self.sql.provider_names(location_ids)))
+    def stale(self, verified_at: datetime | str | None) -> bool:
+        """Whether a location verified at ``verified_at`` (aware, or SQLite's text) is stale:
+        verified before the filters' ``verified_since``, or never (when there is one)."""
+        since = self.f.verified_since
+        if since is None:
+            return False
+        if isinstance(verified_at, str):
+            verified_at = sqlite_moment(verified_at)
+        return verified_at is None or verified_at < since
+
+    def read_order_keys(self, location_ids: list[int]) -> dict[int, tuple[str, bool]]:
+        """``{location id: (provider name, stale)}`` of ``location_ids``."""
+        return {id_: (name, self.stale(verified_at))
+                for id_, name, verified_at in self.raw(self.sql.order_keys(location_ids))}
 
     def rows(self, ranked: list[tuple[float, int]]) -> list[SearchResult]:
         """The display rows of ``ranked``, in its order.  Read on the DB-API cursor (as the
@@ -100,7 +121,11 @@ class SearchReader:
         fetched = self.raw(self.sql.page_rows(i for _, i in ranked))
         decode = decode_pg_row if self.pg else decode_sqlite_row
         by_id = {row[0]: row for row in fetched}
-        return [SearchResult(*decode(by_id[id_]), distance_km=distance) for distance, id_ in ranked]
+        results = []
+        for distance, id_ in ranked:
+            values = decode(by_id[id_])
+            results.append(SearchResult(*values, distance_km=distance, stale=self.stale(values[23])))
+        return results
 
     def count_all(self) -> int:
         """Every match counted, reading each (tests and checks)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,13 @@ class SearchResult:
     sees_children: bool
     urgency_24h: bool
     updated_at: datetime  # the location row's
+    verified_at: datetime | None  # when the location was last verified (None: never)
+    accepts_new_patients: bool | None  # None: not informed
+    accepts_new_patients_on: date | None  # the day that was informed
     distance_km: float  # geodesic, WGS-84
+    #: Not verified since the search's ``verified_since`` (or never): marked, and ranked after
+    #: the others at the same shown distance.
+    stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)

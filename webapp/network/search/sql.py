@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from ...geo.area import KM_PER_DEG_LAT, Box, lon_km_per_deg
 from .filters import SearchFilters
@@ -42,8 +42,8 @@ PAGE_SQL = (
     "SELECT l.id, l.provider_id, p.name, p.kind, p.specialties, l.street, l.number, l.complement,"
     " l.neighbourhood, l.cep, l.municipality_ibge, l.uf, l.latitude, l.longitude, l.\"precision\","
     " l.coordinates_match, l.phones, l.whatsapp, l.opening_hours, l.wheelchair_access, l.sees_children,"
-    " l.urgency_24h, l.updated_at FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
-    " WHERE l.id IN ({ids})"
+    " l.urgency_24h, l.updated_at, l.verified_at, l.accepts_new_patients, l.accepts_new_patients_on"
+    " FROM location AS l JOIN provider AS p ON p.id = l.provider_id WHERE l.id IN ({ids})"
 )
 #: What a folded name (webapp.core.text.fold) is made of.
 NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
@@ -82,7 +82,15 @@ def decode_sqlite_row(row: tuple) -> list:
     values[16] = tuple(json.loads(values[16]) if values[16] else ())  # phones
     values[19], values[20], values[21] = bool(values[19]), bool(values[20]), bool(values[21])
     values[22] = datetime.fromisoformat(values[22]).replace(tzinfo=UTC)
+    values[23] = sqlite_moment(values[23])
+    values[24] = None if values[24] is None else bool(values[24])
+    values[25] = None if values[25] is None else date.fromisoformat(values[25])
     return values
+
+
+def sqlite_moment(value: str | None) -> datetime | None:
+    """A stored UTC moment as SQLite gives it (naive, as text), aware."""
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def decode_pg_row(row: tuple) -> list:
@@ -90,7 +98,12 @@ def decode_pg_row(row: tuple) -> list:
     values[4] = tuple(values[4] or ())
     values[16] = tuple(values[16] or ())
     values[22] = values[22].astimezone(UTC)
+    values[23] = pg_moment(values[23])
     return values
+
+
+def pg_moment(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
 
 
 def name_like(folded: str) -> str:
@@ -137,7 +150,7 @@ class SearchSql:
         self.layer_has_specialty = 1 <= self.layer <= len(SPECIALTY_LAYERS)
         self.slack_km = index_slack_km(self.layer, float32=not self.pg)
         signature = (self.dialect, self.product, self.today, self.specialty, f.area.kind, self.area_list,
-                     bool(f.name), f.urgency_24h, f.wheelchair, f.children, self.layer)
+                     bool(f.name), f.urgency_24h, f.wheelchair, f.children, f.accepting_new, self.layer)
         if len(_TEXTS) > 512 and signature not in _TEXTS:
             _TEXTS.clear()
         self._texts: dict = _TEXTS.setdefault(signature, {})
@@ -192,6 +205,8 @@ class SearchSql:
             out.append(self._bool("l.wheelchair_access"))
         if f.children:
             out.append(self._bool("l.sees_children"))
+        if f.accepting_new:  # NULL (not informed) is not a yes, on either database
+            out.append(self._bool("l.accepts_new_patients"))
         out += self._area("l.uf", "l.municipality_ibge")
         out += self._membership_and_specialty("l.provider_id", with_specialty, with_membership)
         if with_name:
@@ -199,9 +214,15 @@ class SearchSql:
         return out
 
     def _select(self, prefix: str, id_column: str = "id", with_names: bool = False) -> str:
-        """Candidate columns ``(id, provider_id, lat, lon[, name])``."""
+        """Candidate columns ``(id, provider_id, lat, lon[, name, verified_at])``: what orders a
+        pile of equally distant locations comes with the names."""
         cols = f"{prefix}.{id_column}, {prefix}.provider_id, {prefix}.latitude, {prefix}.longitude"
-        return cols + (", p.name" if with_names else "")
+        if not with_names:
+            return cols
+        if prefix == "l":
+            return cols + ", p.name, l.verified_at"
+        # location_layer holds no verification: the location's, by primary key.
+        return cols + f", p.name, (SELECT lv.verified_at FROM location AS lv WHERE lv.id = {prefix}.{id_column})"
 
     def _join_provider(self, prefix: str, with_names: bool = False) -> str:
         return f" JOIN provider AS p ON p.id = {prefix}.provider_id" if with_names else ""
@@ -259,6 +280,8 @@ class SearchSql:
                              (f.children, "ll.sees_children")):
             if flag:
                 where.append(column)
+        if f.accepting_new:  # not in location_layer: the location's, by primary key
+            where.append("(SELECT la.accepts_new_patients FROM location AS la WHERE la.id = ll.location_id)")
         where += self._area("ll.uf", "ll.municipality_ibge")
         where += self._membership_and_specialty("ll.provider_id", with_specialty=not self.layer_has_specialty)
         where += self._name("ll.provider_id")
@@ -405,8 +428,10 @@ class SearchSql:
         return (f"SELECT count(*) FROM (SELECT 1 FROM provider_specialty WHERE specialty = {self.specialty}"
                 f" LIMIT {int(cap) + 1}) AS t")
 
-    def provider_names(self, location_ids: list[int]) -> str:
-        return f"SELECT l.id, p.name FROM location AS l JOIN provider AS p ON p.id = l.provider_id WHERE l.id IN ({id_list(location_ids)})"
+    def order_keys(self, location_ids: list[int]) -> str:
+        """``(location id, provider name, verified_at)``: what orders locations at one shown distance."""
+        return ("SELECT l.id, p.name, l.verified_at FROM location AS l JOIN provider AS p ON p.id = l.provider_id"
+                f" WHERE l.id IN ({id_list(location_ids)})")
 
     def page_rows(self, location_ids) -> str:
         return PAGE_SQL.format(ids=id_list(location_ids))
