@@ -17,6 +17,7 @@ from tests.support.network import row, write_csv
 from tests.support.pages import csrf
 from webapp.core.clock import TIMEZONE
 from webapp.core.formatting import ha_quanto
+from webapp.network import services
 from webapp.network.importer import import_network
 from webapp.network.models import DataReport, Provider
 from webapp.network.services import REPORT_REASONS
@@ -34,6 +35,13 @@ def dentist(key: str, name: str, north: float, **cells) -> dict:
     """A dentist *north* degrees of latitude north of ORIGIN (0.001 degree ~ 0.11 km)."""
     return row(provider_key=key, location_key=f"{key}-L1", name=name, latitude=f"{ORIGIN[0] + north:.6f}",
                longitude=f"{ORIGIN[1]:.6f}", products=LEVE, network_since="2025-01-01", **cells)
+
+
+@pytest.fixture(autouse=True)
+def _own_totals(monkeypatch):
+    """The API's totals are kept per filters for minutes, across tests: these tests' networks
+    count in a cache of their own."""
+    monkeypatch.setattr(services, "_TOTALS", {})
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ A line becomes a :class:`ParsedRow` (the provider, the location and its networks
 written) or rejects with line, column, value and a pt-BR reason: CRO, CNPJ/CPF check digits,
 the municipality by IBGE code or name + UF, coordinates inside Brazil and inside the stated
 municipality (kept but flagged as a warning when not), phones with a real DDD, known
-specialties and products, dates.  A location listed twice, or a provider whose lines disagree,
-rejects the later line.  Rows without coordinates are placed by the geocoder when there is one,
+specialties and products, dates (a verification or an "accepts new patients" day after the
+import's rejects the line: :func:`_trust`).  A location listed twice, or a provider whose lines
+disagree, rejects the later line.  Rows without coordinates are placed by the geocoder when there is one,
 else at the municipality seat (approximate).  Nothing here writes to the network.
 """
 

@@ -12,13 +12,15 @@ What matches (:class:`SearchFilters`): active locations whose provider has a mem
 product open on ``today`` (``since <= today`` and ``until`` empty or after ``today``), whose
 municipality is in the coverage area (national: all; states: ``location.uf``; municipalities:
 ``location.municipality_ibge``), and that pass the filters: ``specialty`` (a slug, through
-``provider_specialty``), ``urgency_24h`` / ``wheelchair`` / ``children`` (the location flags),
+``provider_specialty``), ``urgency_24h`` / ``wheelchair`` / ``children`` / ``accepting_new``
+(the location flags; "accepts new patients" only when the location said yes),
 ``name_query`` (accent-, case- and punctuation-insensitive substring of the provider name, as
 :func:`webapp.core.text.fold` folds them: the folded query is a substring of the folded name,
 stored as ``provider.search_name``; a query of 3 or more letters or digits is looked up in the
 trigram index of migration 0010, a shorter one filters the rows the search reads anyway).  Order: geodesic distance (WGS-84, the same number as
-:func:`webapp.geo.distance.distance_km`) in km with one decimal, as shown, then the provider's
-name (:func:`result_order`).  The answer is exact and the same on SQLite and PostgreSQL: the
+:func:`webapp.geo.distance.distance_km`) in km with one decimal, as shown, then locations
+verified since ``verified_since`` before the others, then the provider's name
+(:func:`result_order`); the verification is read with the rows a page reads anyway.  The answer is exact and the same on SQLite and PostgreSQL: the
 databases only supply candidates, ranked here on exact geodesic distances; every way of reading
 candidates gives the same answer.
 
