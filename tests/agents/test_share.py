@@ -81,6 +81,17 @@ def test_search_link_with_a_point_filters_and_a_name(agent_client, families, lev
     assert (link.expires_at - link.created_at).days == 7
 
 
+def test_search_link_for_dentists_taking_new_patients(agent_client, families, leve_lookup):
+    page = agent_client.page(f"/atendimento/consultas/{leve_lookup}/enviar-link?tipo=busca")
+    assert page.select_one("input[name=novos]") is not None
+    response = create_link(agent_client, leve_lookup, tipo="busca", plano=LEVE, cidade="Niterói", especialidade="",
+                           q="", novos="1", validade="7")
+    assert response.status_code == 303
+    link = families.query(ShortLink).one()
+    assert parse_qs(urlparse(link.target).query) == {"plano": [LEVE], "municipio": ["3303302"], "novos": ["1"]}
+    assert link.title.endswith("(aceita novos pacientes)")
+
+
 @pytest.mark.parametrize("fields, field, message", [
     ({"cidade": "Campo Grande"}, "cidade", "mais de uma cidade"),
     ({"cidade": "Cidade Que Não Existe"}, "cidade", "Confira a grafia"),
