@@ -188,7 +188,13 @@ class Database:
     def _close_session(_exc) -> None:
         session = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            try:
+                session.close()
+            except OperationalError:
+                # The server ended the connection after the answer was made (a restart of the
+                # primary): closing rolls back, which fails. The answer stands; the connection
+                # is thrown away instead of going back to the pool.
+                session.invalidate()
 
 
 def get_session() -> Session:
