@@ -1,17 +1,20 @@
-"""The database ends a request's connection after the page was made (the primary restarting,
-``pg_terminate_backend``): the page still goes out, and the next request gets a new connection."""
+"""The database goes away under the app (the primary restarting, ``pg_terminate_backend``): a page
+already made still goes out, a read on the driver's cursor is a 503 like any other, and the app
+connects again as soon as the server is back — pausing only after a server that did not answer."""
 
+import os
+import socket
 import time
 from datetime import date
 
 import pytest
-
 from flask import request
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from tests.support.databases import PG_ADMIN_URL
 from webapp import create_app
-from webapp.db import get_session
+from webapp.db import SLOW_CONNECT_SECONDS, get_session, make_engine
 
 
 def end_backend(admin, pid: int) -> None:
@@ -52,7 +55,6 @@ def test_a_connection_ended_before_the_session_closes_is_not_a_500(postgresql_en
 def test_a_search_read_on_a_connection_the_server_ended_is_an_unavailable_database(postgresql_engine):
     # The search's hot path runs on the driver's cursor: its error must reach the app's handler
     # as SQLAlchemy's, which answers 503 with Retry-After (a 500 before).
-    from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
     from webapp.db import is_unavailable
@@ -75,3 +77,45 @@ def test_a_search_read_on_a_connection_the_server_ended_is_an_unavailable_databa
     finally:
         engine.dispose()
         admin.dispose()
+
+
+def test_a_refused_connection_lets_the_next_request_try_again(postgresql_engine):
+    # A restarting primary refuses at once; the request after it is back must connect, not
+    # wait out a pause (which kept every worker answering 503 for 5 s after a restart).
+    name = f"guia_odonto_reconexao_{os.getpid()}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    engine = make_engine(postgresql_engine.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        with pytest.raises(OperationalError, match="does not exist"):
+            engine.connect()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_a_server_that_does_not_answer_pauses_new_attempts():
+    # Accepts the TCP connection and never says a word: the attempt waits for the connect
+    # timeout, and the next request fails at once instead of waiting again.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        engine = make_engine(f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/guia")
+        try:
+            started = time.monotonic()
+            with pytest.raises(OperationalError):
+                engine.connect()
+            assert time.monotonic() - started >= SLOW_CONNECT_SECONDS
+            started = time.monotonic()
+            with pytest.raises(OperationalError, match="nova tentativa em breve"):
+                engine.connect()
+            assert time.monotonic() - started < 0.5
+        finally:
+            engine.dispose()
