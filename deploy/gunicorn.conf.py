@@ -21,10 +21,6 @@ workers = int(os.environ.get("GUIA_WORKERS", "2"))
 timeout = 30
 # On SIGTERM (a release, a restart) workers finish the requests they hold, for up to 20 s.
 graceful_timeout = 20
-# A long-lived worker's memory is given back now and then; the jitter keeps workers from
-# restarting together.
-max_requests = 5000
-max_requests_jitter = 500
 # No access log: the app writes one JSON line per request itself (LOG_FORMAT=json), with the
 # request id nginx sends. gunicorn's own messages (start, stop, a worker killed) go to stderr.
 accesslog = None

@@ -19,7 +19,8 @@ Then every write the app acknowledged (a 303 for a report or a look-up, a 302 of
 which counts a visit) is looked for in the primary. Exit status 1, saying why, when a budget is
 broken: a failed GET while an instance dies (nginx retries on the other), any failure while the
 replica is down, anything but 503 with Retry-After while the primary restarts or after it was
-back (beyond the app's reconnect pause), any failure once recovered, one acknowledged write lost.
+back (2 s of grace for requests already under way), any failure once recovered, one
+acknowledged write lost.
 
 ``--scaling``: requests/s of the results page through nginx with one instance and with two (both
 restarted with one worker each, so an instance is one core's worth), beside the bare Flask
@@ -52,9 +53,9 @@ CITY = "3303302"  # Niterói
 RESULTS = f"/rede?plano={PLAN}&municipio={CITY}&especialidade=clinico-geral"
 MEMBER_PASSWORD = "demo-odonto"
 AGENT = ("atendente", "demo-atendimento")
-# The app's pause after a failed connection to the database (webapp/db.py RECONNECT_PAUSE_SECONDS):
-# a worker that saw the primary down answers 503 for up to that long after it is back.
-RECONNECT_PAUSE = 5
+# Seconds after the primary is back during which a 503 still counts as "during the restart": a
+# request that started before (wrk stamps failures to the whole second).
+GRACE = 2
 
 
 def cluster_settings(directory: Path) -> dict[str, str]:
@@ -431,7 +432,7 @@ def judge(phases: list[Phase], lost: list[str], pids_before: list[str], pids_aft
             if others:
                 broken.append(f"{phase.name}: falhas que não são 503 com Retry-After ({others})")
             start, end = phase.window
-            late = [s for s in failure_seconds(phase) if s > end + RECONNECT_PAUSE + 1 or s < start - 1]
+            late = [s for s in failure_seconds(phase) if s > end + GRACE or s < start - 1]
             if late:
                 broken.append(f"{phase.name}: {len(late)} falha(s) fora do reinício do primário "
                               f"(até {max(late) - end:.1f} s depois de ele voltar)")
