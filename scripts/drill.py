@@ -513,6 +513,9 @@ def drill(args, settings: dict[str, str]) -> int:
           f"{seconds} s por fase.")
     with tempfile.TemporaryDirectory() as tmp:
         script = lua_script(world, Path(tmp))
+        # Unmeasured: each new worker's first requests load the geodata and the search's
+        # statistics (seconds), which is not what the baseline is about.
+        run_wrk(script, world.port, 5)
         t0 = time.time()
         phases = [run_phase("baseline", max(5, seconds // 2), world, script, run_id)]
         phases.append(run_phase("instância morta", seconds, world, script, run_id,

@@ -76,7 +76,7 @@ CONNECT_TIMEOUT_SECONDS = 2
 RECONNECT_PAUSE_SECONDS = 5
 #: A failed attempt that took this long means a server that does not answer (the pause follows);
 #: a refusal (down, restarting, shutting down) comes back in milliseconds.
-SLOW_CONNECT_SECONDS = CONNECT_TIMEOUT_SECONDS / 2
+SLOW_FAILURE_SECONDS = 0.5
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -140,7 +140,7 @@ def _pause_after_failed_connections(engine: Engine) -> None:
         try:
             return dialect.connect(*cargs, **cparams)
         except dialect.loaded_dbapi.OperationalError as error:
-            if time.monotonic() - started >= SLOW_CONNECT_SECONDS:
+            if time.monotonic() - started >= SLOW_FAILURE_SECONDS:
                 last_failure.update(at=time.monotonic(), message=str(error).strip())
             raise
 
