@@ -2,7 +2,7 @@
 
     bash scripts/cluster.sh up
     .venv/bin/python scripts/drill.py [--phase-seconds 20]
-    .venv/bin/python scripts/drill.py --scaling [--seconds 15]
+    .venv/bin/python scripts/drill.py --scaling [--seconds 10] [--passes 3]
 
 wrk reads the public pages (search results, a provider, a plan, the API), a signed-in member's
 card and an agent's short link, while a writer posts "Informar erro" reports (each from its own
