@@ -8,6 +8,7 @@ import secrets
 
 from flask import Flask, g
 from jinja2 import StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
@@ -53,6 +54,10 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     accesslog.init_app(app)
 
     _init_static(app)
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        # Outermost, so everything inside (the app, its logs, the counters) sees the client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_security_headers(app)
     responses.init_app(app, member_session_key=access.MEMBER_SESSION_KEY)
 

@@ -70,6 +70,10 @@ class BaseConfig:
         # Every key this app writes to Redis starts with it, so environments (and parallel test
         # runs) can share one Redis.
         self.REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "guia")
+        # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host are believed: the
+        # client's address then comes from them, else every client would share the proxy's (and
+        # its lock-out and rate-limit counts).
+        self.PROXY_HOPS = proxy_hops(os.environ.get("PROXY_HOPS"))
         # Lock-outs per sign-in form, in the `limits` notation. Per person (whatever identifier was
         # typed) and per client address count wrong answers; the burst counts every attempt,
         # across everyone. Built per instance so a test may change its own app's numbers.
@@ -165,6 +169,19 @@ def public_base_url(value: str | None) -> str:
             f"PUBLIC_BASE_URL inválido: {value!r} (use só esquema e host, como https://guia.exemplo.com.br)"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def proxy_hops(value: str | None) -> int:
+    """``PROXY_HOPS``: how many reverse proxies stand in front, 0 (the default) to 5."""
+    if value is None or not value.strip():
+        return 0
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > 5:
+        raise ConfigurationError(
+            f"PROXY_HOPS inválido: {value!r} (use o número de proxies reversos na frente da aplicação, "
+            "de 0 a 5; com um nginx, 1)."
+        )
+    return int(text)
 
 
 # Google's documented cross-platform "Maps URLs": the Google Maps app on Android (and on an

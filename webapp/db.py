@@ -74,6 +74,9 @@ CONNECT_TIMEOUT_SECONDS = 2
 #: After a failed connection, seconds during which new requests fail at once instead of each
 #: waiting for its own attempt: a database that does not answer must not hold every worker.
 RECONNECT_PAUSE_SECONDS = 5
+#: A failed attempt that took this long means a server that does not answer (the pause follows);
+#: a refusal (down, restarting, shutting down) comes back in milliseconds.
+SLOW_FAILURE_SECONDS = 0.5
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -118,10 +121,12 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def _pause_after_failed_connections(engine: Engine) -> None:
-    """Once a connection attempt fails, answer new ones with the same error for a few seconds.
+    """Once a connection attempt times out, answer new ones with the same error for a few seconds.
 
-    Refused connections fail in milliseconds, but a server that does not answer at all costs
-    each attempt the whole connect timeout; without the pause every request would wait for it.
+    A server that does not answer at all costs each attempt the whole connect timeout; without
+    the pause every request would wait for it. Refused connections fail in milliseconds and
+    start no pause: the next request tries again, so a restarted primary is used the moment it
+    is back (the pause made every worker that saw it down answer 503 for 5 s more).
     """
     last_failure: dict[str, float | str] = {"at": float("-inf"), "message": ""}
 
@@ -131,10 +136,12 @@ def _pause_after_failed_connections(engine: Engine) -> None:
         if since < RECONNECT_PAUSE_SECONDS:
             raise dialect.loaded_dbapi.OperationalError(
                 f"banco indisponível há {since:.1f} s, nova tentativa em breve: {last_failure['message']}")
+        started = time.monotonic()
         try:
             return dialect.connect(*cargs, **cparams)
         except dialect.loaded_dbapi.OperationalError as error:
-            last_failure.update(at=time.monotonic(), message=str(error).strip())
+            if time.monotonic() - started >= SLOW_FAILURE_SECONDS:
+                last_failure.update(at=time.monotonic(), message=str(error).strip())
             raise
 
 
@@ -188,7 +195,13 @@ class Database:
     def _close_session(_exc) -> None:
         session = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            try:
+                session.close()
+            except OperationalError:
+                # The server ended the connection after the answer was made (a restart of the
+                # primary): closing rolls back, which fails. The answer stands; the connection
+                # is thrown away instead of going back to the pool.
+                session.invalidate()
 
 
 def get_session() -> Session:
