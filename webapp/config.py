@@ -102,6 +102,14 @@ class BaseConfig:
         self.MAP_DIRECTIONS_URL = map_url_template(
             "MAP_DIRECTIONS_URL", os.environ.get("MAP_DIRECTIONS_URL") or DEFAULT_MAP_DIRECTIONS_URL)
         self.MAP_OSM_URL = map_url_template("MAP_OSM_URL", os.environ.get("MAP_OSM_URL") or DEFAULT_MAP_OSM_URL)
+        # Members' "Fui atendido pelo plano" / "Não aceitou meu plano" on the statement: events of
+        # the last N days may be answered; refusals from this many families (a holder and their
+        # dependants are one) at one address, for events of the last N days, open a report.
+        self.CONFIRMATION_MAX_AGE_DAYS = whole_number("CONFIRMATION_MAX_AGE_DAYS", 180, maximum=3650)
+        self.CONFIRMATION_REFUSAL_WINDOW_DAYS = whole_number("CONFIRMATION_REFUSAL_WINDOW_DAYS", 90, maximum=3650)
+        self.CONFIRMATION_REFUSALS_FOR_REPORT = whole_number("CONFIRMATION_REFUSALS_FOR_REPORT", 3, maximum=100)
+        # "Seu dentista vai sair da rede": the notice stays this many days after the exit date.
+        self.DEPARTURE_NOTICE_DAYS_AFTER = whole_number("DEPARTURE_NOTICE_DAYS_AFTER", 60, minimum=0, maximum=3650)
 
     def fallback_secret_key(self) -> str:
         path = Path(self.INSTANCE_PATH) / "secret_key"
@@ -210,6 +218,16 @@ def map_url_template(name: str, value: str) -> str:
     if problem:
         raise ConfigurationError(f"{name} inválido: {value!r} ({problem}, como {DEFAULT_MAP_OSM_URL}).")
     return value
+
+
+def whole_number(name: str, default: int, *, minimum: int = 1, maximum: int) -> int:
+    """An integer setting from the environment (ASCII digits, within bounds), or *default* when unset."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= maximum:
+        raise ConfigurationError(f"{name} inválido: {value!r} (use um número inteiro de {minimum} a {maximum}).")
+    return int(value)
 
 
 MAIL_SCHEMES = ("smtp", "smtps", "smtp+starttls")

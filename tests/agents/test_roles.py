@@ -11,7 +11,7 @@ from tests.support.pages import csrf
 from webapp.core.access import is_member_endpoint
 
 ARGS = {"lookup_id": 1, "code": "abcdefghijkmnopq", "token": "x", "provider_id": 1, "slug": "x", "device_id": 1,
-        "payload": "1.1.123456"}
+        "payload": "1.1.123456", "event_id": 1}
 
 
 def routes(app, predicate):

@@ -456,3 +456,106 @@ def verifies(password_hash: str, password: str) -> bool:
         return CURRENT_HASHER.verify(password_hash, password)
     except VerificationError:
         return False
+
+
+CONFIRMING_MEMBERS = (11, 21, 31, 41, 51)  # holders of five families
+DOUBLE_TAPS = 6
+
+
+@pytest.mark.slow  # gunicorn serving both databases
+def test_answers_about_a_visit_hold_under_double_taps_and_racing_refusals(site):
+    """"Fui atendido pelo plano" tapped six times at once: one answer, the others told it is
+    there (409). Then the last two of four families' "Não aceitou meu plano" at the same moment:
+    one report, not two."""
+    from datetime import timedelta
+
+    from tests.support.history import usage_row, write_csv as write_usage
+    from webapp.history.confirmations import REPORT_MARKER
+    from webapp.history.importer import import_usage
+    from webapp.history.models import UsageConfirmation, UsageEvent
+
+    visited = (clock.today() - timedelta(days=3)).isoformat()
+    with Session(site.engine) as session, writing(session):
+        rows = [usage_row(event_id=f"CONFIRMA-{seed}", card_number=member_by_seed(session, seed).card_number,
+                          performed_on=visited, provider_key="P1", location_key="P1-L1")
+                for seed in CONFIRMING_MEMBERS]
+        assert import_usage(session, write_usage(site.tmp_path / "confirmacoes.csv", rows)).rejects == []
+        events = dict(session.execute(select(UsageEvent.event_key, UsageEvent.id)
+                                      .where(UsageEvent.event_key.like("CONFIRMA-%"))).all())
+    log: list = []
+    members = {seed: member_signed_in(site, log, seed) for seed in CONFIRMING_MEMBERS}
+    tokens = {seed: browser.csrf("/extrato") for seed, browser in members.items()}
+
+    def tap(seed: int, answer: str) -> int:
+        return members[seed].post(f"/extrato/{events[f'CONFIRMA-{seed}']}/confirmacao",
+                                  {"resposta": answer, "csrf_token": tokens[seed]})[0]
+
+    with ThreadPoolExecutor(DOUBLE_TAPS) as pool:
+        statuses = Counter(pool.map(lambda _: tap(11, "atendido"), range(DOUBLE_TAPS)))
+    assert statuses == {303: 1, 409: DOUBLE_TAPS - 1}, statuses
+
+    assert tap(21, "recusado") == 303 and tap(31, "recusado") == 303
+    with ThreadPoolExecutor(2) as pool:
+        racing = list(pool.map(lambda seed: tap(seed, "recusado"), (41, 51)))
+    assert racing == [303, 303]
+    assert not [entry for entry in log if entry[0] >= 500]
+    with Session(site.engine) as session:
+        answers = Counter(session.scalars(select(UsageConfirmation.answer).where(
+            UsageConfirmation.usage_event_id.in_(list(events.values())))))
+        assert answers == {"atendido": 1, "recusado": 4}
+        assert session.scalar(select(func.count()).where(DataReport.source == REPORT_MARKER,
+                                                         DataReport.priority == "alta")) == 1
+
+
+@pytest.mark.slow  # gunicorn serving both databases (the site's database, its server unused here)
+def test_a_refusal_waits_for_the_transaction_that_counts_them(site):
+    """The third family's refusal opens the report and has not committed when the fourth comes:
+    the fourth must count after it (PostgreSQL: an advisory lock; SQLite: the write lock), or
+    both see three families and open two reports."""
+    from datetime import timedelta
+
+    from tests.support.history import usage_row, write_csv as write_usage
+    from webapp.history import confirmations
+    from webapp.history.importer import import_usage
+    from webapp.history.models import UsageEvent
+
+    seeds = (11, 21, 31, 41)
+    with Session(site.engine) as session, writing(session):
+        report = import_network(session, write_csv(site.tmp_path / "p9.csv", [row(provider_key="P9", location_key="P9-L1",
+                                                                                 name="Dra. Corrida", cro_number="99")]))
+        assert report.rejects == []
+        visited = (clock.today() - timedelta(days=2)).isoformat()
+        people = {seed: member_by_seed(session, seed) for seed in seeds}
+        rows = [usage_row(event_id=f"CORRIDA-{seed}", card_number=people[seed].card_number, performed_on=visited,
+                          provider_key="P9", location_key="P9-L1") for seed in seeds]
+        assert import_usage(session, write_usage(site.tmp_path / "corrida.csv", rows)).rejects == []
+        events = dict(session.execute(select(UsageEvent.event_key, UsageEvent.id)
+                                      .where(UsageEvent.event_key.like("CORRIDA-%"))).all())
+        provider_id = session.scalar(select(Provider.id).where(Provider.key == "P9"))
+        people = {seed: member.id for seed, member in people.items()}
+    rules = confirmations.Rules()
+
+    def refuse(session, seed):
+        return confirmations.answer(session, events[f"CORRIDA-{seed}"], [people[seed]], people[seed], "recusado",
+                                    clock.today(), clock.utcnow(), rules)
+
+    for seed in seeds[:2]:
+        with Session(site.engine) as session, writing(session):
+            assert refuse(session, seed).report_id is None
+    started, outcome = threading.Event(), []
+
+    def fourth():
+        started.wait(10)
+        with Session(site.engine) as session, writing(session):
+            outcome.append(refuse(session, seeds[3]).report_id)
+
+    other = threading.Thread(target=fourth)
+    other.start()
+    with Session(site.engine) as session, writing(session):
+        assert refuse(session, seeds[2]).report_id is not None  # the third family: the report
+        started.set()
+        time.sleep(0.5)  # the fourth is now waiting for this transaction (not yet committed)
+    other.join(20)
+    assert outcome == [None]
+    with Session(site.engine) as session:
+        assert session.scalar(select(func.count()).where(DataReport.provider_id == provider_id)) == 1

@@ -118,3 +118,20 @@ def test_production_without_mail_url_starts_and_warns(monkeypatch, caplog):
     app = create_app()
     assert app.config["MAIL_URL"] is None
     assert "MAIL_URL não definido" in caplog.text
+
+
+def test_the_network_trust_numbers_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONFIRMATION_MAX_AGE_DAYS", "30")
+    monkeypatch.setenv("CONFIRMATION_REFUSALS_FOR_REPORT", "5")
+    monkeypatch.delenv("CONFIRMATION_REFUSAL_WINDOW_DAYS", raising=False)
+    monkeypatch.setenv("DEPARTURE_NOTICE_DAYS_AFTER", "0")
+    settings = load_config(str(tmp_path), "development")
+    assert (settings.CONFIRMATION_MAX_AGE_DAYS, settings.CONFIRMATION_REFUSALS_FOR_REPORT,
+            settings.CONFIRMATION_REFUSAL_WINDOW_DAYS, settings.DEPARTURE_NOTICE_DAYS_AFTER) == (30, 5, 90, 0)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "trinta", "３", "1e3", "99999"])
+def test_a_number_of_days_that_is_not_one_is_refused(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("CONFIRMATION_MAX_AGE_DAYS", value)
+    with pytest.raises(ConfigurationError, match="CONFIRMATION_MAX_AGE_DAYS inválido"):
+        load_config(str(tmp_path), "development")

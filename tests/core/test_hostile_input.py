@@ -184,6 +184,11 @@ ROUTES = [
     Route("statement", "member", "/extrato", STATEMENT_PARAMS),
     Route("statement CSV", "member", "/extrato.csv", STATEMENT_PARAMS),
     Route("authorizations", "member", "/autorizacoes", (p("pessoa", NUMBER, "Escolha uma pessoa da lista"),)),
+    # The statement's filters ride along only as the way back: a bad one is dropped, not refused.
+    Route("statement answer", "member", "/extrato/1/confirmacao",
+          (p("resposta", CHOICE, "Escolha uma das respostas"),
+           *(p(name, QUIET) for name in ("pessoa", "ano", "de", "ate", "categoria", "dente"))),
+          {"resposta": "atendido"}, method="POST", token_from="/extrato"),
     # an agent
     Route("audit log", "supervisor", "/atendimento/auditoria", AUDIT_PARAMS),
     Route("audit CSV", "supervisor", "/atendimento/auditoria.csv", AUDIT_PARAMS),

@@ -38,6 +38,7 @@ PUBLIC_ROUTES = {
     ("/urgencia", "urgency.page"),
     ("/extrato", "history.statement"),
     ("/extrato.csv", "history.statement_csv"),
+    ("/extrato/<id:event_id>/confirmacao", "history.confirm"),
     ("/autorizacoes", "history.authorizations"),
     ("/atendimento/entrar", "agents.sign_in"),
     ("/atendimento/sair", "agents.sign_out"),
