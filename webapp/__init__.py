@@ -18,7 +18,7 @@ from .core import access, accesslog, assets, lockout, mail, passwords, requestlo
 from .core.parsing import IdConverter
 from .core.replica import Replica
 from .core.urls import external_url
-from .db import Database, make_engine, retry_on_primary
+from .db import Database, make_engine, retry_elsewhere
 from .extensions import compress, csrf, htmx, limiter
 
 _HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+(\.gz)?$")
@@ -26,12 +26,12 @@ _HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+(\.gz)?$")
 
 class GuiaOdonto(Flask):
     def dispatch_request(self):
-        # A public read whose replica failed under it runs again on the primary: a replica that
-        # goes down is never an error page (webapp/db.py).
+        # A public read whose database failed under it runs again on the other one (the primary
+        # for a failed replica, the replica for a failed primary): webapp/db.py.
         try:
             return super().dispatch_request()
         except (OperationalError, PoolTimeout) as error:
-            if not retry_on_primary(error):
+            if not retry_elsewhere(error):
                 raise
         return super().dispatch_request()
 

@@ -20,7 +20,7 @@ With a read replica (``DATABASE_REPLICA_URL``) the app has a second engine, and 
 here, ``_reads_from_replica``, decides per request which of the two the request's session uses:
 public GET pages of a signed-out browser that has not written lately go to the replica while it
 is healthy (``webapp/core/replica.py``); everything else, every write included, to the primary.
-A request whose replica read fails is run again on the primary (``retry_on_primary``).
+A public read whose database fails under it is run again on the other one (``retry_elsewhere``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from sqlalchemy.types import TypeDecorator
 
 from .core import clock
 from .core.access import AGENT_SESSION_KEY, MEMBER_SESSION_KEY
-from .core.replica import Replica
+from .core.replica import DOWN, Replica
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -244,20 +244,24 @@ def _reads_from_replica(replica: Replica) -> bool:
     The replica serves a GET or HEAD of a public page (``REPLICA_BLUEPRINTS``) from a browser
     with no member or agent signed in, that has not written more recently than the replica
     could have replayed (``READ_YOUR_WRITES_SECONDS`` at least), while the replica answers
-    within its lag bound. Everything else reads, and writes, on the primary."""
-    if not has_request_context() or g.get("db_primary_only"):
-        return False
-    if request.method not in ("GET", "HEAD") or request.blueprint not in REPLICA_BLUEPRINTS:
-        return False
-    if cookie_session.get(MEMBER_SESSION_KEY) or cookie_session.get(AGENT_SESSION_KEY):
+    within its lag bound. Everything else reads, and writes, on the primary — but a request run
+    again elsewhere (``retry_elsewhere``) reads where it was sent."""
+    sent = g.get("db_read_from") if has_request_context() else None
+    if sent is not None:
+        return sent == "replica"
+    if not _public_read():
         return False
     state = replica.state()
     if not state.usable:
         return False
     wrote = _seconds_since_write()
-    if wrote is not None and wrote < max(current_app.config["READ_YOUR_WRITES_SECONDS"], state.lag_seconds + 1):
-        return False
-    return True
+    return wrote is None or wrote >= max(current_app.config["READ_YOUR_WRITES_SECONDS"], state.lag_seconds + 1)
+
+
+def _public_read() -> bool:
+    """A GET or HEAD of a public page (``REPLICA_BLUEPRINTS``) with nobody signed in."""
+    return (has_request_context() and request.method in ("GET", "HEAD") and request.blueprint in REPLICA_BLUEPRINTS
+            and not cookie_session.get(MEMBER_SESSION_KEY) and not cookie_session.get(AGENT_SESSION_KEY))
 
 
 class _ClockSigner(TimestampSigner):
@@ -292,18 +296,34 @@ def _stamp_writes(response):
     return response
 
 
-def retry_on_primary(error: Exception) -> bool:
-    """*error* was raised by a view: True when it was the replica failing under a read, which
-    is then left aside and the request's session dropped, so the view may run again on the
-    primary (a replica read wrote nothing, so running it again is safe)."""
-    if not (has_request_context() and g.get("db_on_replica") and is_unavailable(error)):
+def retry_elsewhere(error: Exception) -> bool:
+    """*error* was raised by a view: True when the view may run again on the other database,
+    whose session the request then gets (once per request; a public read wrote nothing, so
+    running it again is safe).
+
+    A replica that fails under a read is left aside until its next measure and the read goes
+    to the primary: a replica that dies is never an error page. A primary that fails under a
+    public read of a browser that has not written lately sends it to the replica, if that one
+    answers — lagging or not: while the primary is down nothing new is written, and a page
+    a little stale beats a 503."""
+    if not (has_request_context() and is_unavailable(error)) or g.get("db_read_from"):
         return False
-    current_app.extensions["db"].replica.mark_down()
-    current_app.logger.warning("réplica indisponível, leitura refeita no primário: %s", error)
+    db: Database = current_app.extensions["db"]
+    if db.replica is None:
+        return False
+    if g.get("db_on_replica"):
+        db.replica.mark_down()
+        target = "primary"
+        current_app.logger.warning("réplica indisponível, leitura refeita no primário: %s", error)
+    elif _public_read() and _seconds_since_write() is None and db.replica.state().status != DOWN:
+        target = "replica"
+        current_app.logger.warning("primário indisponível, leitura pública refeita na réplica: %s", error)
+    else:
+        return False
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
-    g.db_primary_only = True
+    g.db_read_from = target
     return True
 
 

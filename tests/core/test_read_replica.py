@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from tests.support.agents import agent_named, agent_session
@@ -21,6 +21,7 @@ from tests.support.members import LEVE_HOLDER_CPF, member_by_cpf, member_session
 from tests.support.network import row, write_csv
 from tests.support.pages import PageClient, csrf
 from tests.support.server import free_port
+from tests.support.tcpproxy import TcpProxy
 from webapp import create_app
 from webapp.agents.demo import create_demo_agents
 from webapp.core import clock
@@ -72,8 +73,8 @@ def databases(tmp_path_factory):
     drop_postgres_database(names.primary)
 
 
-def make_app(databases, replica_url: str | None = None):
-    app = create_app({"TESTING": True, "DATABASE_URL": databases.primary, "SECRET_KEY": "test-secret",
+def make_app(databases, replica_url: str | None = None, primary_url: str | None = None):
+    app = create_app({"TESTING": True, "DATABASE_URL": primary_url or databases.primary, "SECRET_KEY": "test-secret",
                       "SERVER_NAME": None, "DATABASE_REPLICA_URL": replica_url or databases.replica})
     app.extensions["db"].replica.check_every = 0  # measured at every request: the tests change it
     app.test_client_class = PageClient
@@ -105,6 +106,13 @@ def shown_name(client, databases, path: str = "") -> str:
     found = [name for name in (ON_PRIMARY, ON_REPLICA) if name in body]
     assert len(found) == 1, found
     return found[0]
+
+
+def behind_proxy(url: str) -> tuple[TcpProxy, str]:
+    """A port in front of the server of *url*, and *url* through it."""
+    parsed = make_url(url)
+    proxy = TcpProxy(parsed.host or "127.0.0.1", parsed.port or 5432).start()
+    return proxy, parsed.set(port=proxy.port).render_as_string(hide_password=False)
 
 
 def reports(url: str) -> int:
@@ -221,6 +229,50 @@ def test_a_replica_that_fails_under_a_read_is_read_again_on_the_primary(app, dat
     finally:
         with admin() as connection:
             connection.execute(f'ALTER DATABASE "{databases.names.replica}" ALLOW_CONNECTIONS true')
+
+
+def test_while_the_primary_is_down_public_reads_come_from_the_replica_even_lagging(databases):
+    proxy, primary_url = behind_proxy(databases.primary)  # the primary, behind a port that can go down
+    app = make_app(databases, primary_url=primary_url)
+    # A replica whose primary is gone stops streaming: its lag is the age of its last replay.
+    app.extensions["db"].replica.probe = lambda connection: 60.0
+    try:
+        client = app.test_client()
+        assert shown_name(client, databases) == ON_PRIMARY
+        page = client.get(f"/rede/dentista/{databases.provider_id}", follow_redirects=True).request.path
+        token = csrf(client, page)
+        proxy.stop()
+        assert shown_name(client, databases) == ON_REPLICA
+        assert shown_name(client, databases, "api") == ON_REPLICA
+        # Writes and signed-in pages need the primary: 503, as without a replica.
+        report = client.post(f"/rede/dentista/{databases.provider_id}/erro",
+                             data={"motivo": "fechado", "csrf_token": token})
+        assert report.status_code == 503 and report.headers["Retry-After"]
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.get_json()["failed"] == ["database", "migrations"]
+        proxy.start()
+        assert shown_name(client, databases) == ON_PRIMARY
+    finally:
+        proxy.stop()
+        dispose(app)
+
+
+def test_a_browser_that_wrote_gets_no_stale_page_while_the_primary_is_down(databases):
+    proxy, primary_url = behind_proxy(databases.primary)
+    app = make_app(databases, primary_url=primary_url)
+    app.extensions["db"].replica.probe = lambda connection: 60.0
+    try:
+        client = app.test_client()
+        page = client.get(f"/rede/dentista/{databases.provider_id}", follow_redirects=True).request.path
+        assert client.post(f"/rede/dentista/{databases.provider_id}/erro",
+                           data={"motivo": "fechado", "csrf_token": csrf(client, page)}).status_code == 303
+        proxy.stop()
+        # Its report may not be on the replica: an honest 503, not a page without it.
+        assert client.get(page).status_code == 503
+        assert shown_name(app.test_client(), databases) == ON_REPLICA  # a browser that did not write
+    finally:
+        proxy.stop()
+        dispose(app)
 
 
 def test_the_lag_of_a_server_that_is_not_replaying_is_nil(databases):
