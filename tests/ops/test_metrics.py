@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -15,6 +16,7 @@ from tests.support.network import row, write_csv
 from tests.support.production import production_env
 from tests.support.server import gunicorn
 from webapp import create_app
+from webapp.core.metrics import child_exit
 
 LEVE = "leve-dental-rj-1-adesao"
 
@@ -130,3 +132,12 @@ def test_every_workers_counts_are_added_up_even_after_it_is_gone(tmp_path):
                if (match := re.match(r"counter_(\d+)\.db$", path.name))}
     assert len(workers) >= 4, workers
     assert value(found, "guia_http_requests_total", endpoint="ops.healthz", method="GET", status="2xx") == 40
+
+
+def test_gunicorns_child_exit_hook_drops_a_dead_workers_live_gauges(monkeypatch, tmp_path):
+    # The hook gunicorn's configuration imports; prometheus-client keeps live gauges per pid.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    for name in ("gauge_livesum_4242.db", "gauge_liveall_4242.db", "counter_4242.db", "gauge_livesum_7.db"):
+        (tmp_path / name).write_bytes(b"")
+    child_exit(None, SimpleNamespace(pid=4242))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counter_4242.db", "gauge_livesum_7.db"]
