@@ -75,6 +75,10 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     accesslog.init_app(app)
 
     _init_static(app)
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        # Outermost, so everything inside (the app, its logs, the counters) sees the client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_security_headers(app)
     responses.init_app(app, member_session_key=access.MEMBER_SESSION_KEY)
 
@@ -113,12 +117,6 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
-
-    if app.config["PROXY_HOPS"]:
-        # The client's address and scheme as the proxies in front saw them (sign-in counts per
-        # address, the audit log's IP): without this every client is the proxy.
-        hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app
 
 

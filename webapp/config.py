@@ -75,6 +75,10 @@ class BaseConfig:
         # Every key this app writes to Redis starts with it, so environments (and parallel test
         # runs) can share one Redis.
         self.REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "guia")
+        # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host are believed: the
+        # client's address then comes from them, else every client would share the proxy's (and
+        # its lock-out and rate-limit counts).
+        self.PROXY_HOPS = proxy_hops(os.environ.get("PROXY_HOPS"))
         # Lock-outs per sign-in form, in the `limits` notation. Per person (whatever identifier was
         # typed) and per client address count wrong answers; the burst counts every attempt,
         # across everyone. Built per instance so a test may change its own app's numbers.
@@ -105,9 +109,6 @@ class BaseConfig:
         self.REPLICA_MAX_LAG_SECONDS = _number("REPLICA_MAX_LAG_SECONDS", 10, 86400)
         # A browser that wrote reads from the primary for at least this long afterwards.
         self.READ_YOUR_WRITES_SECONDS = _number("READ_YOUR_WRITES_SECONDS", 5, 86400)
-        # How many reverse proxies stand in front (nginx: 1): their X-Forwarded-For and
-        # X-Forwarded-Proto are believed, so the client's address is the person's, not the proxy's.
-        self.PROXY_HOPS = int(_number("PROXY_HOPS", 0, 5, whole=True))
         # One line per request on stdout: json (machines) or text (people).
         self.LOG_FORMAT = log_format(os.environ.get("LOG_FORMAT") or self.DEFAULT_LOG_FORMAT)
         # /metrics in production: only from these networks, or with this bearer token.
@@ -219,18 +220,17 @@ def replica_url(value: str | None) -> str | None:
     return value.strip()
 
 
-def _number(name: str, default: float, maximum: float, whole: bool = False) -> float:
-    """A number of the environment from 0 to *maximum* (a whole one with *whole*)."""
+def _number(name: str, default: float, maximum: float) -> float:
+    """A number of the environment from 0 to *maximum*."""
     value = os.environ.get(name)
     if value is None or not value.strip():
         return default
     try:
-        number = int(value) if whole else float(value)
+        number = float(value)
     except ValueError:
-        number = -1
+        number = -1.0
     if not 0 <= number <= maximum:
-        kind = "um número inteiro" if whole else "um número"
-        raise ConfigurationError(f"{name} inválido: {value!r} (use {kind} de 0 a {maximum:g}).")
+        raise ConfigurationError(f"{name} inválido: {value!r} (use um número de 0 a {maximum:g}).")
     return number
 
 
@@ -278,6 +278,19 @@ def public_base_url(value: str | None) -> str:
             f"PUBLIC_URL inválido: {value!r} (use só esquema e host, como https://guia.exemplo.com.br)"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def proxy_hops(value: str | None) -> int:
+    """``PROXY_HOPS``: how many reverse proxies stand in front, 0 (the default) to 5."""
+    if value is None or not value.strip():
+        return 0
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > 5:
+        raise ConfigurationError(
+            f"PROXY_HOPS inválido: {value!r} (use o número de proxies reversos na frente da aplicação, "
+            "de 0 a 5; com um nginx, 1)."
+        )
+    return int(text)
 
 
 # Google's documented cross-platform "Maps URLs": the Google Maps app on Android (and on an

@@ -86,8 +86,8 @@ CONNECT_TIMEOUT_SECONDS = 2
 #: which new requests fail at once instead of each waiting for its own attempt: a database that
 #: does not answer must not hold every worker.
 RECONNECT_PAUSE_SECONDS = 5
-#: A failure faster than this was a refusal (server down or restarting), which costs nothing to
-#: try again: no pause then, so the app is back the moment the database is.
+#: A failed attempt that took this long means a server that does not answer (the pause follows);
+#: a refusal (down, restarting, shutting down) comes back in milliseconds.
 SLOW_FAILURE_SECONDS = 0.5
 
 
@@ -133,11 +133,12 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def _pause_after_failed_connections(engine: Engine) -> None:
-    """Once a connection attempt fails slowly, answer new ones with the same error for a few seconds.
+    """Once a connection attempt times out, answer new ones with the same error for a few seconds.
 
     A server that does not answer at all costs each attempt the whole connect timeout; without
-    the pause every request would wait for it. Refused connections fail in milliseconds and are
-    simply tried again: a restarting primary is used again as soon as it accepts connections.
+    the pause every request would wait for it. Refused connections fail in milliseconds and
+    start no pause: the next request tries again, so a restarted primary is used the moment it
+    is back (the pause made every worker that saw it down answer 503 for 5 s more).
     """
     last_failure: dict[str, float | str] = {"at": float("-inf"), "message": ""}
 
@@ -213,7 +214,13 @@ class Database:
     def _close_session(_exc) -> None:
         session = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            try:
+                session.close()
+            except OperationalError:
+                # The server ended the connection after the answer was made (a restart of the
+                # primary): closing rolls back, which fails. The answer stands; the connection
+                # is thrown away instead of going back to the pool.
+                session.invalidate()
 
 
 def get_session() -> Session:

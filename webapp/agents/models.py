@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, event
+from sqlalchemy import Boolean, ForeignKey, Integer, String, event, false
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..core.clock import utcnow
@@ -24,6 +24,8 @@ class Agent(Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     is_supervisor: Mapped[bool] = mapped_column(Boolean, default=False)  # may read the audit log
+    # The network team (permission ``rede``): works the queue of data reports under /atendimento/rede.
+    is_network_team: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped at sign-out and deactivation: a copy of an old session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -30,9 +30,10 @@ from . import metrics
 
 REQUEST_LOGGER = "guia.request"
 REQUEST_ID_HEADER = "X-Request-ID"
-#: An id taken from the client: 8 to 64 letters, digits, ".", "_" or "-", with at least one
-#: letter, so that no CPF, card number or phone (digits and punctuation) is ever written as one.
-_VALID_ID = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9._-]{8,64}")
+#: An id taken from the proxy: 8 to 128 letters, digits, ".", "_", ":" or "-" (what nginx passes
+#: on, deploy/nginx-site.conf), with at least one letter, so that no CPF, card number or phone
+#: (digits and punctuation) is ever written as one.
+_VALID_ID = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9._:-]{8,128}")
 
 
 def request_id(header: str | None) -> str:

@@ -104,3 +104,19 @@ class AuthorizationItem(Base):
     operator_code: Mapped[str | None] = mapped_column(String(20))
     tooth: Mapped[int | None] = mapped_column(SmallInteger)
     faces: Mapped[str | None] = mapped_column(String(5))
+
+
+class UsageConfirmation(Base):
+    """A member's one-tap answer about a usage event at a network provider: ``atendido`` ("Fui
+    atendido pelo plano") or ``recusado`` ("Não aceitou meu plano"). Once per event."""
+
+    __tablename__ = "usage_confirmation"
+    __table_args__ = (Index("ix_usage_confirmation_location_answer", "location_id", "answer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    usage_event_id: Mapped[int] = mapped_column(ForeignKey("usage_event.id", ondelete="CASCADE"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)  # who answered
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id", ondelete="SET NULL"), index=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id", ondelete="SET NULL"))
+    answer: Mapped[str] = mapped_column(String(12))  # atendido | recusado
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

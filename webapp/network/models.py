@@ -95,6 +95,14 @@ class Location(Base):
     sees_children: Mapped[bool] = mapped_column(Boolean, default=False)
     urgency_24h: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once dropped by the operator
+    # When someone last confirmed this address serves the plan, and who: the operator's file
+    # (``arquivo``), the network team (``equipe``), a resolved report (``relato``) or members who
+    # were seen there (``membros``). None: never verified.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_source: Mapped[str | None] = mapped_column(String(12))
+    # Whether the location takes new patients (None: not informed) and the day that was said.
+    accepts_new_patients: Mapped[bool | None] = mapped_column(Boolean)
+    accepts_new_patients_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     provider: Mapped[Provider] = relationship(back_populates="locations")
@@ -159,7 +167,8 @@ class DataReport(Base):
     """
 
     __tablename__ = "data_report"
-    __table_args__ = (Index("ix_data_report_client_created", "client_hash", "created_at"),)
+    __table_args__ = (Index("ix_data_report_client_created", "client_hash", "created_at"),
+                      Index("ix_data_report_status_created", "status", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), index=True)
@@ -168,6 +177,35 @@ class DataReport(Base):
     reason: Mapped[str] = mapped_column(String(30))
     detail: Mapped[str | None] = mapped_column(Text)
     client_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="novo")
+    status: Mapped[str] = mapped_column(String(20), default="novo")  # novo | resolvido | rejeitado
+    # ``alta`` for a report opened by members' "não aceitou meu plano" answers.
+    priority: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
+    source: Mapped[str] = mapped_column(String(12), default="membro", server_default="membro")  # membro | confirmacoes
+    # How the network team closed it (corrigido | saiu | verificado | rejeitado), why, who and when.
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LocationCorrection(Base):
+    """A network team's correction of one field of a location (a phone, the address...).
+
+    It holds until the operator's file says otherwise: an import that brings the same value it
+    brought when the correction was made (``file_value``) keeps the correction; a different value
+    supersedes it.  Open corrections are exported for the operator's network file owner.
+    """
+
+    __tablename__ = "location_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # a Location attribute: phones, whatsapp, street...
+    value: Mapped[object] = mapped_column(JSON)  # the corrected value
+    file_value: Mapped[object] = mapped_column(JSON)  # what the operator's file had then
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("data_report.id", ondelete="SET NULL"))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the file said otherwise
