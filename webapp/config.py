@@ -2,11 +2,13 @@
 
 Everything comes from environment variables with safe defaults for development; secrets never
 sit in the source.  A development ``SECRET_KEY`` is generated once and kept under
-``instance/``; production refuses to start without one, or without ``REDIS_URL``.
+``instance/``; production refuses to start without the settings every instance must share
+(``PRODUCTION_SETTINGS``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -55,6 +57,9 @@ class BaseConfig:
     # Where people reach the app; the origin of every absolute URL it writes (QR codes, short
     # links, canonical and Open Graph tags, the API's links and OpenAPI servers).
     DEFAULT_PUBLIC_BASE_URL: str | None = "http://127.0.0.1:8000"
+    DEFAULT_LOG_FORMAT = "text"
+    # /metrics answers anyone outside production (development, tests).
+    METRICS_PUBLIC = True
     # argon2id parameters of every password hash (webapp/core/passwords.py); none: the library's
     # current recommended ones, slow on purpose.
     PASSWORD_HASHING: dict[str, int] = {}
@@ -96,7 +101,19 @@ class BaseConfig:
         self.MAIL_URL = mail_url(os.environ.get("MAIL_URL"))
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Guia Odonto <nao-responda@guia-odonto.invalid>")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.fallback_secret_key()
-        self.PUBLIC_BASE_URL = public_base_url(os.environ.get("PUBLIC_BASE_URL") or self.DEFAULT_PUBLIC_BASE_URL)
+        self.PUBLIC_BASE_URL = public_base_url(public_url_setting() or self.DEFAULT_PUBLIC_BASE_URL)
+        # A streaming replica of the primary that public reads may use (webapp/db.py decides
+        # which); unset: everything on DATABASE_URL.
+        self.DATABASE_REPLICA_URL = replica_url(os.environ.get("DATABASE_REPLICA_URL"))
+        # Past this replay lag the replica is left aside and reads go to the primary.
+        self.REPLICA_MAX_LAG_SECONDS = _number("REPLICA_MAX_LAG_SECONDS", 10, 86400)
+        # A browser that wrote reads from the primary for at least this long afterwards.
+        self.READ_YOUR_WRITES_SECONDS = _number("READ_YOUR_WRITES_SECONDS", 5, 86400)
+        # One line per request on stdout: json (machines) or text (people).
+        self.LOG_FORMAT = log_format(os.environ.get("LOG_FORMAT") or self.DEFAULT_LOG_FORMAT)
+        # /metrics in production: only from these networks, or with this bearer token.
+        self.METRICS_ALLOWED_NETWORKS = networks(os.environ.get("METRICS_ALLOWED_NETWORKS", DEFAULT_METRICS_NETWORKS))
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
         # A provider's "Como chegar" and "Ver no OpenStreetMap" links: https templates filled with
         # {address} (percent-encoded), {lat} and {lon} (degrees, 6 decimals).
         self.MAP_DIRECTIONS_URL = map_url_template(
@@ -143,15 +160,16 @@ class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     DEFAULT_PUBLIC_BASE_URL = None  # no guess: the Host header of a request is not to be trusted
+    DEFAULT_LOG_FORMAT = "json"
+    METRICS_PUBLIC = False
 
     def __init__(self, instance_path: str):
-        super().__init__(instance_path)
-        if not self.REDIS_URL:
-            # In-process counters would give each worker and instance its own count of guesses.
+        problems = production_problems(os.environ)
+        if problems:
             raise ConfigurationError(
-                "REDIS_URL não definido: em produção a aplicação não inicia sem o Redis, onde todos os "
-                "processos contam juntos as tentativas de entrada (REDIS_URL is required in production)."
-            )
+                "Em produção a aplicação não inicia sem: " + "; ".join(pt for pt, _ in problems)
+                + ". (Production refuses to start: " + "; ".join(en for _, en in problems) + ".)")
+        super().__init__(instance_path)
 
     def fallback_secret_key(self) -> str:
         raise ConfigurationError(
@@ -159,11 +177,102 @@ class ProductionConfig(BaseConfig):
         )
 
 
+#: What every instance in production must be given, since it must be the same for all of them:
+#: (pt-BR, English) of each. Without one of them an instance would sign sessions with a key of
+#: its own, keep data or sign-in counts apart from the others, or build links on the Host header.
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": ("SECRET_KEY (a chave que assina sessões e códigos, a mesma em todas as instâncias)",
+                   "SECRET_KEY, the key that signs sessions and codes, shared by every instance"),
+    "DATABASE_URL": ("DATABASE_URL de um PostgreSQL (postgresql://…)",
+                     "DATABASE_URL of a PostgreSQL server (postgresql://…)"),
+    "REDIS_URL": ("REDIS_URL (o Redis onde todos os processos contam juntos as tentativas de entrada)",
+                  "REDIS_URL, where every process counts sign-in attempts together"),
+    "PUBLIC_URL": ("PUBLIC_URL (o endereço público, por exemplo https://guia.exemplo.com.br)",
+                   "PUBLIC_URL, the public address, e.g. https://guia.exemplo.com.br"),
+}
+
+
+def production_problems(environ) -> list[tuple[str, str]]:
+    """The production settings missing (or, for the database, not PostgreSQL) in *environ*."""
+    present = {
+        "SECRET_KEY": bool(environ.get("SECRET_KEY")),
+        "DATABASE_URL": is_postgresql(environ.get("DATABASE_URL")),
+        "REDIS_URL": bool(environ.get("REDIS_URL")),
+        "PUBLIC_URL": bool(environ.get("PUBLIC_URL") or environ.get("PUBLIC_BASE_URL")),
+    }
+    return [PRODUCTION_SETTINGS[name] for name, ok in present.items() if not ok]
+
+
+def is_postgresql(url: str | None) -> bool:
+    return bool(url) and urlsplit(url.strip()).scheme in ("postgresql", "postgresql+psycopg")
+
+
+def public_url_setting() -> str | None:
+    """``PUBLIC_URL``, or its older name ``PUBLIC_BASE_URL``; both set and different is refused."""
+    new, old = os.environ.get("PUBLIC_URL"), os.environ.get("PUBLIC_BASE_URL")
+    if new and old and new.strip().rstrip("/") != old.strip().rstrip("/"):
+        raise ConfigurationError(
+            "PUBLIC_URL e PUBLIC_BASE_URL definidos com valores diferentes: use só PUBLIC_URL "
+            "(PUBLIC_BASE_URL is its older name).")
+    return new or old
+
+
+def replica_url(value: str | None) -> str | None:
+    """``DATABASE_REPLICA_URL`` checked: a PostgreSQL URL (a streaming replica), or None."""
+    if not value or not value.strip():
+        return None
+    if not is_postgresql(value):
+        # The URL may hold a password: it is not repeated.
+        raise ConfigurationError(
+            "DATABASE_REPLICA_URL inválido: use o endereço de uma réplica PostgreSQL (postgresql://…).")
+    return value.strip()
+
+
+def _number(name: str, default: float, maximum: float) -> float:
+    """A number of the environment from 0 to *maximum*."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= maximum:
+        raise ConfigurationError(f"{name} inválido: {value!r} (use um número de 0 a {maximum:g}).")
+    return number
+
+
+LOG_FORMATS = ("json", "text")
+
+
+def log_format(value: str) -> str:
+    value = value.strip().lower()
+    if value not in LOG_FORMATS:
+        raise ConfigurationError(f"LOG_FORMAT inválido: {value!r} (use json ou text).")
+    return value
+
+
+DEFAULT_METRICS_NETWORKS = "127.0.0.1/32,::1/128"
+
+
+def networks(value: str) -> tuple:
+    """``METRICS_ALLOWED_NETWORKS``: addresses or networks (CIDR) separated by commas."""
+    found = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigurationError(
+                f"METRICS_ALLOWED_NETWORKS inválido: {item!r} (use redes como 10.0.0.0/8, separadas por vírgula)."
+            ) from None
+    return tuple(found)
+
+
 def public_base_url(value: str | None) -> str:
     """The public origin (``https://host[:port]``), checked, without a trailing slash."""
     if not value:
         raise ConfigurationError(
-            "PUBLIC_BASE_URL não definido: em produção a aplicação não inicia sem o endereço público "
+            "PUBLIC_URL não definido: em produção a aplicação não inicia sem o endereço público "
             "(por exemplo https://guia.exemplo.com.br)."
         )
     parts = urlsplit(value.strip())
@@ -174,7 +283,7 @@ def public_base_url(value: str | None) -> str:
     if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
             or parts.query or parts.fragment or parts.username or parts.password):
         raise ConfigurationError(
-            f"PUBLIC_BASE_URL inválido: {value!r} (use só esquema e host, como https://guia.exemplo.com.br)"
+            f"PUBLIC_URL inválido: {value!r} (use só esquema e host, como https://guia.exemplo.com.br)"
         )
     return f"{parts.scheme}://{parts.netloc}"
 

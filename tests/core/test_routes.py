@@ -52,6 +52,9 @@ PUBLIC_ROUTES = {
     ("/atendimento/auditoria", "agents.audit"),
     ("/atendimento/auditoria.csv", "agents.audit_csv"),
     ("/s/<code>", "links.follow"),
+    ("/healthz", "ops.healthz"),
+    ("/readyz", "ops.readyz"),
+    ("/metrics", "ops.metrics"),
 }
 
 

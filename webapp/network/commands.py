@@ -70,4 +70,4 @@ def network_import(csv_file: Path, full: bool, rejects_path: Path | None, today:
             raise FatalImportError(f"{error}. Se essas saídas estão certas, importe de novo com "
                                    f"--confirmar-saidas {error.exits}.") from None
 
-    import_file(run, csv_file, rejects_path, _summary)
+    import_file("network", run, csv_file, rejects_path, _summary)

@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from ..core.metrics import SEARCH_SECONDS
 from ..db import one_at_a_time
 from ..geo import locate
 from ..geo.distance import distances_km
@@ -198,6 +199,7 @@ class SearchOutcome:
         return [present(r, links, message) for r in self.results]
 
 
+@SEARCH_SECONDS.time()
 def find(session: Session, product: Product, params, today: date, *, only_page: bool = False) -> SearchOutcome:
     """Run a search for validated *params* (see :mod:`webapp.network.params`).
 
