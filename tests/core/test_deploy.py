@@ -73,3 +73,15 @@ def test_the_env_template_names_every_production_setting():
              if re.match(r"#? ?[A-Z_]+=", line)}
     assert {"GUIA_ENV", "SECRET_KEY", "DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL", "PUBLIC_URL",
             "PROXY_HOPS", "LOG_FORMAT", "PROMETHEUS_MULTIPROC_DIR", "METRICS_TOKEN"} <= names
+
+
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("web-7f3a.1", True), ("a", True), ("12345678909", False), ("123.456.789-09", False),
+    ("0000123456789012", False), ("x" * 129, False), ("id com espaço", False), ("", False),
+])
+def test_the_proxy_keeps_a_client_request_id_only_when_it_cannot_be_a_document(nginx_conf, sent, kept):
+    # The same rule as the app's (webapp/core/requestlog.py): a CPF or a card number sent as
+    # X-Request-ID would otherwise land in nginx's log line.
+    site = (nginx_conf / "guia.conf").read_text()
+    pattern = re.search(r'map \$http_x_request_id \$guia_request_id \{\s*"~([^"]+)"', site).group(1)
+    assert bool(re.search(pattern, sent)) is kept
