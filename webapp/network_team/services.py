@@ -37,6 +37,7 @@ from ..agents import services as agent_services
 from ..agents.models import AccessLog, Agent
 from ..core import clock
 from ..core.csvsafe import csv_cell
+from ..core.parsing import is_slug
 from ..geo import municipalities
 from ..network import trust
 from ..network.corrections import CORRECTABLE, correct, open_corrections
@@ -219,7 +220,7 @@ class MembershipRow:
 class ReportView:
     report: DataReport
     provider: Provider
-    locations: list[Location]  # active first, then closed ones
+    locations: list[Location]  # the reported one first, then active ones, then closed ones
     location: Location | None  # the address the report names
     memberships: list[MembershipRow]
     duplicates: list[DataReport]  # open, same reason and address: settled with this one
@@ -258,8 +259,9 @@ def report_view(session: Session, report_id: int, today: date) -> ReportView | N
     if report is None:
         return None
     provider = session.get(Provider, report.provider_id)
+    # The address the report names first, then the active ones, then those the operator closed.
     locations = sorted(session.scalars(select(Location).where(Location.provider_id == provider.id)),
-                       key=lambda loc: (not loc.active, loc.key))
+                       key=lambda loc: (loc.id != report.location_id, not loc.active, loc.key))
     products = {p.id: p for p in session.scalars(select(Product))}
     memberships = sorted(
         (MembershipRow(products[m.product_id], m, _membership_state(m, today))
@@ -426,6 +428,9 @@ def list_operators(session: Session) -> list[Operator]:
 
 
 def operator_by_slug(session: Session, slug: str) -> Operator | None:
+    # Only a slug's shape is looked up: a NUL, which PostgreSQL refuses in text, never reaches it.
+    if not is_slug(slug):
+        return None
     return session.scalars(select(Operator).where(Operator.slug == slug)).one_or_none()
 
 

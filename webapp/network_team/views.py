@@ -130,7 +130,7 @@ def _correction_values(location) -> dict:
     return {"local": str(location.id), "telefones": " | ".join(location.phones or []),
             "whatsapp": location.whatsapp or "", "logradouro": location.street, "numero": location.number or "",
             "complemento": location.complement or "", "bairro": location.neighbourhood or "",
-            "cep": location.cep or ""}
+            "cep": f"{location.cep[:5]}-{location.cep[5:]}" if location.cep else ""}
 
 
 def _report_page(report_id: int, status: int = 200, *, action: str | None = None, errors: dict | None = None,
@@ -172,14 +172,14 @@ def _act(report_id: int, action: str, form, check, perform):
     view = services.report_view(db, report_id, clock.today())
     if view is None:
         abort(404)
-    if not view.open:
-        return _report_page(report_id, 409, conflict=services.settled_message(db, view.report))
     form.validate()
     errors = errors_of(form)
     checked = check(view, errors)
-    if errors:
+    if errors:  # wrong whatever became of the report meanwhile
         posted = {k: request.form.get(k, "") for k in ACTION_FIELDS[action]}
         return _report_page(report_id, 400, action=action, errors=errors, posted=posted)
+    if not view.open:
+        return _report_page(report_id, 409, conflict=services.settled_message(db, view.report))
     try:
         with writing(db):
             perform(db, checked)
