@@ -35,6 +35,7 @@ from .members.commands import member_import
 from .members.demo import create_demo_families
 from .models import metadata
 from .network.commands import network_cli
+from .network_team.demo import create_demo_reports
 from .plans.catalog import CATALOG_DIR, CatalogError, read_catalog
 from .plans.loader import load_catalog
 
@@ -137,7 +138,13 @@ agents_cli = AppGroup("agents", help="Contas da equipe de atendimento (não há 
 def _create_demo_agents() -> None:
     with _write_session() as session:
         created = create_demo_agents(session)
+        reports = create_demo_reports(session, clock.utcnow())
     click.echo(f"Atendentes de demonstração: {created} criados (senha {DEMO_PASSWORD}).")
+    if reports is None:
+        click.echo("Relatos de demonstração para a equipe de rede: nenhum ainda (importe a rede de demonstração "
+                   "e rode agents demo de novo).")
+    else:
+        click.echo(f"Relatos de demonstração para a equipe de rede: {reports} criados.")
 
 
 @agents_cli.command("create")
@@ -199,7 +206,8 @@ def agents_deactivate(username: str) -> None:
 
 @agents_cli.command("demo")
 def agents_demo() -> None:
-    """Cria os atendentes de demonstração (idempotente)."""
+    """Cria os atendentes de demonstração e, com a rede importada, relatos para a fila da equipe de
+    rede (idempotente)."""
     _create_demo_agents()
 
 

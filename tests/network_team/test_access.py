@@ -105,6 +105,24 @@ def test_cli_creates_grants_and_revokes_the_permission(app, runner, session, cli
 def test_the_demo_has_a_network_team_agent(runner, session):
     result = runner.invoke(args=["agents", "demo"])
     assert result.exit_code == 0 and "3 criados" in result.output
+    assert "Relatos de demonstração para a equipe de rede: nenhum ainda (importe a rede" in result.output
     team = agent_named(session, TEAM)
     assert team.is_network_team and not team.is_supervisor
     assert not agent_named(session, AGENT).is_network_team
+
+
+def test_the_demo_fills_the_queue_once_the_network_is_in(runner, session, client, small_network):
+    """``agents demo`` before the network: agents only; after it, reports on real providers."""
+    from webapp.network.models import DataReport
+    from webapp.network_team.demo import DEMO_REPORTS
+
+    session.execute(DataReport.__table__.delete())
+    first = runner.invoke(args=["agents", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "Relatos de demonstração para a equipe de rede: 7 criados." in first.output
+    assert "0 criados." in runner.invoke(args=["agents", "demo"]).output.splitlines()[1]  # idempotent
+    agent_session(client, agent_named(session, TEAM))
+    page = client.page("/atendimento/rede")
+    cases = page.select(".go-team-case")
+    assert len(cases) == 4 and len(DEMO_REPORTS) == 7
+    assert "Telefone errado (3) · Horário errado" in cases[0].get_text(" ", strip=True)

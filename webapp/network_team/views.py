@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from werkzeug.datastructures import MultiDict
 from flask import Blueprint, Response, abort, g, make_response, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from ..core import clock
 from ..core.access import network_team_guard
