@@ -37,6 +37,7 @@ from ..agents import services as agent_services
 from ..agents.models import AccessLog, Agent
 from ..core import clock
 from ..core.csvsafe import csv_cell
+from ..core.formatting import data_hora
 from ..core.parsing import is_slug
 from ..geo import municipalities
 from ..network import trust
@@ -322,7 +323,7 @@ def _settle(session: Session, report_id: int, agent: Agent, resolution: str, not
 def settled_message(session: Session, report: DataReport) -> str:
     who = session.get(Agent, report.resolved_by) if report.resolved_by else None
     by = f" por {who.name}" if who else ""
-    when = f" em {clock.local(report.resolved_at):%d/%m/%Y às %H:%M}" if report.resolved_at else ""
+    when = f" em {data_hora(report.resolved_at)}" if report.resolved_at else ""
     how = RESOLUTIONS.get(report.resolution or "", "resolvido")
     return (f"Este relato já foi resolvido{by}{when} ({how}). Nada foi alterado agora: confira os dados "
             "da página antes de fazer outra mudança.")
