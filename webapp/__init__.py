@@ -92,6 +92,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     from .members import pwa as pwa_views
     from .members import views as member_views
     from .network import views as network_views
+    from .network_team import views as network_team_views
     from .plans import views as plans_views
     from .urgency import views as urgency_views
     from .home import views as home_views
@@ -112,6 +113,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     app.register_blueprint(history_views.bp)
     app.register_blueprint(agent_views.bp)
     app.register_blueprint(agent_views.links_bp)
+    app.register_blueprint(network_team_views.bp)
     core_views.register_error_handlers(app)
 
     from . import cli

@@ -6,8 +6,8 @@ password hash to upgrade), make a first password and sign out. No answer may be 
 count in the database must add up exactly. Closer looks follow, each with another writer
 holding its transaction open at the worst moment: a count that decides an insert (the
 error-report limit), a command-line import, two links drawing the same code; and a password
-upgrade that must not overwrite a password changed meanwhile; and a single-use reset link
-posted from several phones at once.
+upgrade that must not overwrite a password changed meanwhile; a single-use reset link posted
+from several phones at once; and two of the network team settling the same report at once.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from webapp.members.models import Member, PasswordReset
 from webapp.network.importer import import_network
 from webapp.network.models import DataReport, Provider
 from webapp.network.services import REPORTS_PER_HOUR, TooManyReports, client_hash, record_report
+from webapp.network.models import Location
 
 WORKERS = 2
 PARALLEL = 8
@@ -559,3 +560,46 @@ def test_a_refusal_waits_for_the_transaction_that_counts_them(site):
     assert outcome == [None]
     with Session(site.engine) as session:
         assert session.scalar(select(func.count()).where(DataReport.provider_id == provider_id)) == 1
+
+
+TEAM_ROUNDS = ("fechado", "horario-errado", "especialidade-errada", "outro")  # one report each
+
+
+@pytest.mark.slow  # gunicorn serving both databases
+def test_two_team_members_settling_one_report_at_once_one_wins(site):
+    """The network team's actions start with ``UPDATE data_report … WHERE status = 'novo'``: of two
+    people settling the same report at the same moment (one verifies it, the other rejects it),
+    one wins and the other is told so (409), nothing of theirs written, nobody gets a 5xx."""
+    with Session(site.engine) as session, writing(session):
+        session.add(Agent(username="equipe-dois", name="Otávio Reis", password_hash=demo_password_hash(),
+                          is_network_team=True, active=True, session_version=0))
+        for n, reason in enumerate(TEAM_ROUNDS):
+            record_report(session, site.provider_id, reason, None, f"equipe-{n}", clock.utcnow())
+        session.flush()
+        reports = list(session.scalars(select(DataReport.id).where(DataReport.client_hash.like("equipe-%"))
+                                       .order_by(DataReport.id)))
+        location_id = session.scalars(select(Location.id).where(Location.provider_id == site.provider_id)).first()
+    log: list = []
+    team = [agent_signed_in(site, log, name) for name in ("equipe-rede", "equipe-dois")]
+    outcomes = []
+    for report_id in reports:
+        page = f"/atendimento/rede/relatos/{report_id}"
+        tokens = [browser.csrf(page) for browser in team]
+        posts = [(f"{page}/verificar", {"local": str(location_id), "csrf_token": tokens[0]}),
+                 (f"{page}/rejeitar", {"justificativa": "Conferido por telefone.", "csrf_token": tokens[1]})]
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda i: team[i].post(*posts[i]), range(2)))
+        outcomes.append(sorted(status for status, _, _ in answers))
+        loser = next(body for status, body, _ in answers if status == 409)
+        assert "Este relato já foi resolvido por" in loser and "Nada foi alterado agora" in loser
+    assert outcomes == [[303, 409]] * len(reports)
+    assert not [entry for entry in log if entry[0] >= 500]
+    with Session(site.engine) as session:
+        settled = session.scalars(select(DataReport).where(DataReport.id.in_(reports))).all()
+        assert {r.status for r in settled} <= {"resolvido", "rejeitado"}
+        assert all(r.resolved_by is not None for r in settled)
+        actions = Counter(session.scalars(select(AccessLog.action).where(AccessLog.action.in_(
+            ["rede-verificado", "rede-rejeitado"]))))
+        assert actions.total() == len(reports)  # one audited action per report: the winner's
+        verified = sum(r.status == "resolvido" for r in settled)
+        assert actions["rede-verificado"] == verified

@@ -35,6 +35,11 @@ def _summary(report: NetworkReport) -> str:
         f"{report.memberships_ended} encerrados. Alterações de rede registradas: {report.changes_recorded}.\n"
         f"Coordenadas: {report.geocoded} geocodificadas, {report.approximate} aproximadas (sede do município)."
     )
+    if report.corrections_kept or report.corrections_superseded:
+        summary += (
+            f"\nCorreções da equipe de rede: {report.corrections_kept} mantidas (o arquivo ainda traz o valor "
+            f"antigo), {report.corrections_superseded} encerradas (o arquivo agora traz outro valor)."
+        )
     if report.exits_blocked:
         summary += (
             f"\nSaídas bloqueadas: {report.rejected_lines} linhas do arquivo foram rejeitadas, e uma linha que não "

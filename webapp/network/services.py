@@ -176,6 +176,13 @@ def total(session: Session, filters) -> tuple[int, bool]:
     return answer
 
 
+def forget_totals() -> None:
+    """Count again from now on in this worker: the network changed outside an import (the
+    network team ended a membership). Other workers keep theirs up to TOTAL_TTL_SECONDS; the
+    results themselves are never kept."""
+    _TOTALS.clear()
+
+
 @dataclass
 class SearchOutcome:
     product: Product
