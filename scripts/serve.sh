@@ -13,6 +13,8 @@ if [ "$GUIA_DEMO" = "1" ]; then
   .venv/bin/flask --app webapp network import instance/network-demo.csv --full --rejects instance/network-demo-rejeicoes.csv
   # Demo histories again now that the network exists, so events link to real providers (idempotent).
   .venv/bin/flask --app webapp history demo
+  # Demo reports for the network team's queue, on providers of that network (idempotent).
+  .venv/bin/flask --app webapp agents demo
 fi
 exec .venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "${BIND:-127.0.0.1:8000}" \
   --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' --access-logfile - \

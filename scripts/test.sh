@@ -3,10 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-# Browser tests drive Debian's Chromium (never a browser downloaded by a tool).
-if [ ! -x /usr/bin/chromium ]; then
+# Browser tests drive Debian's Chromium (never a browser downloaded by a tool); the deployment
+# test has Debian's nginx check the configuration scripts/cluster.sh writes.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # PostgreSQL must be up on 127.0.0.1:5432 (the storage tests use the real server).
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then

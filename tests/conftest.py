@@ -28,7 +28,8 @@ from webapp.core import passwords
 
 # Each before the plugins that import it: pytest rewrites the asserts of a plugin not yet imported.
 pytest_plugins = [
-    "tests.support.clock", "tests.support.network", "tests.support.agents", "tests.support.world", "tests.support.api",
+    "tests.support.clock", "tests.support.network", "tests.support.agents", "tests.support.network_team",
+    "tests.support.world", "tests.support.api",
     "tests.support.mail",
 ]
 BROWSER_TESTS = Path(__file__).parent / "browser"

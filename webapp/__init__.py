@@ -8,20 +8,36 @@ import secrets
 
 from flask import Flask, g
 from jinja2 import StrictUndefined
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
-from .core import access, accesslog, assets, lockout, mail, passwords, responses
+from .core import access, accesslog, assets, lockout, mail, passwords, requestlog, responses
 from .core.parsing import IdConverter
+from .core.replica import Replica
 from .core.urls import external_url
-from .db import Database, make_engine
-from .extensions import compress, csrf, htmx
+from .db import Database, make_engine, retry_elsewhere
+from .extensions import compress, csrf, htmx, limiter
 
 _HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+(\.gz)?$")
 
 
+class GuiaOdonto(Flask):
+    def dispatch_request(self):
+        # A public read whose database failed under it runs again on the other one (the primary
+        # for a failed replica, the replica for a failed primary): webapp/db.py.
+        try:
+            return super().dispatch_request()
+        except (OperationalError, PoolTimeout) as error:
+            if not retry_elsewhere(error):
+                raise
+        return super().dispatch_request()
+
+
 def create_app(config: BaseConfig | dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app = GuiaOdonto(__name__, instance_relative_config=True, static_folder=None)
     os.makedirs(app.instance_path, exist_ok=True)
 
     settings = load_config(app.instance_path)
@@ -42,8 +58,14 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     # <id:...> in routes: ASCII digits within the databases' integer keys, else a 404.
     app.url_map.converters["id"] = IdConverter
 
+    # First of the hooks: the request's id, its log line and metrics see everything after it.
+    requestlog.init_app(app)
+
     engine = app.config.get("DATABASE_ENGINE") or make_engine(app.config["DATABASE_URL"])
-    Database(engine).init_app(app)
+    replica = None
+    if app.config.get("DATABASE_REPLICA_URL"):
+        replica = Replica(make_engine(app.config["DATABASE_REPLICA_URL"]), app.config["REPLICA_MAX_LAG_SECONDS"])
+    Database(engine, replica).init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
@@ -53,6 +75,10 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     accesslog.init_app(app)
 
     _init_static(app)
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        # Outermost, so everything inside (the app, its logs, the counters) sees the client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_security_headers(app)
     responses.init_app(app, member_session_key=access.MEMBER_SESSION_KEY)
 
@@ -66,11 +92,16 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     from .members import pwa as pwa_views
     from .members import views as member_views
     from .network import views as network_views
+    from .network_team import views as network_team_views
     from .plans import views as plans_views
     from .urgency import views as urgency_views
     from .home import views as home_views
+    from .ops import views as ops_views
 
     formatting.init_app(app)
+    csrf.exempt(ops_views.bp)
+    limiter.exempt(ops_views.bp)
+    app.register_blueprint(ops_views.bp)
     app.register_blueprint(core_views.bp)
     app.register_blueprint(home_views.bp)
     app.register_blueprint(plans_views.bp)
@@ -82,6 +113,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     app.register_blueprint(history_views.bp)
     app.register_blueprint(agent_views.bp)
     app.register_blueprint(agent_views.links_bp)
+    app.register_blueprint(network_team_views.bp)
     core_views.register_error_handlers(app)
 
     from . import cli
@@ -91,7 +123,9 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
 
 
 def _init_static(app: Flask) -> None:
-    manifest = assets.load_manifest(build_if_missing=True)
+    # In production the static files are built once for a release, before any instance starts:
+    # instances building them at the same time would delete each other's files.
+    manifest = assets.load_manifest(build_if_missing=app.config["ENV_NAME"] != "production")
     app.config["ASSET_MANIFEST"] = manifest
 
     def asset_url(name: str) -> str:

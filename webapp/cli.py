@@ -6,7 +6,7 @@
     network import               an operator's network file
     members import | demo        an operator's member file; the demo families (through the import)
     history import | import-authorizations | demo   usage statements and authorizations
-    agents create | deactivate | demo   support agents' accounts (no sign-up on the site)
+    agents create | grant | revoke | deactivate | demo   support agents' accounts (no sign-up on the site)
     setup [--demo]               everything a fresh machine needs, in order
 """
 
@@ -19,7 +19,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .agents.demo import DEMO_PASSWORD, create_demo_agents
-from .agents.services import MIN_PASSWORD, AgentError, create_agent, deactivate_agent
+from .agents.services import (
+    MIN_PASSWORD,
+    PERMISSIONS,
+    AgentError,
+    create_agent,
+    deactivate_agent,
+    roles_text,
+    set_permission,
+)
 from .core import assets as assets_module
 from .core import clock, migrate
 from .history.commands import create_demo_history, history_cli
@@ -27,6 +35,7 @@ from .members.commands import member_import
 from .members.demo import create_demo_families
 from .models import metadata
 from .network.commands import network_cli
+from .network_team.demo import create_demo_reports
 from .plans.catalog import CATALOG_DIR, CatalogError, read_catalog
 from .plans.loader import load_catalog
 
@@ -129,24 +138,58 @@ agents_cli = AppGroup("agents", help="Contas da equipe de atendimento (não há 
 def _create_demo_agents() -> None:
     with _write_session() as session:
         created = create_demo_agents(session)
+        reports = create_demo_reports(session, clock.utcnow())
     click.echo(f"Atendentes de demonstração: {created} criados (senha {DEMO_PASSWORD}).")
+    if reports is None:
+        click.echo("Relatos de demonstração para a equipe de rede: nenhum ainda (importe a rede de demonstração "
+                   "e rode agents demo de novo).")
+    else:
+        click.echo(f"Relatos de demonstração para a equipe de rede: {reports} criados.")
 
 
 @agents_cli.command("create")
 @click.argument("username")
 @click.option("--name", required=True, help="Nome completo do atendente.")
 @click.option("--supervisor", is_flag=True, help="Pode ver o registro de acessos (/atendimento/auditoria).")
-def agents_create(username: str, name: str, supervisor: bool) -> None:
+@click.option("--rede", "network_team", is_flag=True,
+              help="Equipe de rede: trabalha a fila de relatos de erro (/atendimento/rede).")
+def agents_create(username: str, name: str, supervisor: bool, network_team: bool) -> None:
     """Cria a conta USERNAME; a senha é pedida no terminal (nunca na linha de comando)."""
     password = click.prompt(f"Senha (mínimo {MIN_PASSWORD} caracteres)", hide_input=True,
                             confirmation_prompt="Repita a senha")
     try:
         with _write_session() as session:
-            agent = create_agent(session, username, name, password, supervisor=supervisor)
+            agent = create_agent(session, username, name, password, supervisor=supervisor, network_team=network_team)
     except AgentError as error:
         raise click.ClickException(str(error)) from None
-    role = "supervisão" if agent.is_supervisor else "atendimento"
-    click.echo(f"Atendente “{agent.username}” ({agent.name}, {role}) criado.")
+    click.echo(f"Atendente “{agent.username}” ({agent.name}, {roles_text(agent)}) criado.")
+
+
+def _set_permission(username: str, permission: str, granted: bool) -> None:
+    try:
+        with _write_session() as session:
+            agent = set_permission(session, username, permission, granted)
+    except AgentError as error:
+        raise click.ClickException(str(error)) from None
+    done = "agora tem" if granted else "não tem mais"
+    click.echo(f"Atendente “{agent.username}” ({agent.name}) {done} a permissão {permission} "
+               f"({PERMISSIONS[permission]}); perfil: {roles_text(agent)}.")
+
+
+@agents_cli.command("grant")
+@click.argument("username")
+@click.argument("permission", type=click.Choice(sorted(PERMISSIONS)))
+def agents_grant(username: str, permission: str) -> None:
+    """Dá a PERMISSION (rede: a fila de relatos de erro) à conta USERNAME, a partir da próxima página."""
+    _set_permission(username, permission, True)
+
+
+@agents_cli.command("revoke")
+@click.argument("username")
+@click.argument("permission", type=click.Choice(sorted(PERMISSIONS)))
+def agents_revoke(username: str, permission: str) -> None:
+    """Tira a PERMISSION da conta USERNAME, a partir da próxima página (a sessão continua)."""
+    _set_permission(username, permission, False)
 
 
 @agents_cli.command("deactivate")
@@ -163,7 +206,8 @@ def agents_deactivate(username: str) -> None:
 
 @agents_cli.command("demo")
 def agents_demo() -> None:
-    """Cria os atendentes de demonstração (idempotente)."""
+    """Cria os atendentes de demonstração e, com a rede importada, relatos para a fila da equipe de
+    rede (idempotente)."""
     _create_demo_agents()
 
 

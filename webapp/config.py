@@ -2,11 +2,13 @@
 
 Everything comes from environment variables with safe defaults for development; secrets never
 sit in the source.  A development ``SECRET_KEY`` is generated once and kept under
-``instance/``; production refuses to start without one, or without ``REDIS_URL``.
+``instance/``; production refuses to start without the settings every instance must share
+(``PRODUCTION_SETTINGS``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -55,6 +57,9 @@ class BaseConfig:
     # Where people reach the app; the origin of every absolute URL it writes (QR codes, short
     # links, canonical and Open Graph tags, the API's links and OpenAPI servers).
     DEFAULT_PUBLIC_BASE_URL: str | None = "http://127.0.0.1:8000"
+    DEFAULT_LOG_FORMAT = "text"
+    # /metrics answers anyone outside production (development, tests).
+    METRICS_PUBLIC = True
     # argon2id parameters of every password hash (webapp/core/passwords.py); none: the library's
     # current recommended ones, slow on purpose.
     PASSWORD_HASHING: dict[str, int] = {}
@@ -70,6 +75,10 @@ class BaseConfig:
         # Every key this app writes to Redis starts with it, so environments (and parallel test
         # runs) can share one Redis.
         self.REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "guia")
+        # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host are believed: the
+        # client's address then comes from them, else every client would share the proxy's (and
+        # its lock-out and rate-limit counts).
+        self.PROXY_HOPS = proxy_hops(os.environ.get("PROXY_HOPS"))
         # Lock-outs per sign-in form, in the `limits` notation. Per person (whatever identifier was
         # typed) and per client address count wrong answers; the burst counts every attempt,
         # across everyone. Built per instance so a test may change its own app's numbers.
@@ -92,17 +101,36 @@ class BaseConfig:
         self.MAIL_URL = mail_url(os.environ.get("MAIL_URL"))
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Guia Odonto <nao-responda@guia-odonto.invalid>")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.fallback_secret_key()
-        self.PUBLIC_BASE_URL = public_base_url(os.environ.get("PUBLIC_BASE_URL") or self.DEFAULT_PUBLIC_BASE_URL)
+        self.PUBLIC_BASE_URL = public_base_url(public_url_setting() or self.DEFAULT_PUBLIC_BASE_URL)
+        # A streaming replica of the primary that public reads may use (webapp/db.py decides
+        # which); unset: everything on DATABASE_URL.
+        self.DATABASE_REPLICA_URL = replica_url(os.environ.get("DATABASE_REPLICA_URL"))
+        # Past this replay lag the replica is left aside and reads go to the primary.
+        self.REPLICA_MAX_LAG_SECONDS = _number("REPLICA_MAX_LAG_SECONDS", 10, 86400)
+        # A browser that wrote reads from the primary for at least this long afterwards.
+        self.READ_YOUR_WRITES_SECONDS = _number("READ_YOUR_WRITES_SECONDS", 5, 86400)
+        # One line per request on stdout: json (machines) or text (people).
+        self.LOG_FORMAT = log_format(os.environ.get("LOG_FORMAT") or self.DEFAULT_LOG_FORMAT)
+        # /metrics in production: only from these networks, or with this bearer token.
+        self.METRICS_ALLOWED_NETWORKS = networks(os.environ.get("METRICS_ALLOWED_NETWORKS", DEFAULT_METRICS_NETWORKS))
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
         # A provider's "Como chegar" and "Ver no OpenStreetMap" links: https templates filled with
         # {address} (percent-encoded), {lat} and {lon} (degrees, 6 decimals).
         self.MAP_DIRECTIONS_URL = map_url_template(
             "MAP_DIRECTIONS_URL", os.environ.get("MAP_DIRECTIONS_URL") or DEFAULT_MAP_DIRECTIONS_URL)
         self.MAP_OSM_URL = map_url_template("MAP_OSM_URL", os.environ.get("MAP_OSM_URL") or DEFAULT_MAP_OSM_URL)
+        # Members' "Fui atendido pelo plano" / "Não aceitou meu plano" on the statement: events of
+        # the last N days may be answered; refusals from this many families (a holder and their
+        # dependants are one) at one address, for events of the last N days, open a report.
+        self.CONFIRMATION_MAX_AGE_DAYS = whole_number("CONFIRMATION_MAX_AGE_DAYS", 180, maximum=3650)
+        self.CONFIRMATION_REFUSAL_WINDOW_DAYS = whole_number("CONFIRMATION_REFUSAL_WINDOW_DAYS", 90, maximum=3650)
+        self.CONFIRMATION_REFUSALS_FOR_REPORT = whole_number("CONFIRMATION_REFUSALS_FOR_REPORT", 3, maximum=100)
+        # "Seu dentista vai sair da rede": the notice stays this many days after the exit date.
+        self.DEPARTURE_NOTICE_DAYS_AFTER = whole_number("DEPARTURE_NOTICE_DAYS_AFTER", 60, minimum=0, maximum=3650)
         # Locations not verified for longer than this (or never) are marked on results and
         # provider pages, and ranked after verified ones at the same shown distance.
-        self.NETWORK_VERIFIED_MAX_AGE_DAYS = days_setting(
-            "NETWORK_VERIFIED_MAX_AGE_DAYS", os.environ.get("NETWORK_VERIFIED_MAX_AGE_DAYS"),
-            DEFAULT_VERIFIED_MAX_AGE_DAYS)
+        self.NETWORK_VERIFIED_MAX_AGE_DAYS = whole_number("NETWORK_VERIFIED_MAX_AGE_DAYS", DEFAULT_VERIFIED_MAX_AGE_DAYS,
+                                                          maximum=3650)
 
     def fallback_secret_key(self) -> str:
         path = Path(self.INSTANCE_PATH) / "secret_key"
@@ -136,15 +164,16 @@ class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     DEFAULT_PUBLIC_BASE_URL = None  # no guess: the Host header of a request is not to be trusted
+    DEFAULT_LOG_FORMAT = "json"
+    METRICS_PUBLIC = False
 
     def __init__(self, instance_path: str):
-        super().__init__(instance_path)
-        if not self.REDIS_URL:
-            # In-process counters would give each worker and instance its own count of guesses.
+        problems = production_problems(os.environ)
+        if problems:
             raise ConfigurationError(
-                "REDIS_URL não definido: em produção a aplicação não inicia sem o Redis, onde todos os "
-                "processos contam juntos as tentativas de entrada (REDIS_URL is required in production)."
-            )
+                "Em produção a aplicação não inicia sem: " + "; ".join(pt for pt, _ in problems)
+                + ". (Production refuses to start: " + "; ".join(en for _, en in problems) + ".)")
+        super().__init__(instance_path)
 
     def fallback_secret_key(self) -> str:
         raise ConfigurationError(
@@ -152,11 +181,102 @@ class ProductionConfig(BaseConfig):
         )
 
 
+#: What every instance in production must be given, since it must be the same for all of them:
+#: (pt-BR, English) of each. Without one of them an instance would sign sessions with a key of
+#: its own, keep data or sign-in counts apart from the others, or build links on the Host header.
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": ("SECRET_KEY (a chave que assina sessões e códigos, a mesma em todas as instâncias)",
+                   "SECRET_KEY, the key that signs sessions and codes, shared by every instance"),
+    "DATABASE_URL": ("DATABASE_URL de um PostgreSQL (postgresql://…)",
+                     "DATABASE_URL of a PostgreSQL server (postgresql://…)"),
+    "REDIS_URL": ("REDIS_URL (o Redis onde todos os processos contam juntos as tentativas de entrada)",
+                  "REDIS_URL, where every process counts sign-in attempts together"),
+    "PUBLIC_URL": ("PUBLIC_URL (o endereço público, por exemplo https://guia.exemplo.com.br)",
+                   "PUBLIC_URL, the public address, e.g. https://guia.exemplo.com.br"),
+}
+
+
+def production_problems(environ) -> list[tuple[str, str]]:
+    """The production settings missing (or, for the database, not PostgreSQL) in *environ*."""
+    present = {
+        "SECRET_KEY": bool(environ.get("SECRET_KEY")),
+        "DATABASE_URL": is_postgresql(environ.get("DATABASE_URL")),
+        "REDIS_URL": bool(environ.get("REDIS_URL")),
+        "PUBLIC_URL": bool(environ.get("PUBLIC_URL") or environ.get("PUBLIC_BASE_URL")),
+    }
+    return [PRODUCTION_SETTINGS[name] for name, ok in present.items() if not ok]
+
+
+def is_postgresql(url: str | None) -> bool:
+    return bool(url) and urlsplit(url.strip()).scheme in ("postgresql", "postgresql+psycopg")
+
+
+def public_url_setting() -> str | None:
+    """``PUBLIC_URL``, or its older name ``PUBLIC_BASE_URL``; both set and different is refused."""
+    new, old = os.environ.get("PUBLIC_URL"), os.environ.get("PUBLIC_BASE_URL")
+    if new and old and new.strip().rstrip("/") != old.strip().rstrip("/"):
+        raise ConfigurationError(
+            "PUBLIC_URL e PUBLIC_BASE_URL definidos com valores diferentes: use só PUBLIC_URL "
+            "(PUBLIC_BASE_URL is its older name).")
+    return new or old
+
+
+def replica_url(value: str | None) -> str | None:
+    """``DATABASE_REPLICA_URL`` checked: a PostgreSQL URL (a streaming replica), or None."""
+    if not value or not value.strip():
+        return None
+    if not is_postgresql(value):
+        # The URL may hold a password: it is not repeated.
+        raise ConfigurationError(
+            "DATABASE_REPLICA_URL inválido: use o endereço de uma réplica PostgreSQL (postgresql://…).")
+    return value.strip()
+
+
+def _number(name: str, default: float, maximum: float) -> float:
+    """A number of the environment from 0 to *maximum*."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= maximum:
+        raise ConfigurationError(f"{name} inválido: {value!r} (use um número de 0 a {maximum:g}).")
+    return number
+
+
+LOG_FORMATS = ("json", "text")
+
+
+def log_format(value: str) -> str:
+    value = value.strip().lower()
+    if value not in LOG_FORMATS:
+        raise ConfigurationError(f"LOG_FORMAT inválido: {value!r} (use json ou text).")
+    return value
+
+
+DEFAULT_METRICS_NETWORKS = "127.0.0.1/32,::1/128"
+
+
+def networks(value: str) -> tuple:
+    """``METRICS_ALLOWED_NETWORKS``: addresses or networks (CIDR) separated by commas."""
+    found = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigurationError(
+                f"METRICS_ALLOWED_NETWORKS inválido: {item!r} (use redes como 10.0.0.0/8, separadas por vírgula)."
+            ) from None
+    return tuple(found)
+
+
 def public_base_url(value: str | None) -> str:
     """The public origin (``https://host[:port]``), checked, without a trailing slash."""
     if not value:
         raise ConfigurationError(
-            "PUBLIC_BASE_URL não definido: em produção a aplicação não inicia sem o endereço público "
+            "PUBLIC_URL não definido: em produção a aplicação não inicia sem o endereço público "
             "(por exemplo https://guia.exemplo.com.br)."
         )
     parts = urlsplit(value.strip())
@@ -167,9 +287,22 @@ def public_base_url(value: str | None) -> str:
     if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
             or parts.query or parts.fragment or parts.username or parts.password):
         raise ConfigurationError(
-            f"PUBLIC_BASE_URL inválido: {value!r} (use só esquema e host, como https://guia.exemplo.com.br)"
+            f"PUBLIC_URL inválido: {value!r} (use só esquema e host, como https://guia.exemplo.com.br)"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def proxy_hops(value: str | None) -> int:
+    """``PROXY_HOPS``: how many reverse proxies stand in front, 0 (the default) to 5."""
+    if value is None or not value.strip():
+        return 0
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > 5:
+        raise ConfigurationError(
+            f"PROXY_HOPS inválido: {value!r} (use o número de proxies reversos na frente da aplicação, "
+            "de 0 a 5; com um nginx, 1)."
+        )
+    return int(text)
 
 
 # Google's documented cross-platform "Maps URLs": the Google Maps app on Android (and on an
@@ -203,18 +336,16 @@ def map_url_template(name: str, value: str) -> str:
 #: The default of NETWORK_VERIFIED_MAX_AGE_DAYS (webapp.network.trust.DEFAULT_MAX_AGE_DAYS: a
 #: test keeps them equal; not imported, so reading the configuration loads no models).
 DEFAULT_VERIFIED_MAX_AGE_DAYS = 180
-MAX_DAYS_SETTING = 3650
 
 
-def days_setting(name: str, value: str | None, default: int) -> int:
-    """A number of days from the environment: 1 to MAX_DAYS_SETTING, ASCII digits; *default*
-    when unset or empty."""
-    if value is None or not value.strip():
+def whole_number(name: str, default: int, *, minimum: int = 1, maximum: int) -> int:
+    """An integer setting from the environment (ASCII digits, within bounds), or *default* when unset."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
         return default
-    text = value.strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= MAX_DAYS_SETTING:
-        raise ConfigurationError(f"{name} inválido: {value!r} (um número de dias, de 1 a {MAX_DAYS_SETTING}).")
-    return int(text)
+    if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= maximum:
+        raise ConfigurationError(f"{name} inválido: {value!r} (use um número inteiro de {minimum} a {maximum}).")
+    return int(value)
 
 
 MAIL_SCHEMES = ("smtp", "smtps", "smtp+starttls")

@@ -36,7 +36,7 @@ def test_cli_refuses_short_passwords_and_bad_usernames(runner):
 
 def test_cli_demo_is_idempotent_and_deactivate_ends_sessions(runner, session, client):
     first = runner.invoke(args=["agents", "demo"])
-    assert first.exit_code == 0 and "2 criados" in first.output
+    assert first.exit_code == 0 and "3 criados" in first.output
     assert "0 criados" in runner.invoke(args=["agents", "demo"]).output
     agent = agent_named(session, AGENT)
     agent_session(client, agent)

@@ -11,7 +11,9 @@ from tests.support.pages import csrf
 from webapp.core.access import is_member_endpoint
 
 ARGS = {"lookup_id": 1, "code": "abcdefghijkmnopq", "token": "x", "provider_id": 1, "slug": "x", "device_id": 1,
-        "payload": "1.1.123456"}
+        "payload": "1.1.123456", "event_id": 1, "report_id": 1}
+# The agents' pages: the look-up, the audit log... and the network team's (an agent permission).
+AGENT_AREAS = ("agents.", "network_team.")
 
 
 def routes(app, predicate):
@@ -55,8 +57,8 @@ def test_no_agent_page_with_a_member_session(app, client, families):
     member_session(client, member_by_cpf(families, CASSEMS_HOLDER_CPF))
     assert client.get("/carteirinha").status_code == 200
     token = csrf(client, "/carteirinha")
-    agent_pages = routes(app, lambda e: e.startswith("agents."))
-    assert len(agent_pages) >= 10
+    agent_pages = routes(app, lambda e: e.startswith(AGENT_AREAS))
+    assert len(agent_pages) >= 18
     for method, path, endpoint in agent_pages:
         response = client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None)
         assert response.status_code == 403, (method, path, response.status_code)
@@ -67,7 +69,7 @@ def test_no_agent_page_with_a_member_session(app, client, families):
 
 def test_agent_pages_need_an_agent(app, client, families):
     token = csrf(client, "/atendimento/entrar")
-    for method, path, endpoint in routes(app, lambda e: e.startswith("agents.") and e != "agents.sign_in"):
+    for method, path, endpoint in routes(app, lambda e: e.startswith(AGENT_AREAS) and e != "agents.sign_in"):
         response = client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None)
         assert response.status_code == 303, (method, path)
         assert response.headers["Location"].startswith("/atendimento/entrar"), path

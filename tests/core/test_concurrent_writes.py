@@ -6,8 +6,8 @@ password hash to upgrade), make a first password and sign out. No answer may be 
 count in the database must add up exactly. Closer looks follow, each with another writer
 holding its transaction open at the worst moment: a count that decides an insert (the
 error-report limit), a command-line import, two links drawing the same code; and a password
-upgrade that must not overwrite a password changed meanwhile; and a single-use reset link
-posted from several phones at once.
+upgrade that must not overwrite a password changed meanwhile; a single-use reset link posted
+from several phones at once; and two of the network team settling the same report at once.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from webapp.members.models import Member, PasswordReset
 from webapp.network.importer import import_network
 from webapp.network.models import DataReport, Provider
 from webapp.network.services import REPORTS_PER_HOUR, TooManyReports, client_hash, record_report
+from webapp.network.models import Location
 
 WORKERS = 2
 PARALLEL = 8
@@ -456,3 +457,149 @@ def verifies(password_hash: str, password: str) -> bool:
         return CURRENT_HASHER.verify(password_hash, password)
     except VerificationError:
         return False
+
+
+CONFIRMING_MEMBERS = (11, 21, 31, 41, 51)  # holders of five families
+DOUBLE_TAPS = 6
+
+
+@pytest.mark.slow  # gunicorn serving both databases
+def test_answers_about_a_visit_hold_under_double_taps_and_racing_refusals(site):
+    """"Fui atendido pelo plano" tapped six times at once: one answer, the others told it is
+    there (409). Then the last two of four families' "Não aceitou meu plano" at the same moment:
+    one report, not two."""
+    from datetime import timedelta
+
+    from tests.support.history import usage_row, write_csv as write_usage
+    from webapp.history.confirmations import REPORT_MARKER
+    from webapp.history.importer import import_usage
+    from webapp.history.models import UsageConfirmation, UsageEvent
+
+    visited = (clock.today() - timedelta(days=3)).isoformat()
+    with Session(site.engine) as session, writing(session):
+        rows = [usage_row(event_id=f"CONFIRMA-{seed}", card_number=member_by_seed(session, seed).card_number,
+                          performed_on=visited, provider_key="P1", location_key="P1-L1")
+                for seed in CONFIRMING_MEMBERS]
+        assert import_usage(session, write_usage(site.tmp_path / "confirmacoes.csv", rows)).rejects == []
+        events = dict(session.execute(select(UsageEvent.event_key, UsageEvent.id)
+                                      .where(UsageEvent.event_key.like("CONFIRMA-%"))).all())
+    log: list = []
+    members = {seed: member_signed_in(site, log, seed) for seed in CONFIRMING_MEMBERS}
+    tokens = {seed: browser.csrf("/extrato") for seed, browser in members.items()}
+
+    def tap(seed: int, answer: str) -> int:
+        return members[seed].post(f"/extrato/{events[f'CONFIRMA-{seed}']}/confirmacao",
+                                  {"resposta": answer, "csrf_token": tokens[seed]})[0]
+
+    with ThreadPoolExecutor(DOUBLE_TAPS) as pool:
+        statuses = Counter(pool.map(lambda _: tap(11, "atendido"), range(DOUBLE_TAPS)))
+    assert statuses == {303: 1, 409: DOUBLE_TAPS - 1}, statuses
+
+    assert tap(21, "recusado") == 303 and tap(31, "recusado") == 303
+    with ThreadPoolExecutor(2) as pool:
+        racing = list(pool.map(lambda seed: tap(seed, "recusado"), (41, 51)))
+    assert racing == [303, 303]
+    assert not [entry for entry in log if entry[0] >= 500]
+    with Session(site.engine) as session:
+        answers = Counter(session.scalars(select(UsageConfirmation.answer).where(
+            UsageConfirmation.usage_event_id.in_(list(events.values())))))
+        assert answers == {"atendido": 1, "recusado": 4}
+        assert session.scalar(select(func.count()).where(DataReport.source == REPORT_MARKER,
+                                                         DataReport.priority == "alta")) == 1
+
+
+@pytest.mark.slow  # gunicorn serving both databases (the site's database, its server unused here)
+def test_a_refusal_waits_for_the_transaction_that_counts_them(site):
+    """The third family's refusal opens the report and has not committed when the fourth comes:
+    the fourth must count after it (PostgreSQL: an advisory lock; SQLite: the write lock), or
+    both see three families and open two reports."""
+    from datetime import timedelta
+
+    from tests.support.history import usage_row, write_csv as write_usage
+    from webapp.history import confirmations
+    from webapp.history.importer import import_usage
+    from webapp.history.models import UsageEvent
+
+    seeds = (11, 21, 31, 41)
+    with Session(site.engine) as session, writing(session):
+        report = import_network(session, write_csv(site.tmp_path / "p9.csv", [row(provider_key="P9", location_key="P9-L1",
+                                                                                 name="Dra. Corrida", cro_number="99")]))
+        assert report.rejects == []
+        visited = (clock.today() - timedelta(days=2)).isoformat()
+        people = {seed: member_by_seed(session, seed) for seed in seeds}
+        rows = [usage_row(event_id=f"CORRIDA-{seed}", card_number=people[seed].card_number, performed_on=visited,
+                          provider_key="P9", location_key="P9-L1") for seed in seeds]
+        assert import_usage(session, write_usage(site.tmp_path / "corrida.csv", rows)).rejects == []
+        events = dict(session.execute(select(UsageEvent.event_key, UsageEvent.id)
+                                      .where(UsageEvent.event_key.like("CORRIDA-%"))).all())
+        provider_id = session.scalar(select(Provider.id).where(Provider.key == "P9"))
+        people = {seed: member.id for seed, member in people.items()}
+    rules = confirmations.Rules()
+
+    def refuse(session, seed):
+        return confirmations.answer(session, events[f"CORRIDA-{seed}"], [people[seed]], people[seed], "recusado",
+                                    clock.today(), clock.utcnow(), rules)
+
+    for seed in seeds[:2]:
+        with Session(site.engine) as session, writing(session):
+            assert refuse(session, seed).report_id is None
+    started, outcome = threading.Event(), []
+
+    def fourth():
+        started.wait(10)
+        with Session(site.engine) as session, writing(session):
+            outcome.append(refuse(session, seeds[3]).report_id)
+
+    other = threading.Thread(target=fourth)
+    other.start()
+    with Session(site.engine) as session, writing(session):
+        assert refuse(session, seeds[2]).report_id is not None  # the third family: the report
+        started.set()
+        time.sleep(0.5)  # the fourth is now waiting for this transaction (not yet committed)
+    other.join(20)
+    assert outcome == [None]
+    with Session(site.engine) as session:
+        assert session.scalar(select(func.count()).where(DataReport.provider_id == provider_id)) == 1
+
+
+TEAM_ROUNDS = ("fechado", "horario-errado", "especialidade-errada", "outro")  # one report each
+
+
+@pytest.mark.slow  # gunicorn serving both databases
+def test_two_team_members_settling_one_report_at_once_one_wins(site):
+    """The network team's actions start with ``UPDATE data_report … WHERE status = 'novo'``: of two
+    people settling the same report at the same moment (one verifies it, the other rejects it),
+    one wins and the other is told so (409), nothing of theirs written, nobody gets a 5xx."""
+    with Session(site.engine) as session, writing(session):
+        session.add(Agent(username="equipe-dois", name="Otávio Reis", password_hash=demo_password_hash(),
+                          is_network_team=True, active=True, session_version=0))
+        for n, reason in enumerate(TEAM_ROUNDS):
+            record_report(session, site.provider_id, reason, None, f"equipe-{n}", clock.utcnow())
+        session.flush()
+        reports = list(session.scalars(select(DataReport.id).where(DataReport.client_hash.like("equipe-%"))
+                                       .order_by(DataReport.id)))
+        location_id = session.scalars(select(Location.id).where(Location.provider_id == site.provider_id)).first()
+    log: list = []
+    team = [agent_signed_in(site, log, name) for name in ("equipe-rede", "equipe-dois")]
+    outcomes = []
+    for report_id in reports:
+        page = f"/atendimento/rede/relatos/{report_id}"
+        tokens = [browser.csrf(page) for browser in team]
+        posts = [(f"{page}/verificar", {"local": str(location_id), "csrf_token": tokens[0]}),
+                 (f"{page}/rejeitar", {"justificativa": "Conferido por telefone.", "csrf_token": tokens[1]})]
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda i: team[i].post(*posts[i]), range(2)))
+        outcomes.append(sorted(status for status, _, _ in answers))
+        loser = next(body for status, body, _ in answers if status == 409)
+        assert "Este relato já foi resolvido por" in loser and "Nada foi alterado agora" in loser
+    assert outcomes == [[303, 409]] * len(reports)
+    assert not [entry for entry in log if entry[0] >= 500]
+    with Session(site.engine) as session:
+        settled = session.scalars(select(DataReport).where(DataReport.id.in_(reports))).all()
+        assert {r.status for r in settled} <= {"resolvido", "rejeitado"}
+        assert all(r.resolved_by is not None for r in settled)
+        actions = Counter(session.scalars(select(AccessLog.action).where(AccessLog.action.in_(
+            ["rede-verificado", "rede-rejeitado"]))))
+        assert actions.total() == len(reports)  # one audited action per report: the winner's
+        verified = sum(r.status == "resolvido" for r in settled)
+        assert actions["rede-verificado"] == verified

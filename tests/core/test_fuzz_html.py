@@ -26,7 +26,9 @@ from webapp.members.services import VERIFY_SALT
 #: Examples per route, role and database (about 30 routes, 2 databases: ~500 per role).
 EXAMPLES_PER_ROUTE = 8
 FORGED_HOST = "evil.example"
-ROLES = ("anonymous", "member", "supervisor")  # the supervisor is an agent who also sees the audit log
+# The supervisor is an agent who also sees the audit log; the network team (``team``) is fuzzed
+# on its own pages only: everywhere else it is an agent like the others.
+ROLES = ("anonymous", "member", "supervisor", "team")
 
 PLANS = ("cassems-odonto", "sintaema-convencional", "leve-dental-rj-1-adesao", "sao-cristovao-odontologico")
 SEARCH_KEYS = ("plano", "municipio", "lat", "lon", "cidade", "especialidade", "q", "urgencia", "acessivel",
@@ -49,6 +51,9 @@ KEYS = {
     "agents.share": ("tipo",),
     "agents.audit": AUDIT_KEYS,
     "agents.audit_csv": AUDIT_KEYS,
+    "network_team.queue": ("plano", "municipio", "motivo", "ordem", "pagina"),
+    "network_team.report": ("local", "feito"),
+    "network_team.export_csv": ("operadora", "registro"),
 }
 # Valid queries to start from, so that one changed parameter reaches the code behind validation.
 BASES = {
@@ -58,6 +63,8 @@ BASES = {
     "plans.coverage": {"q": "canal"},
     "history.statement": {"ano": "2026"},
     "agents.audit": {"de": "2026-11-01", "ate": "2026-11-24"},
+    "network_team.queue": {"plano": "leve-dental-rj-1-adesao", "municipio": "3303302", "motivo": "telefone-errado"},
+    "network_team.export_csv": {"operadora": "leve-saude"},
 }
 # url_for's own keywords and the path's arguments, which a careless view would pass on.
 TRICKY_KEYS = ("_external", "_anchor", "_scheme", "_method", "endpoint", "slug", "provider_id", "lookup_id",
@@ -65,7 +72,8 @@ TRICKY_KEYS = ("_external", "_anchor", "_scheme", "_method", "endpoint", "slug",
 REAL_VALUES = ("leve-dental-rj-1-adesao", "cassems-odonto", "3303302", "3550308", "-22.9035", "-43.1094",
                "endodontia", "clinico-geral", "odontopediatria", "Niterói", "Rio de Janeiro/RJ", "canal", "1", "on",
                "2", "50", "51", "2026", "2025", "2026-01-01", "2026-11-24", "36", "85", "dentistica", "busca",
-               "dentista", "plano", "posso-fazer", "/carteirinha", "/atendimento/auditoria")
+               "dentista", "plano", "posso-fazer", "/carteirinha", "/atendimento/auditoria", "telefone-errado",
+               "recentes", "relevancia", "leve-saude", "odontoprev")
 ODD_VALUES = ("nan", "inf", "-inf", "1e400", "-0", "0", "1_000", " 7 ", "+7", "0x1f", "%00", "%", "١٢", "²",
               "9" * 5000, "x" * 300, "https://evil.example/", "//evil.example", "/\\evil.example",
               "javascript:alert(1)", "9999-12-31", "0001-01-01", "2026-02-30", str(2**31), str(2**63), str(2**64))
@@ -102,6 +110,7 @@ def path_values(rule, world, token: str):
     known = {
         "provider_id": st.just(world.provider_id),
         "lookup_id": st.just(world.lookup_id),
+        "report_id": st.just(world.report_id),
         "code": st.just(world.link_code),
         "token": st.just(token),
         "payload": st.just(f"{world.holder_id}.1.123456"),  # the card's QR link: a wrong code
@@ -119,8 +128,10 @@ def path_values(rule, world, token: str):
 def test_no_query_string_gets_a_5xx(app, client, world_with_history, role, backend):
     world = world_with_history
     routes = html_routes(app)
-    assert {"/rede", "/extrato", "/atendimento/auditoria", "/rede/dentista/<id:provider_id>-<slug>"} <= {
-        rule.rule for rule in routes}
+    assert {"/rede", "/extrato", "/atendimento/auditoria", "/rede/dentista/<id:provider_id>-<slug>",
+            "/atendimento/rede"} <= {rule.rule for rule in routes}
+    if role == "team":
+        routes = [rule for rule in routes if rule.endpoint.startswith("network_team.")]
     token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=VERIFY_SALT).dumps({"m": world.holder_id})
     adapter = app.url_map.bind("localhost")
     values = _values((str(world.holder_id), str(world.agent_id), str(world.provider_id), world.holder_card))

@@ -125,6 +125,14 @@ AUDIT_PARAMS = (
     p("pagina", NUMBER, "A página"),
 )
 SHARE = "/atendimento/consultas/{lookup}/enviar-link"
+TEAM_QUEUE_PARAMS = (
+    p("plano", CHOICE, "Plano desconhecido"),
+    p("municipio", NUMBER, "O código do município", "Município não encontrado"),
+    p("motivo", CHOICE, "Tipo de relato desconhecido"),
+    p("ordem", CHOICE, "Ordem desconhecida"),
+    p("pagina", NUMBER, "A página"),
+)
+REPORT = "/atendimento/rede/relatos/{report}"
 
 ROUTES = [
     # anonymous, public
@@ -184,6 +192,11 @@ ROUTES = [
     Route("statement", "member", "/extrato", STATEMENT_PARAMS),
     Route("statement CSV", "member", "/extrato.csv", STATEMENT_PARAMS),
     Route("authorizations", "member", "/autorizacoes", (p("pessoa", NUMBER, "Escolha uma pessoa da lista"),)),
+    # The statement's filters ride along only as the way back: a bad one is dropped, not refused.
+    Route("statement answer", "member", "/extrato/1/confirmacao",
+          (p("resposta", CHOICE, "Escolha uma das respostas"),
+           *(p(name, QUIET) for name in ("pessoa", "ano", "de", "ate", "categoria", "dente"))),
+          {"resposta": "atendido"}, method="POST", token_from="/extrato"),
     # an agent
     Route("audit log", "supervisor", "/atendimento/auditoria", AUDIT_PARAMS),
     Route("audit CSV", "supervisor", "/atendimento/auditoria.csv", AUDIT_PARAMS),
@@ -211,6 +224,26 @@ ROUTES = [
           (p("procedimento", TEXT, "O tratamento"),), {"plano": LEVE, "validade": "30"}, method="POST",
           token_from="/atendimento"),
     Route("share builder form", "agent", SHARE, (p("tipo", QUIET),), reaches_database=False),
+    # the network team
+    Route("network queue", "team", "/atendimento/rede", TEAM_QUEUE_PARAMS),
+    Route("network report", "team", REPORT, (p("local", QUIET), p("feito", QUIET)), reaches_database=False),
+    # A location that is not the provider's: no correction is ever made, each field still checked.
+    Route("network correction", "team", REPORT + "/corrigir",
+          (p("telefones", QUIET), p("whatsapp", QUIET), p("logradouro", TEXT, "O logradouro", max_length=200),
+           p("numero", TEXT, "O número", max_length=20), p("complemento", TEXT, "O complemento", max_length=120),
+           p("bairro", TEXT, "O bairro", max_length=120), p("cep", QUIET), p("local", QUIET)),
+          {"local": "999999", "logradouro": "Rua Moreira César"}, method="POST", token_from=REPORT),
+    Route("network exit", "team", REPORT + "/saiu", (p("plano", CHOICE, "Escolha um dos planos"),), method="POST",
+          token_from=REPORT),
+    Route("network verified", "team", REPORT + "/verificar", (p("local", NUMBER, "Escolha um dos endereços"),),
+          method="POST", token_from=REPORT),
+    Route("network rejection", "team", REPORT + "/rejeitar",
+          (p("justificativa", TEXTAREA, "Use na justificativa só texto", "no máximo 500 caracteres",
+             max_length=500),), method="POST", token_from=REPORT),
+    Route("network export", "team", "/atendimento/rede/exportar", (p("operadora", CHOICE, "Escolha a operadora"),),
+          method="POST", token_from="/atendimento/rede"),
+    Route("network export CSV", "team", "/atendimento/rede/exportar.csv",
+          (p("operadora", CHOICE, "Escolha a operadora"), p("registro", QUIET)), {"operadora": "leve-saude"}),
 ]
 CASES = [pytest.param(route, backend, id=f"{route.name}-{backend}")
          for route in ROUTES for backend in (BACKENDS if route.reaches_database else ("sqlite",))]
@@ -226,6 +259,7 @@ PATHS = [
     ("agent", "/atendimento/consultas/{value}", {404}),
     ("agent", "/atendimento/consultas/{value}/enviar-link", {404}),
     ("agent", "/atendimento/consultas/{lookup}/links/{value}", {404}),
+    ("team", "/atendimento/rede/relatos/{value}", {404}),
     ("anonymous", "/verificar/{value}", {400, 404}),  # a token that is not one; a "/" in it is another path
     ("anonymous", "/verificar/c/{value}", {400, 404}),  # the phone's QR link: ids and a code, or nothing
 ]
@@ -234,7 +268,7 @@ _ID_AND_SLUG = re.compile(r"([0-9]+)-")
 
 def fill(text: str, world) -> str:
     return text.format(provider=world.provider_id, slug=world.provider_slug, lookup=world.lookup_id,
-                       code=world.link_code, card=world.holder_card)
+                       code=world.link_code, card=world.holder_card, report=world.report_id)
 
 
 def answer_text(response, as_json: bool) -> str:

@@ -38,6 +38,7 @@ PUBLIC_ROUTES = {
     ("/urgencia", "urgency.page"),
     ("/extrato", "history.statement"),
     ("/extrato.csv", "history.statement_csv"),
+    ("/extrato/<id:event_id>/confirmacao", "history.confirm"),
     ("/autorizacoes", "history.authorizations"),
     ("/atendimento/entrar", "agents.sign_in"),
     ("/atendimento/sair", "agents.sign_out"),
@@ -50,7 +51,18 @@ PUBLIC_ROUTES = {
     ("/atendimento/consultas/<id:lookup_id>/links/<code>", "agents.shared"),
     ("/atendimento/auditoria", "agents.audit"),
     ("/atendimento/auditoria.csv", "agents.audit_csv"),
+    ("/atendimento/rede", "network_team.queue"),
+    ("/atendimento/rede/relatos/<id:report_id>", "network_team.report"),
+    ("/atendimento/rede/relatos/<id:report_id>/corrigir", "network_team.correct"),
+    ("/atendimento/rede/relatos/<id:report_id>/saiu", "network_team.leave"),
+    ("/atendimento/rede/relatos/<id:report_id>/verificar", "network_team.verify"),
+    ("/atendimento/rede/relatos/<id:report_id>/rejeitar", "network_team.reject"),
+    ("/atendimento/rede/exportar", "network_team.export"),
+    ("/atendimento/rede/exportar.csv", "network_team.export_csv"),
     ("/s/<code>", "links.follow"),
+    ("/healthz", "ops.healthz"),
+    ("/readyz", "ops.readyz"),
+    ("/metrics", "ops.metrics"),
 }
 
 

@@ -3,8 +3,9 @@
 and the audit log.
 
 Fixtures: ``families`` (the demo families and agents, made on ``TODAY`` with the clock stopped
-there; tests/members and tests/history make their families their own way), ``agent_client``
-and ``supervisor_client`` (a client with that agent's session).
+there; tests/members and tests/history make their families their own way), ``agent_client``,
+``supervisor_client`` and ``team_client`` (a client with that agent's session; the last one is
+the demo's network team).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from webapp.agents.demo import DEMO_PASSWORD, create_demo_agents
 from webapp.agents.models import AccessLog, Agent
 from webapp.core import clock
 
-AGENT, SUPERVISOR = "atendente", "supervisora"
+AGENT, SUPERVISOR, TEAM = "atendente", "supervisora", "equipe-rede"
 
 
 def demo_world_on_today(session, frozen_clock):
@@ -48,6 +49,12 @@ def agent_client(client, families):
 @pytest.fixture
 def supervisor_client(client, families):
     agent_session(client, agent_named(families, SUPERVISOR))
+    return client
+
+
+@pytest.fixture
+def team_client(client, families):
+    agent_session(client, agent_named(families, TEAM))
     return client
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from tests.support import csv_files
+from webapp.history.importer import import_authorizations, import_usage
 from webapp.history.layout import AUTHORIZATION_NAMES, USAGE_NAMES
+from webapp.history.models import UsageEvent
 
 
 def usage_row(**overrides) -> dict:
@@ -30,3 +34,19 @@ def write_csv(path: Path, rows: list[dict], columns=USAGE_NAMES) -> Path:
 
 def write_authorizations(path: Path, rows: list[dict]) -> Path:
     return csv_files.write_csv(path, rows, AUTHORIZATION_NAMES)
+
+
+def import_events(session, path: Path, rows: list[dict]) -> dict[str, int]:
+    """Import *rows* as a usage file through the importer (none may be rejected); event key → id."""
+    report = import_usage(session, write_csv(path, rows))
+    assert report.rejects == [], report.rejects
+    session.flush()
+    keys = [r["event_id"] for r in rows]
+    return dict(session.execute(select(UsageEvent.event_key, UsageEvent.id).where(UsageEvent.event_key.in_(keys))).all())
+
+
+def import_guides(session, path: Path, rows: list[dict]) -> None:
+    """Import *rows* as an authorization file through the importer (none may be rejected)."""
+    report = import_authorizations(session, write_authorizations(path, rows))
+    assert report.rejects == [], report.rejects
+    session.flush()

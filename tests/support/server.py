@@ -32,15 +32,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str | None], workers: int = 2):
+def gunicorn(env: dict[str, str | None], workers: int = 2, options: tuple[str, ...] = ()):
     """gunicorn with *workers* sync workers on a free port of 127.0.0.1, the environment updated
-    with *env* (a None value unsets the variable); yields its base URL."""
+    with *env* (a None value unsets the variable) and its command line with *options*; yields
+    its base URL."""
     port = free_port()
     environment = {**os.environ, **env}
     environment = {name: value for name, value in environment.items() if value is not None}
     server = subprocess.Popen(
         [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "webapp:create_app()"],
+         *options, "webapp:create_app()"],
         cwd=ROOT, env=environment)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,6 +1,7 @@
 """A small whole world for the input tests: the Niterói network, the demo families with their
-history, two agents, an open look-up and a short link — everything a route's path may name — and
-the three ways in (anonymous, member, agent).  Frozen on the day it was made.
+history, the demo agents, an open look-up, a short link and a member's data report — everything a
+route's path may name — and the ways in (anonymous, member, agent, supervisor, network team).
+Frozen on the day it was made.
 
 Fixtures: ``world`` and ``world_with_history``; ``enter_as(client, world, role)`` signs in.
 """
@@ -11,16 +12,17 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import pytest
+from sqlalchemy import select
 
-from tests.support.agents import AGENT, SUPERVISOR, agent_named, agent_session
+from tests.support.agents import AGENT, SUPERVISOR, TEAM, agent_named, agent_session
 from tests.support.clock import TODAY
 from tests.support.members import CASSEMS_HOLDER_CPF, demo_families, member_by_cpf, member_session
 from webapp.agents import services as agent_services
 from webapp.agents.demo import create_demo_agents
 from webapp.core import clock
 from webapp.history.demo import create_demo_history
-from webapp.network.models import Provider
-from webapp.network.services import provider_slug
+from webapp.network.models import DataReport, Provider
+from webapp.network.services import provider_slug, record_report
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class World:
     supervisor_id: int
     lookup_id: int
     link_code: str
+    team_id: int
+    report_id: int
 
 
 class Account(NamedTuple):
@@ -56,11 +60,14 @@ def world(session, small_network) -> World:
     agent_services.record(session, agent, "link", "ligacao", "127.0.0.1", clock.utcnow(), member=holder,
                           lookup=lookup, short_link=link)
     provider = session.get(Provider, small_network["N1"])
+    record_report(session, provider.id, "telefone-errado", "O número mudou", "membro-do-mundo", clock.utcnow())
     session.flush()
+    report_id = session.scalars(select(DataReport.id).where(DataReport.provider_id == provider.id)).one()
     return World(provider_id=provider.id, provider_slug=provider_slug(provider), holder_id=holder.id,
                  holder_card=holder.card_number, holder_birth=holder.birth_date.isoformat(),
                  holder_version=holder.session_version, agent_id=agent.id, supervisor_id=supervisor.id,
-                 lookup_id=lookup.id, link_code=link.code)
+                 lookup_id=lookup.id, link_code=link.code, team_id=agent_named(session, TEAM).id,
+                 report_id=report_id)
 
 
 @pytest.fixture
@@ -75,8 +82,8 @@ def enter_as(client, world: World, role: str) -> None:
     """Put *role*'s session in the client's cookie (what a sign-in does, without the slow hash)."""
     if role == "member":
         member_session(client, Account(world.holder_id, world.holder_version))
-    elif role in ("agent", "supervisor"):
-        agent_id = world.agent_id if role == "agent" else world.supervisor_id
+    elif role in ("agent", "supervisor", "team"):
+        agent_id = {"agent": world.agent_id, "supervisor": world.supervisor_id, "team": world.team_id}[role]
         agent_session(client, Account(agent_id, 0))  # as demo agents start
     else:
         with client.session_transaction() as sess:

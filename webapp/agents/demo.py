@@ -10,10 +10,11 @@ from .models import Agent
 from ..core.passwords import hasher
 
 DEMO_PASSWORD = "demo-atendimento"
-# (username, name, supervisor)
+# (username, name, supervisor, network team)
 DEMO_AGENTS = [
-    ("atendente", "Carla Nunes", False),
-    ("supervisora", "Rita Moraes", True),
+    ("atendente", "Carla Nunes", False, False),
+    ("supervisora", "Rita Moraes", True, False),
+    ("equipe-rede", "Sandra Lima", False, True),  # works the queue of data reports (/atendimento/rede)
 ]
 
 
@@ -24,11 +25,11 @@ def demo_password_hash() -> str:
 def create_demo_agents(session: Session) -> int:
     """The demo agents that do not exist yet (idempotent); returns how many were created."""
     created = 0
-    for username, name, supervisor in DEMO_AGENTS:
+    for username, name, supervisor, network_team in DEMO_AGENTS:
         if session.scalars(select(Agent.id).where(Agent.username == username)).first() is not None:
             continue
         session.add(Agent(username=username, name=name, password_hash=demo_password_hash(),
-                          is_supervisor=supervisor, active=True, session_version=0))
+                          is_supervisor=supervisor, is_network_team=network_team, active=True, session_version=0))
         created += 1
     session.flush()
     return created

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, ValidationError
 from ..core.forms import Form, Parsed, collapsed, stripped
 from ..core.parsing import ParseError, clean_line, parse_date, parse_id, parse_int
 from . import audit_log
-from .services import MAX_PROTOCOL, REASONS
+from .services import LOOKUP_REASONS, MAX_PROTOCOL
 
 MAX_IDENTIFIER = 40  # longer than any CPF or card number, with punctuation
 
@@ -26,7 +26,7 @@ def _identifier(form, field) -> None:
 
 
 def _reason(form, field) -> None:
-    if field.data not in REASONS:
+    if field.data not in LOOKUP_REASONS:
         raise ValidationError("Escolha o motivo da consulta.")
 
 

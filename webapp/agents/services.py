@@ -34,7 +34,7 @@ SESSION_HOURS = 12  # an agent's session lasts one shift at most, then a new sig
 LOOKUP_MINUTES = 30  # how long one look-up ("consulta") keeps the member's screen open
 
 # Why an agent opens a member's data; one must be picked before the member is shown.
-REASONS = {
+LOOKUP_REASONS = {
     "ligacao": "Ligação do beneficiário",
     "whatsapp": "Conversa pelo WhatsApp",
     "email": "E-mail do beneficiário",
@@ -42,6 +42,8 @@ REASONS = {
     "presencial": "Atendimento presencial",
     "retorno": "Retorno de um protocolo aberto",
 }
+# Why a row is in the audit log: a look-up's reason, or the network team's work (no member involved).
+REASONS = {**LOOKUP_REASONS, "rede": "Fila da equipe de rede"}
 
 # What a row of the audit log records.
 ACTIONS = {
@@ -51,7 +53,16 @@ ACTIONS = {
     "nao-encontrado": "Busca sem resultado",
     "nova-senha": "Link para nova senha enviado (WhatsApp)",
     "aparelho": "Aparelho desconectado (carteirinha)",
+    # The network team's actions on a report (the detail names the report, provider and location).
+    "rede-corrigido": "Rede: dados de um local corrigidos",
+    "rede-saida": "Rede: saída de um plano registrada",
+    "rede-verificado": "Rede: local verificado",
+    "rede-rejeitado": "Rede: relato rejeitado",
+    "rede-exportacao": "Rede: relatos e correções exportados (CSV)",
 }
+
+# Permissions an existing account may be granted or lose (``flask agents grant|revoke``).
+PERMISSIONS = {"rede": "equipe de rede"}
 
 MAX_PROTOCOL = 30
 
@@ -75,7 +86,8 @@ def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
 
 
-def create_agent(session: Session, username: str, name: str, password: str, supervisor: bool = False) -> Agent:
+def create_agent(session: Session, username: str, name: str, password: str, supervisor: bool = False,
+                 network_team: bool = False) -> Agent:
     username = normalise_username(username)
     name = " ".join((name or "").split())
     if not USERNAME.match(username):
@@ -88,8 +100,27 @@ def create_agent(session: Session, username: str, name: str, password: str, supe
     if session.scalars(select(Agent.id).where(Agent.username == username)).first() is not None:
         raise AgentError(f"Já existe um atendente com o usuário “{username}”.")
     agent = Agent(username=username, name=name, password_hash=hasher.hash(password), is_supervisor=supervisor,
-                  active=True, session_version=0)
+                  is_network_team=network_team, active=True, session_version=0)
     session.add(agent)
+    session.flush()
+    return agent
+
+
+def roles_text(agent: Agent) -> str:
+    """What the account may do, in words: "atendimento", "supervisão", "… e equipe de rede"."""
+    role = "supervisão" if agent.is_supervisor else "atendimento"
+    return f"{role} e equipe de rede" if agent.is_network_team else role
+
+
+def set_permission(session: Session, username: str, permission: str, granted: bool) -> Agent:
+    """Grant (or take away) *permission* (a key of ``PERMISSIONS``) on an existing account. It
+    applies from the agent's next page: every request reads the account again."""
+    if permission not in PERMISSIONS:
+        raise AgentError(f"Permissão desconhecida: “{permission}”. Use: {', '.join(PERMISSIONS)}.")
+    agent = session.scalars(select(Agent).where(Agent.username == normalise_username(username))).one_or_none()
+    if agent is None:
+        raise AgentError(f"Não existe atendente com o usuário “{normalise_username(username)}”.")
+    agent.is_network_team = granted
     session.flush()
     return agent
 

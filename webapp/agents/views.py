@@ -177,7 +177,7 @@ def lookup():
                                            "A busca é exata: confira os números com o beneficiário.")
                 status = 404
     response = make_response(render_template(
-        "agents/lookup.html", values=values, errors=errors, reasons=services.REASONS,
+        "agents/lookup.html", values=values, errors=errors, reasons=services.LOOKUP_REASONS,
         open_lookups=services.open_lookups(db, g.agent, clock.utcnow(), limit=MAX_OPEN_LOOKUPS),
         minutes=services.LOOKUP_MINUTES), status)
     if wait:

@@ -33,7 +33,7 @@ def is_member_endpoint(endpoint: str | None) -> bool:
 
 
 def refused(kind: str):
-    """The 403 page: ``agent-on-member``, ``member-on-agent`` or ``not-supervisor``."""
+    """The 403 page: ``agent-on-member``, ``member-on-agent``, ``not-supervisor`` or ``not-network-team``."""
     return private(make_response(render_template("agents/forbidden.html", kind=kind), 403), noindex=True)
 
 
@@ -84,4 +84,17 @@ def agent_area_guard():
     if g.get("agent") is None:
         target = _this_page() if request.method == "GET" else url_for("agents.lookup")
         return redirect(url_for("agents.sign_in", next=target), code=303)
+    return None
+
+
+def network_team_guard():
+    """Before every page of the network team's blueprint: the agents' own rules first (a member
+    session refused, nobody signed in sent to the agents' sign-in), then agents without the
+    ``rede`` permission refused. Read from the account on every request, so a revoked
+    permission closes the pages at once."""
+    refused_or_redirected = agent_area_guard()
+    if refused_or_redirected is not None:
+        return refused_or_redirected
+    if not g.agent.is_network_team:
+        return refused("not-network-team")
     return None

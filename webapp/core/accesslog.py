@@ -4,6 +4,10 @@ is written as ``/nova-senha/…``, in gunicorn's access log (``GunicornLogger``,
 
 The token is not personal data, but it opens an account for 24 hours: a log is read by more
 people, and kept longer, than the link lives.
+
+In production the app writes its own line per request (``webapp/core/requestlog.py``: the route
+template, never the path or query string), so gunicorn runs there without an access log; these
+access logs are for ``scripts/serve.sh`` and the development server, which still print paths.
 """
 
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
@@ -31,6 +33,18 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     with engine.begin() as conn:
         command.downgrade(alembic_config(connection=conn), revision)
+
+
+@lru_cache(maxsize=1)
+def expected_heads() -> frozenset[str]:
+    """The revisions this code's migrations end at (read once: the scripts ship with the code)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def at_head(connection: Connection) -> bool:
+    """The database behind *connection* has every migration of this code, and no other (a
+    database migrated by newer code is not this code's schema either)."""
+    return frozenset(MigrationContext.configure(connection).get_current_heads()) == expected_heads()
 
 
 # Objects the migrations create with raw SQL because the models cannot express them (SQLite's

@@ -16,9 +16,11 @@ API_PREFIX = "/api/"
 #: Seconds a client is asked to wait when the database cannot be reached.
 RETRY_AFTER_SECONDS = 30
 #: Answers that are the same whoever asks: the installed app's service worker, offline page and
-#: manifest (and the public API, below).  The signed-in person is not loaded for them, so they
-#: are neither personalised nor kept waiting by the database, and still served while it is down.
-SESSIONLESS_ENDPOINTS = frozenset({"pwa.service_worker", "pwa.offline", "pwa.manifest"})
+#: manifest, the health, readiness and metrics of the instance (and the public API, below).  The
+#: signed-in person is not loaded for them, so they are neither personalised nor kept waiting by
+#: the database, and still served while it is down.
+SESSIONLESS_ENDPOINTS = frozenset({"pwa.service_worker", "pwa.offline", "pwa.manifest",
+                                   "ops.healthz", "ops.readyz", "ops.metrics"})
 
 
 def ignores_session() -> bool:

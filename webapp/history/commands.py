@@ -26,12 +26,12 @@ history_cli = AppGroup("history", help="Extrato de utilização e autorizações
 _today = today_option("Data de referência (AAAA-MM-DD); datas depois dela são rejeitadas.")
 
 
-def _import(function, csv_file: Path, rejects_path: Path | None, today: date | None, what: str) -> None:
+def _import(kind: str, function, csv_file: Path, rejects_path: Path | None, today: date | None, what: str) -> None:
     def summary(report: UpsertReport) -> str:
         return (f"{lines_read(report)}.\n"
                 f"{what}: {report.created} novos, {report.updated} alterados, {report.unchanged} sem mudança.")
 
-    import_file(lambda session: function(session, csv_file, today=today), csv_file, rejects_path, summary)
+    import_file(kind, lambda session: function(session, csv_file, today=today), csv_file, rejects_path, summary)
 
 
 @history_cli.command("import")
@@ -40,7 +40,7 @@ def _import(function, csv_file: Path, rejects_path: Path | None, today: date | N
 @_today
 def import_usage_command(csv_file: Path, rejects_path: Path | None, today: date | None) -> None:
     """Importa o arquivo de utilização CSV_FILE (layout no README); linhas ruins são relatadas."""
-    _import(import_usage, csv_file, rejects_path, today, "Eventos")
+    _import("usage", import_usage, csv_file, rejects_path, today, "Eventos")
 
 
 @history_cli.command("import-authorizations")
@@ -49,7 +49,7 @@ def import_usage_command(csv_file: Path, rejects_path: Path | None, today: date 
 @_today
 def import_authorizations_command(csv_file: Path, rejects_path: Path | None, today: date | None) -> None:
     """Importa o arquivo de autorizações (guias) CSV_FILE, uma linha por procedimento."""
-    _import(import_authorizations, csv_file, rejects_path, today, "Guias")
+    _import("authorizations", import_authorizations, csv_file, rejects_path, today, "Guias")
 
 
 def create_demo_history() -> None:

@@ -24,7 +24,7 @@ from ..network.presenters import municipality_label, name_slug
 from ..plans.models import Procedure
 from ..plans.services import CATEGORY_NAMES
 from . import odontogram, teeth
-from .models import Authorization, UsageEvent
+from .models import Authorization, UsageConfirmation, UsageEvent
 from .params import StatementParams
 
 EVENT_STATUS_NAMES = {"realizado": "Realizado", "glosado": "Glosado", "negado": "Negado", "reembolsado": "Reembolsado"}
@@ -87,6 +87,9 @@ class EventView(_ProviderLink, _ToothText):
     copayment_cents: int | None
     reimbursed_cents: int | None
     place: str = ""  # the service location, when the network knows it
+    location_key: str | None = None  # as the operator's file names it
+    location_id: int | None = None  # the network's location of that key, when it knows it
+    answer: str | None = None  # the member's "atendido" / "recusado" (confirmations), once given
 
     @property
     def category_name(self) -> str:
@@ -133,10 +136,11 @@ class Statement:
 def _event_query(ids: Sequence[int]):
     return (
         select(UsageEvent, Procedure.name, Procedure.category, Provider.id, Location.street, Location.number,
-               Location.municipality_ibge)
+               Location.municipality_ibge, Location.id, UsageConfirmation.answer)
         .join(Procedure, Procedure.id == UsageEvent.procedure_id)
         .outerjoin(Provider, Provider.key == UsageEvent.provider_key)
         .outerjoin(Location, (Location.provider_id == Provider.id) & (Location.key == UsageEvent.location_key))
+        .outerjoin(UsageConfirmation, UsageConfirmation.usage_event_id == UsageEvent.id)
         .where(UsageEvent.member_id.in_(list(ids)))
     )
 
@@ -148,7 +152,7 @@ def _place(street: str | None, number: str | None, municipality: int | None) -> 
 
 
 def _view(row, names: dict[int, str]) -> EventView:
-    e, procedure_name, category, provider_id, street, number, municipality = row
+    e, procedure_name, category, provider_id, street, number, municipality, location_id, answer = row
     return EventView(
         id=e.id, performed_on=e.performed_on, member_id=e.member_id, member_name=names[e.member_id],
         procedure_name=procedure_name, category=category, operator_code=e.operator_code, tooth=e.tooth,
@@ -156,6 +160,7 @@ def _view(row, names: dict[int, str]) -> EventView:
         authorization_number=e.authorization_number, status=e.status, status_reason=e.status_reason,
         source=e.source, amount_cents=e.amount_cents, copayment_cents=e.copayment_cents,
         reimbursed_cents=e.reimbursed_cents, place=_place(street, number, municipality),
+        location_key=e.location_key, location_id=location_id, answer=answer,
     )
 
 

@@ -13,6 +13,7 @@ from flask import current_app, g
 
 from ..core import clock
 from ..db import get_session
+from ..history import departures as history_departures
 from ..history import services as history_services
 from ..plans import services as plan_services
 from ..plans.releases import PersonReleases, ReleaseItem, family_releases
@@ -72,5 +73,9 @@ def member_home() -> dict:
     people = [v.member for v in views]
     open_authorizations = [a for a in history_services.authorizations(db, people, now.date())
                            if a.status in OPEN_AUTHORIZATIONS]
+    # Dentists the family went to (or has a guia with) that leave the plan: a notice each.
+    leaving = history_departures.departures(db, people, product, now.date(),
+                                            current_app.config["DEPARTURE_NOTICE_DAYS_AFTER"])
     return dict(views=views, product=product, lines=lines, authorizations=open_authorizations,
-                notices=notices(views, lines, now), now=now)
+                notices=notices(views, lines, now), departures=leaving,
+                leaving_guides=history_departures.open_guides_leaving(leaving), now=now)

@@ -56,4 +56,4 @@ def member_import(csv_file: Path, full: bool, rejects_path: Path | None, today: 
             raise FatalImportError(f"{error}. Se esses cancelamentos estão certos, importe de novo com "
                                    f"--confirmar-cancelamentos {error.total}.") from None
 
-    import_file(run, csv_file, rejects_path, summary)
+    import_file("members", run, csv_file, rejects_path, summary)

@@ -37,6 +37,11 @@ def _summary(report: NetworkReport) -> str:
         f"{report.memberships_ended} encerrados. Alterações de rede registradas: {report.changes_recorded}.\n"
         f"Coordenadas: {report.geocoded} geocodificadas, {report.approximate} aproximadas (sede do município)."
     )
+    if report.corrections_kept or report.corrections_superseded:
+        summary += (
+            f"\nCorreções da equipe de rede: {report.corrections_kept} mantidas (o arquivo ainda traz o valor "
+            f"antigo), {report.corrections_superseded} encerradas (o arquivo agora traz outro valor)."
+        )
     if report.exits_blocked:
         summary += (
             f"\nSaídas bloqueadas: {report.rejected_lines} linhas do arquivo foram rejeitadas, e uma linha que não "
@@ -72,4 +77,4 @@ def network_import(csv_file: Path, full: bool, rejects_path: Path | None, today:
             raise FatalImportError(f"{error}. Se essas saídas estão certas, importe de novo com "
                                    f"--confirmar-saidas {error.exits}.") from None
 
-    import_file(run, csv_file, rejects_path, _summary)
+    import_file("network", run, csv_file, rejects_path, _summary)

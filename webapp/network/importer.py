@@ -40,6 +40,8 @@ from ..core.imports.reading import FatalImportError, Reject
 from ..core.imports.report import ImportReport
 from ..plans.models import Product
 from . import trust
+from .corrections import keep_corrections
+from .exits import Exit, end_memberships
 from .geocoding import Geocoder
 from .models import (
     Location,
@@ -99,13 +101,18 @@ class NetworkReport(ImportReport):
     exits_blocked: bool = False
     memberships_kept: int = 0
     locations_kept: int = 0
+    # The network team's corrections: kept (the file still brings the value they replaced) and
+    # superseded (the file now says something else).
+    corrections_kept: int = 0
+    corrections_superseded: int = 0
 
     @property
     def changed_anything(self) -> bool:
         return any((self.providers_created, self.providers_updated, self.locations_created,
                     self.locations_updated, self.locations_deactivated, self.locations_verified,
                     self.locations_accepting_informed, self.memberships_created,
-                    self.memberships_updated, self.memberships_ended, self.changes_recorded))
+                    self.memberships_updated, self.memberships_ended, self.changes_recorded,
+                    self.corrections_superseded))
 
 
 PROVIDER_FIELDS = ("kind", "name", "cro_uf", "cro_number", "responsible_dentist", "cnpj", "specialties")
@@ -146,16 +153,6 @@ def _trust_values(old, news: TrustNews) -> dict:
             "accepts_new_patients": accepts, "accepts_new_patients_on": accepts_on}
 
 
-@dataclass(frozen=True)
-class _Exit:
-    """An open membership the file implies should end today."""
-
-    membership_id: int
-    product_id: int
-    provider_id: int
-    municipality: int
-
-
 def _spatial_key(location: dict) -> tuple:
     return (location["municipality_ibge"], round(location["latitude"], 2), round(location["longitude"], 2))
 
@@ -165,7 +162,7 @@ def _chunks(items: list, size: int = BATCH):
         yield items[i:i + size]
 
 
-def _check_exits(exits: list[_Exit], open_counts: dict[int, int], names: dict[int, str],
+def _check_exits(exits: list[Exit], open_counts: dict[int, int], names: dict[int, str],
                  confirmed: int | None, max_share: float) -> None:
     """Refuse (:class:`ExitsNotConfirmed`) exits past *max_share* of a product's open memberships
     that the caller did not confirm, and any confirmation that is not the real number."""
@@ -230,7 +227,7 @@ def import_network(
         return next((m for m in rows_ if m.until is None or m.until > today), None)
 
     # ---- exits the file implies, decided before anything is written
-    exits: list[_Exit] = []
+    exits: list[Exit] = []
     closures: list[int] = []
     in_file_existing = {existing[key].id: key for key in by_provider if key in existing}
     for pid, key in in_file_existing.items():
@@ -240,7 +237,7 @@ def import_network(
         for product_id, current in memberships.get(pid, {}).items():
             still_open = open_membership(current) if product_id not in listed else None
             if still_open is not None:
-                exits.append(_Exit(still_open.id, product_id, pid, row.location["municipality_ibge"]))
+                exits.append(Exit(still_open.id, product_id, pid, row.location["municipality_ibge"], still_open.until))
     file_location_keys = {(pid, row.location["key"]) for pid, key in in_file_existing.items()
                           for row in by_provider[key]}
     for loc_key, old in existing_locations.items():
@@ -257,7 +254,7 @@ def import_network(
             for product_id, current in by_product.items():
                 still_open = open_membership(current)
                 if still_open is not None:
-                    exits.append(_Exit(still_open.id, product_id, pid, municipality_of.get(pid, 0)))
+                    exits.append(Exit(still_open.id, product_id, pid, municipality_of.get(pid, 0), still_open.until))
     if report.rejects:
         # A rejected line may be the very provider, product or location whose absence these
         # exits were read from: keep them all, and say so.
@@ -308,6 +305,12 @@ def import_network(
             session.execute(insert(ProviderSpecialty), chunk)
 
     # ---- locations
+    # The network team's corrections hold while the file still brings what it had when they were
+    # made; a location's row then carries the corrected value, so nothing changes.
+    in_file = {existing_locations[pid, row.location["key"]].id: row.location
+               for key, group in by_provider.items() for row in group
+               if ((pid := provider_ids[key]), row.location["key"]) in existing_locations}
+    report.corrections_kept, report.corrections_superseded = keep_corrections(session, in_file, now)
     new_locations, changed_locations = [], []
     for key, group in by_provider.items():
         pid = provider_ids[key]
@@ -384,10 +387,6 @@ def import_network(
             if replaced is not None:
                 record(product_id, pid, "substituicao", row.since, first_municipality[key], replaced)
     report.memberships_updated = len(changed_members)
-    for exit_ in exits:
-        changed_members.append({"id": exit_.membership_id, "until": today, "updated_at": now})
-        record(exit_.product_id, exit_.provider_id, "saida", today, exit_.municipality)
-    report.memberships_ended = len(exits)
 
     for chunk in _chunks(new_members):
         session.execute(insert(NetworkMembership), chunk)
@@ -396,6 +395,7 @@ def import_network(
     for chunk in _chunks(new_changes):
         session.execute(insert(NetworkChange), chunk)
     report.memberships_created = len(new_members)
-    report.changes_recorded = len(new_changes)
+    report.memberships_ended = len(exits)
+    report.changes_recorded = len(new_changes) + end_memberships(session, exits, today, now, known_changes)
     session.flush()
     return report

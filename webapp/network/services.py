@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..core import clock
+from ..core.metrics import SEARCH_SECONDS
 from ..db import one_at_a_time
 from ..geo import locate
 from ..geo.distance import distances_km
@@ -213,6 +214,13 @@ def total(session: Session, filters) -> tuple[int, bool]:
     return answer
 
 
+def forget_totals() -> None:
+    """Count again from now on in this worker: the network changed outside an import (the
+    network team ended a membership). Other workers keep theirs up to TOTAL_TTL_SECONDS; the
+    results themselves are never kept."""
+    _TOTALS.clear()
+
+
 @dataclass
 class SearchOutcome:
     product: Product
@@ -237,6 +245,7 @@ class SearchOutcome:
         return [present(r, links, message, self.max_age_days) for r in self.results]
 
 
+@SEARCH_SECONDS.time()
 def find(session: Session, product: Product, params, today: date, *, only_page: bool = False,
          max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> SearchOutcome:
     """Run a search for validated *params* (see :mod:`webapp.network.params`).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from ..core import clock
 from ..core.documents import digits
@@ -12,7 +12,9 @@ from ..core.parsing import ParseError, clean_line, control_characters, parse_int
 from ..core.rendering import render_page, wants_fragment
 from ..db import get_session, writing
 from ..geo import municipalities, names, svgmap
+from ..history import departures
 from ..members.current import current_member
+from ..members.services import visible_family
 from ..plans import services as plan_services
 from . import params as params_module
 from . import presenters, services
@@ -149,12 +151,26 @@ def _provider_page(view, status: int = 200, **report):
     back = url_for("network.search", **searched.query()) + "#resultados" if places.origin else None
     map_svg = "" if wants_fragment(REPORT_TARGET) else _provider_map(places)
     context = dict(sent=False, report_errors={}, report_values={}, report_blocked=False) | report
+    departure = None if wants_fragment(REPORT_TARGET) else _departure(session, view.provider.id)
     response = render_page("network/provider.html", fragments={REPORT_TARGET: "report_error"}, status=status,
                            view=view, locations=places.locations, origin=places.origin, back=back,
-                           specialties=SPECIALTIES, map_svg=map_svg, municipality=municipalities.get, **context)
+                           specialties=SPECIALTIES, map_svg=map_svg, municipality=municipalities.get,
+                           departure=departure, **context)
     if status >= 400 and wants_fragment(REPORT_TARGET):
         response.headers["HX-Reswap"] = "outerHTML"  # app.js swaps a 4xx answer that says how
     return response
+
+
+def _departure(session, provider_id: int):
+    """For a signed-in member whose family went to this provider: its exit from their plan, if
+    announced (or recent); None for everybody else."""
+    member = g.get("member")
+    if member is None:
+        return None
+    product = plan_services.member_product(session, member.product_id)
+    found = departures.departures(session, visible_family(session, member), product, clock.today(),
+                                  current_app.config["DEPARTURE_NOTICE_DAYS_AFTER"], provider_id=provider_id)
+    return found[0] if found else None
 
 
 def _provider_map(places) -> str:

@@ -14,6 +14,7 @@ import click
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from .. import metrics
 from .reading import FatalImportError
 from .report import ImportReport, write_rejects
 
@@ -54,11 +55,17 @@ def lines_read(report: ImportReport) -> str:
     return f"{report.rows} linhas lidas: {report.accepted} aceitas, {report.rejected_lines} rejeitadas"
 
 
-def import_file(run: Callable[[Session], Report], csv_file: Path, rejects_path: Path | None,
+def import_file(kind: str, run: Callable[[Session], Report], csv_file: Path, rejects_path: Path | None,
                 summary: Callable[[Report], str]) -> None:
     """Import *csv_file* with ``run(session)`` (:func:`run_import`), print ``summary(report)``
-    and the first rejected lines, and write the rejects file (by default beside the file)."""
-    report = run_import(run)
+    and the first rejected lines, and write the rejects file (by default beside the file).
+    The rows accepted and rejected are counted in the metrics under *kind* (``network``…)."""
+    try:
+        report = run_import(run)
+    except click.ClickException:
+        metrics.count_import(kind, imported=False)
+        raise
+    metrics.count_import(kind, accepted=report.accepted, rejected=report.rejected_lines)
     click.echo(summary(report))
     if report.rejects or report.warnings:
         target = rejects_path or csv_file.with_name(csv_file.stem + "-rejeicoes.csv")

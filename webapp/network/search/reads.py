@@ -8,6 +8,7 @@ import weakref
 from datetime import datetime
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .filters import SearchFilters
@@ -65,13 +66,19 @@ class SearchReader:
         hot paths (candidates, the page's rows) use it."""
         if self.pg and params is not None:
             sql = NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
-        cursor = self.session.connection().connection.dbapi_connection.cursor()
+        connection = self.session.connection()
+        cursor = connection.connection.dbapi_connection.cursor()
         try:
             if params is None:
                 cursor.execute(sql)
             else:
                 cursor.execute(sql, params)
             return cursor.fetchall()
+        except connection.dialect.loaded_dbapi.OperationalError as error:
+            # Past SQLAlchemy, the driver's own error would escape the app's handler of an
+            # unavailable database (a 503) and be a 500: wrapped as SQLAlchemy wraps it, without
+            # the bound values.
+            raise OperationalError(sql, None, error) from error
         finally:
             cursor.close()
 
