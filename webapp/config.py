@@ -343,7 +343,9 @@ def whole_number(name: str, default: int, *, minimum: int = 1, maximum: int) -> 
     value = (os.environ.get(name) or "").strip()
     if not value:
         return default
-    if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= maximum:
+    # Length first: a few thousand digits make int() raise rather than answer.
+    if (len(value) > len(str(maximum)) or not (value.isascii() and value.isdigit())
+            or not minimum <= int(value) <= maximum):
         raise ConfigurationError(f"{name} inválido: {value!r} (use um número inteiro de {minimum} a {maximum}).")
     return int(value)
 

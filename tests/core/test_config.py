@@ -158,7 +158,7 @@ def test_the_network_trust_numbers_come_from_the_environment(monkeypatch, tmp_pa
             settings.CONFIRMATION_REFUSAL_WINDOW_DAYS, settings.DEPARTURE_NOTICE_DAYS_AFTER) == (30, 5, 90, 0)
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "trinta", "３", "1e3", "99999"])
+@pytest.mark.parametrize("value", ["0", "-1", "trinta", "３", "1e3", "99999", "9" * 5000])
 def test_a_number_of_days_that_is_not_one_is_refused(monkeypatch, tmp_path, value):
     monkeypatch.setenv("CONFIRMATION_MAX_AGE_DAYS", value)
     with pytest.raises(ConfigurationError, match="CONFIRMATION_MAX_AGE_DAYS inválido"):
