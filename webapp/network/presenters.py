@@ -41,7 +41,7 @@ def place_line(where) -> Markup:
     """Second line of an address: neighbourhood, municipality and CEP (HTML: the CEP is kept
     on one line, never "27949-/211")."""
     place = escape((f"{where.neighbourhood}, " if where.neighbourhood else "") + municipality_label(where.municipality_ibge))
-    return place + (Markup(" · ") + sem_quebra(cep_text(where.cep)) if where.cep else "")
+    return Markup(f"{place} · {sem_quebra(cep_text(where.cep))}") if where.cep else place
 
 
 def address_text(where) -> str:
@@ -102,7 +102,13 @@ def whatsapp_url(number: str | None, text: str) -> str | None:
     found = digits(number or "")
     if len(found) not in (10, 11):
         return None
-    return f"https://wa.me/55{found}?text={quote(text, safe='')}"
+    return f"https://wa.me/55{found}?text={_quoted(text)}"
+
+
+@lru_cache(maxsize=64)
+def _quoted(text: str) -> str:
+    # The same message for every result of a page: quoted once, not twenty times.
+    return quote(text, safe="")
 
 
 @dataclass(frozen=True, slots=True)
