@@ -35,7 +35,8 @@ def search():
     params = params_module.parse(request.args, set(by_slug))
     member = current_member()
     member_plan = member.product_slug if member is not None and member.product_slug in by_slug else None
-    context = dict(products=products, specialties=SPECIALTIES, params=params, outcome=None,
+    context = dict(products=products, plan_options=[(p.slug, p.name) for p in products], specialties=SPECIALTIES,
+                   params=params, outcome=None,
                    choices=None, resolution=None, area_example=None, product=by_slug.get(params.plano or ""),
                    results_target=RESULTS_TARGET, plan_choice=params.plano or member_plan, summary=None)
 
