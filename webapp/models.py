@@ -2,6 +2,7 @@
 schema: ``metadata`` is complete once this module is imported."""
 
 from .agents import models as agents  # noqa: F401
+from .core import dataversion  # noqa: F401
 from .db import Base
 from .history import models as history  # noqa: F401
 from .members import models as members  # noqa: F401
