@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
 from .config import BaseConfig, load_config
-from .core import access, accesslog, assets, lockout, mail, passwords, requestlog, responses
+from .core import access, accesslog, assets, lockout, mail, pagecache, passwords, requestlog, responses
 from .core.parsing import IdConverter
 from .core.replica import Replica
 from .core.urls import external_url
@@ -73,6 +73,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     passwords.hasher.init_app(app)
     mail.init_app(app)
     accesslog.init_app(app)
+    pagecache.init_app(app)
 
     _init_static(app)
     hops = app.config.get("PROXY_HOPS", 0)

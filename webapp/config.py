@@ -131,6 +131,8 @@ class BaseConfig:
         # provider pages, and ranked after verified ones at the same shown distance.
         self.NETWORK_VERIFIED_MAX_AGE_DAYS = whole_number("NETWORK_VERIFIED_MAX_AGE_DAYS", DEFAULT_VERIFIED_MAX_AGE_DAYS,
                                                           maximum=3650)
+        # Pages kept per process for people not signed in (webapp/core/pagecache.py), in MB; 0: none.
+        self.PAGE_CACHE_MAX_BYTES = whole_number("PAGE_CACHE_MB", 16, minimum=0, maximum=4096) * 1024 * 1024
 
     def fallback_secret_key(self) -> str:
         path = Path(self.INSTANCE_PATH) / "secret_key"

@@ -181,3 +181,19 @@ def test_a_replica_url_is_not_repeated_in_its_refusal(monkeypatch, tmp_path):
     with pytest.raises(ConfigurationError) as refused:
         load_config(str(tmp_path), "development")
     assert "segredo" not in str(refused.value)
+
+
+@pytest.mark.parametrize(("value", "size"), [(None, 16 * 1024 * 1024), ("0", 0), ("3", 3 * 1024 * 1024)])
+def test_page_cache_size_comes_from_page_cache_mb(monkeypatch, tmp_path, value, size):
+    if value is None:
+        monkeypatch.delenv("PAGE_CACHE_MB", raising=False)
+    else:
+        monkeypatch.setenv("PAGE_CACHE_MB", value)
+    assert load_config(str(tmp_path)).PAGE_CACHE_MAX_BYTES == size
+
+
+@pytest.mark.parametrize("value", ["-1", "muito", "2.5", "5000"])
+def test_a_page_cache_size_that_is_not_one_is_refused(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("PAGE_CACHE_MB", value)
+    with pytest.raises(ConfigurationError, match="PAGE_CACHE_MB"):
+        load_config(str(tmp_path))

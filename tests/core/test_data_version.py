@@ -10,7 +10,11 @@ import psycopg
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from tests.support.databases import BACKENDS, drop_postgres_database, recreate_postgres_database
+from tests.support.databases import (
+    BACKENDS,
+    drop_postgres_database,
+    recreate_postgres_database,
+)
 from webapp.agents.demo import create_demo_agents
 from webapp.agents.models import Agent
 from webapp.core import dataversion, migrate

@@ -9,7 +9,7 @@ on the server), ``especialidade``, ``q``, ``urgencia=1``, ``acessivel=1``, ``cri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 
 from werkzeug.datastructures import MultiDict
@@ -52,6 +52,12 @@ class SearchParams:
     def ready(self) -> bool:
         """Enough to search: a product and a place, and nothing invalid."""
         return not self.errors and self.plano is not None and self.has_origin
+
+    def identity(self) -> tuple:
+        """Every parameter as parsed, hashable: all a search page shows of its request (a typed
+        city, a point's full precision -- which the canonical query drops), so the key of a kept
+        page (``webapp.core.pagecache``); a parameter added here is in it."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "errors")
 
     def filters(self, product_id: int, area: CoverageArea, today: date,
                 verified_since: datetime | None = None) -> SearchFilters:

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 
 from ..core import clock
 from ..core.documents import digits
+from ..core.pagecache import cached_page
 from ..core.parsing import ParseError, clean_line, control_characters, parse_int
 from ..core.rendering import render_page, wants_fragment
 from ..db import get_session, writing
@@ -27,7 +28,15 @@ RESULTS_TARGET = "mais-resultados"
 REPORT_TARGET = "informar-erro"
 
 
+def _search_page_key():
+    """What a search page is made from in the request: its parameters, parsed; None when they
+    are wrong (an error page is not kept)."""
+    params = params_module.parse(request.args, plan_services.product_slugs(get_session()))
+    return None if params.errors else params.identity()
+
+
 @bp.get("")
+@cached_page(_search_page_key)
 def search():
     session = get_session()
     products = plan_services.list_products(session)

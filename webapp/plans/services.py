@@ -72,6 +72,12 @@ def list_products(session: Session, with_document: bool = False) -> list[models.
     return list(session.scalars(stmt))
 
 
+def product_slugs(session: Session) -> frozenset[str]:
+    """Every product's slug: what a search's ``plano`` is checked against (one short read, no
+    objects: a cached search page needs nothing more of the catalog)."""
+    return frozenset(slug for (slug,) in session.connection().exec_driver_sql("SELECT slug FROM product"))
+
+
 def get_product(session: Session, slug: str) -> models.Product | None:
     if not is_slug(slug):
         return None
