@@ -1,6 +1,6 @@
 """Web benchmarks of the dentist search: page weight and a load run.
 
-    .venv/bin/python scripts/bench_web.py [--db instance/guia.sqlite3] [--duration 20] [--passes 3]
+    .venv/bin/python scripts/bench_web.py [--db instance/guia.sqlite3] [--duration 20] [--passes 3] [--no-page-cache]
 
 Needs a database with the demo data (``bash scripts/serve.sh`` makes one; or set up any
 DATABASE_URL).  Starts gunicorn with 2 sync workers on 127.0.0.1, measures:
@@ -9,6 +9,10 @@ DATABASE_URL).  Starts gunicorn with 2 sync workers on 127.0.0.1, measures:
 - wrk, 16 connections for --duration seconds (after a warm-up), on the full results page and on
   the htmx "Carregar mais" fragment: requests/s and p99 latency, median of --passes runs, each
   pass beside a bare 3 KB Flask response (the machine's speed drifts; the ratio does not).
+
+The load run repeats one URL, so after the first request each worker serves it from its page
+cache (webapp/core/pagecache.py); ``--no-page-cache`` (PAGE_CACHE_MB=0) measures rendering every
+request, as for a search nobody made before.
 """
 
 from __future__ import annotations
@@ -106,10 +110,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--port", type=int, default=8099)
+    parser.add_argument("--no-page-cache", action="store_true", help="render every request (PAGE_CACHE_MB=0)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk não encontrado: apt-get install wrk")
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{args.db}")}
+    if args.no_page_cache:
+        env["PAGE_CACHE_MB"] = "0"
     base = f"http://127.0.0.1:{args.port}"
     bare = f"http://127.0.0.1:{args.port + 1}"
     servers = [
@@ -127,6 +134,8 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.2)
         page_weight(base)
+        print("Page cache: " + ("off (PAGE_CACHE_MB=0): every request rendered" if args.no_page_cache else
+                                "on: the repeated URL is served from each worker's page cache"))
         print(f"Load: gunicorn 2 sync workers, wrk 2 threads 16 connections, {args.duration} s, "
               f"median of {args.passes} passes after a warm-up; each pass also measures a bare 3 KB "
               "Flask response (scripts/bare_flask.py), the yardstick of the machine's speed then")
@@ -144,8 +153,8 @@ def main() -> None:
         for name, _, _ in targets:
             rps = statistics.median(r for r, _ in runs[name])
             p99 = statistics.median(p for _, p in runs[name])
-            ratio = "" if name.startswith("bare") else "  cost {:.1f}x the bare response".format(
-                statistics.median(b / r for (b, _), (r, _) in zip(runs["bare Flask 3 KB"], runs[name])))
+            cost = statistics.median(b / r for (b, _), (r, _) in zip(runs["bare Flask 3 KB"], runs[name]))
+            ratio = "" if name.startswith("bare") else f"  cost {cost:.1f}x the bare response ({100 / cost:.1f}% of its rate)"
             print(f"  {name:<16} {rps:7.0f} req/s  p99 {p99:6.1f} ms{ratio}   (passes: "
                   + ", ".join(f"{r:.0f}/{p:.0f}ms" for r, p in runs[name]) + ")")
     finally:
