@@ -603,12 +603,15 @@ def print_plans(engines: dict, product_ids: dict) -> None:
          {"area": CoverageArea.national(), "specialty": RARE_SPECIALTY}, "spatial"),
         ("layer of endodontia, 6-municipality area", {"area": six, "specialty": "endodontia"}, "spatial"),
         ("misplaced locations of the 6-municipality area (once per search)", {"area": six}, "misplaced"),
+        ("name stripes: a common part of a name ('silva'), national product",
+         {"area": CoverageArea.national(), "name_query": "silva"}, "spatial"),
     ]
     for label, engine in engines.items():
         print(f"\n--- query plans: {label} (circle of 3 km around São Paulo's seat, {area_geometry.CIRCLE_STRIPS} bands)")
         with Session(engine) as session:
             for title, kw, kind in cases:
-                f = S.SearchFilters(product_ids[label], kw["area"], TODAY, kw.get("specialty"))
+                f = S.SearchFilters(product_ids[label], kw["area"], TODAY, kw.get("specialty"),
+                                    name_query=kw.get("name_query"))
                 qq = SearchSql(session.get_bind().dialect.name, f)
                 extra = {}
                 if kind == "spatial":

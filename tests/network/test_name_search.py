@@ -63,6 +63,11 @@ def indexed_ids(session, backend: str, folded_query: str) -> list[int]:
 def assert_index_in_sync(session, backend: str) -> None:
     names = folded_names(session)
     assert all(folded == fold(name) for name, folded in names.values())
+    # Each location carries its provider's folded name (migration 0014's triggers).
+    session.flush()
+    assert session.execute(text("SELECT l.id, l.search_name, p.search_name FROM location AS l"
+                                " JOIN provider AS p ON p.id = l.provider_id"
+                                " WHERE l.search_name <> p.search_name")).all() == []
     if backend == "sqlite":
         # FTS5 compares its index with the provider table it indexes.
         session.execute(text("INSERT INTO provider_name_fts (provider_name_fts, rank) VALUES ('integrity-check', 1)"))
@@ -94,6 +99,62 @@ def test_the_index_follows_an_import_that_renames_a_provider(session, tmp_path, 
     session.execute(delete(Provider).where(Provider.key == "RIO-COPA"))  # cascades to its locations
     assert_index_in_sync(session, backend)
     assert keys(session, run(session, name_query="alvares")) == []
+
+
+@backend_param
+def test_every_writer_keeps_the_locations_name(session, tmp_path, backend):
+    """Whoever writes -- the ORM, plain SQL -- the location's copy of the name follows its
+    provider's (the name stripes of migration 0014 are read instead of the provider)."""
+    _import(session, tmp_path, NETWORK)
+    ana = session.scalars(select(Provider).where(Provider.key == "NIT-ANA")).one()
+    copa = session.scalars(select(Provider).where(Provider.key == "RIO-COPA")).one()
+    # A location added through the ORM, without the name.
+    session.add(Location(provider_id=ana.id, key="NOVA", street="Rua Nova", municipality_ibge=3303302, uf="RJ",
+                         latitude=-22.9, longitude=-43.1, precision="exact", phones=[]))
+    session.flush()
+    assert_index_in_sync(session, backend)
+    # A provider renamed in SQL, a location moved to another provider, a copy written over.
+    session.execute(text("UPDATE provider SET name = 'Dra. Ana Xerxes', search_name = 'dra ana xerxes' WHERE id = :id"), {"id": ana.id})
+    session.execute(text("UPDATE location SET provider_id = :copa WHERE key = 'NOVA'"), {"copa": copa.id})
+    session.execute(text("UPDATE location SET search_name = 'outro' WHERE provider_id = :id"), {"id": ana.id})
+    session.expire_all()
+    rows = dict(session.execute(text("SELECT key, search_name FROM location WHERE key IN ('NOVA', 'NIT-ANA-L1')")).all())
+    assert rows == {"NOVA": copa.search_name, "NIT-ANA-L1": "dra ana xerxes"}, rows
+    assert keys(session, run(session, name_query="xerxes")) == ["NIT-ANA"]
+    assert_index_in_sync(session, backend)
+
+
+@backend_param
+def test_the_stripes_find_locations_on_their_edges(session, tmp_path, backend, monkeypatch):
+    """The name index's stripes are bands of 0.05 degree: locations exactly on a band's edge,
+    a hair either side of it, and a circle whose boxes end there, are all found -- the same
+    answers as the brute force, from the stripes (a common name: the circle) and from the
+    name's providers."""
+    import math
+
+    from webapp.network.search.sql import stripe_of
+
+    rows = []
+    edge = -22.9  # (edge + 90) * 20 == 1342 exactly, or a hair off it: both cases below
+    lats = [edge, math.nextafter(edge, 0), math.nextafter(edge, -90), edge + 0.05, edge - 0.05, -22.875, -22.925]
+    for i, lat in enumerate(lats):
+        rows.append({**NETWORK[0], "provider_key": f"EDGE-{i}", "name": f"Dra. Faixa Beira {i}",
+                     "cro_number": str(70000 + i), "location_key": f"EDGE-{i}-A",
+                     "latitude": repr(lat), "longitude": repr(-43.07 + 0.001 * i)})
+    _import(session, tmp_path, NETWORK + rows)
+    assert len({stripe_of(lat) for lat in lats}) >= 3
+    pid = product_id(session, NATIONAL)
+    for cap in (0, planner.NAME_DRIVEN_CAP):
+        monkeypatch.setattr(planner, "NAME_DRIVEN_CAP", cap)
+        for origin in ((edge, -43.1094), (-22.95, -43.11), (-22.7, -43.0)):
+            for limit in (1, 3, 20):
+                S.clear_estimates()
+                page = S.search(session, S.SearchFilters(pid, CoverageArea.national(), TODAY, name_query="faixa beira"),
+                                lat=origin[0], lon=origin[1], limit=limit)
+                expected = brute_force(session, pid, CoverageArea.national(), *origin, TODAY,
+                                       name_query="faixa beira")
+                assert len(expected) == len(lats)
+                assert [(r.distance_km, r.location_id) for r in page.results] == expected[:limit], (cap, origin)
 
 
 def test_the_migration_folds_as_the_app_does():
@@ -309,9 +370,14 @@ def name_queries(session, n: int, seed: int):
                "lon": lon + rng.gauss(0, 0.05), "limit": rng.choice([5, 20]), "offset": rng.choice([0, 0, 3])}
 
 
+@pytest.mark.parametrize("plan", ["as-planned", "circle"])
 def test_name_searches_give_the_same_providers_in_the_same_order_on_both_databases(
-    sqlite_engine, postgresql_engine, generated_csv
+    sqlite_engine, postgresql_engine, generated_csv, plan, monkeypatch
 ):
+    # 1,500 providers: every name is rare enough to be read from its providers; "circle"
+    # reads every name as a common one is, from the name index's stripes.
+    if plan == "circle":
+        monkeypatch.setattr(planner, "NAME_DRIVEN_CAP", 0)
     answers = {}
     for name, engine in (("sqlite", sqlite_engine), ("postgresql", postgresql_engine)):
         with engine.connect() as conn:

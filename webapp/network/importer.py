@@ -318,7 +318,10 @@ def import_network(
             old = existing_locations.get((pid, row.location["key"]))
             trusted = _trust_values(old, row.trust)
             if old is None:
-                new_locations.append({"provider_id": pid, **row.location, **trusted, "updated_at": now})
+                # search_name: the provider's, as the database's trigger would copy it (this
+                # way the trigger finds it equal and writes the row once).
+                new_locations.append({"provider_id": pid, **row.location, **trusted, "updated_at": now,
+                                      "search_name": fold(group[0].provider["name"])})
                 continue
             change = {}
             if any(getattr(old, f) != row.location[f] for f in LOCATION_FIELDS):

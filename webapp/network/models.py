@@ -70,10 +70,16 @@ class ProviderSpecialty(Base):
 
 class Location(Base):
     __tablename__ = "location"
-    __table_args__ = (UniqueConstraint("provider_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("provider_id", "key"),
+        # A provider's locations with what a search by name reads of them, from the index
+        # alone (migration 0014).
+        Index("ix_location_provider_place", "provider_id", "active", "latitude", "longitude",
+              postgresql_include=["id"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(80))
     street: Mapped[str] = mapped_column(String(200))
     number: Mapped[str | None] = mapped_column(String(20))
@@ -104,6 +110,9 @@ class Location(Base):
     accepts_new_patients: Mapped[bool | None] = mapped_column(Boolean)
     accepts_new_patients_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A copy of the provider's search_name, kept by the database's triggers (migration 0014):
+    # the name search reads it from the index of stripes without reading the provider.
+    search_name: Mapped[str] = mapped_column(Text, server_default="")
 
     provider: Mapped[Provider] = relationship(back_populates="locations")
 

@@ -16,8 +16,9 @@ municipality is in the coverage area (national: all; states: ``location.uf``; mu
 (the location flags; "accepts new patients" only when the location said yes),
 ``name_query`` (accent-, case- and punctuation-insensitive substring of the provider name, as
 :func:`webapp.core.text.fold` folds them: the folded query is a substring of the folded name,
-stored as ``provider.search_name``; a query of 3 or more letters or digits is looked up in the
-trigram index of migration 0010, a shorter one filters the rows the search reads anyway).  Order: geodesic distance (WGS-84, the same number as
+stored as ``provider.search_name`` and copied on each location; a query of 3 or more letters or
+digits is looked up in the trigram index of migration 0011 or read from the name stripes of
+migration 0014, a shorter one filters the rows the search reads anyway).  Order: geodesic distance (WGS-84, the same number as
 :func:`webapp.geo.distance.distance_km`) in km with one decimal, as shown, then locations
 verified since ``verified_since`` before the others, then the provider's name
 (:func:`result_order`); the verification is read with the rows a page reads anyway.  The answer is exact and the same on SQLite and PostgreSQL: the
@@ -42,8 +43,11 @@ then a 0.01-degree grid), so a search reads its candidates from few database pag
 
 Costs (400k providers, 2 cores, scripts/bench_search.py): ~2 ms per search on SQLite, ~3 ms on
 PostgreSQL; searches from far outside a dense area take more steps.  A name search reads the
-providers the trigram index gives for the name (a common name: the expanding circle, filtering
-by name); ``count_matches(at_most=N)`` reads at most N + 1 matches.
+providers the trigram index gives for the name when they are few (up to
+``planner.NAME_DRIVEN_CAP``); a more common one walks the expanding circle over the name
+stripes (an index by band of latitude and longitude holding each location's folded name, so a
+location whose name does not match costs one index entry, ~0.3-0.5 us);
+``count_matches(at_most=N)`` reads at most N + 1 matches.
 """
 
 from __future__ import annotations

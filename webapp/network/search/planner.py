@@ -31,6 +31,7 @@ from ...geo.distance import RATIO_LOW, distances_km, spherical_km
 from .candidates import Candidates
 from .ordering import bucket_edge_km
 from .reads import SearchReader
+from .sql import MIN_INDEXED_NAME, name_is_indexed  # noqa: F401 - the parameters' check uses them
 
 #: The first radius: from the population density (see _first_depth), times FIRST_RADIUS_FACTOR
 #: (locations cluster in town centres, where people search from; at 400k providers the median
@@ -54,25 +55,19 @@ CIRCLE_STRIPS_OUTSIDE, FAR_BOXES_PER_QUERY = 15, 16
 #: A specialty without a layer with at most SELECTIVE_FACTOR * sqrt(needed * locations) rows
 #: is read whole.
 SELECTIVE_FACTOR = 1.0
-#: A name matching more providers than this is "common": use the expanding circle (with the
-#: name as a filter) instead of reading every match of the name (each way costs about the same
-#: near sqrt(needed * providers / product share), ~4,000 at 400k providers).
-NAME_DRIVEN_CAP = 4000
+#: A name matching more providers than this is "common": use the expanding circle over the
+#: name stripes instead of reading every match of the name.  Reading a provider's locations costs
+#: ~2.5-3 us, a location of the circle whose name does not match ~0.5 us, and the circle holds
+#: needed / (name share * product share) locations: the two cost the same near
+#: sqrt(needed * providers * 0.5 us / (product share * 3 us)), ~1,500 at 400k providers.
+NAME_DRIVEN_CAP = 1500
 #: The providers are not listed when the sample (SearchReader.sampled_name_share) says the name
 #: matches more than this times NAME_DRIVEN_CAP (listing them would cost ~1.5-2.5 us each for
 #: nothing).
 NAME_LIKELY_COMMON = 2.0
-#: A name query with fewer letters or digits is not looked up in the trigram index.
-MIN_INDEXED_NAME = 3
 #: A product with at most PRODUCT_DRIVEN_MAX memberships and fewer than PRODUCT_SPARSE_SHARE
 #: of the area's locations (estimated from its population) is read whole from its memberships.
 PRODUCT_DRIVEN_MAX, PRODUCT_SPARSE_SHARE = 20_000, 0.1
-
-
-def name_is_indexed(folded: str) -> bool:
-    """Whether a folded name query is looked up in the trigram index: at least
-    MIN_INDEXED_NAME letters or digits (shorter ones have no trigram to look up)."""
-    return len(folded.replace(" ", "")) >= MIN_INDEXED_NAME
 
 
 _NOTHING = "nothing"  # a driver that knows there is no match

@@ -26,7 +26,7 @@ from .sql import (
 #: How long (s) a statistic is kept: they only choose a plan, never change an answer.
 ESTIMATE_TTL_SECONDS = 300.0
 #: How many providers (the first, by id) a common name's share is estimated on (~0.5 ms).
-NAME_SAMPLE = 4000
+NAME_SAMPLE = 2000
 _ESTIMATES: weakref.WeakKeyDictionary[Engine, dict] = weakref.WeakKeyDictionary()
 
 

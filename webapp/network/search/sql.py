@@ -2,7 +2,8 @@
 fragment, the ring of the expanding circle over the spatial index, and the other ways in.  Text
 only: :mod:`.reads` runs them.
 
-The indexes come from migrations 0003, 0008 and 0010 (the name's trigrams).  The spatial index
+The indexes come from migrations 0003, 0008, 0011 (the name's trigrams) and 0014 (the name
+stripes: a search by name walks them instead of the spatial index, see :meth:`SearchSql.spatial`).  The spatial index
 holds every active location (layer 0), and again those of each specialty and those open 24
 hours for urgencies (one layer each), so a search walks only the locations of its most
 selective filter.  SQLite keeps them in
@@ -45,6 +46,10 @@ PAGE_SQL = (
     " l.urgency_24h, l.updated_at, l.verified_at, l.accepts_new_patients, l.accepts_new_patients_on"
     " FROM location AS l JOIN provider AS p ON p.id = l.provider_id WHERE l.id IN ({ids})"
 )
+#: A name query with fewer letters or digits is not looked up in the trigram index.
+MIN_INDEXED_NAME = 3
+#: Stripes of the name index (migration 0014): bands of latitude 1/STRIPES_PER_DEGREE high.
+STRIPES_PER_DEGREE = 20
 #: What a folded name (webapp.core.text.fold) is made of.
 NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
 NAMED_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")  # ":name" (SQLite style) -> "%(name)s" (psycopg)
@@ -106,6 +111,30 @@ def pg_moment(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC)
 
 
+def name_is_indexed(folded: str) -> bool:
+    """Whether a folded name query is looked up in the trigram index: at least
+    MIN_INDEXED_NAME letters or digits (shorter ones have no trigram to look up)."""
+    return len(folded.replace(" ", "")) >= MIN_INDEXED_NAME
+
+
+def stripe_of(latitude: float) -> int:
+    """The stripe of a latitude, as the index of migration 0014 computes it (the same IEEE
+    arithmetic; both databases' expressions floor a non-negative double)."""
+    return int(math.floor((latitude + 90.0) * STRIPES_PER_DEGREE))
+
+
+def stripe_ranges(boxes: list[Box]) -> list[tuple[int, float, float, float, float]]:
+    """``(stripe, west, east, south, north)`` for every stripe each box crosses: one range of
+    the name index each (its latitude bound keeps what lies beyond the box in a shared stripe
+    out; a location on a stripe's edge is in one of the box's stripes whichever way its own
+    stripe was rounded, as the stripe of a latitude never decreases with it)."""
+    out = []
+    for s, w, n, e in boxes:
+        for k in range(stripe_of(s), stripe_of(n) + 1):
+            out.append((k, w, e, s, n))
+    return out
+
+
 def name_like(folded: str) -> str:
     """The LIKE pattern of a folded name query: ``fold()`` leaves only ``[0-9a-z ]``, so the
     query has no LIKE wildcard (``%``, ``_``) to escape, and the pattern is a plain substring."""
@@ -136,7 +165,7 @@ class SearchSql:
         elif f.area.kind == "municipalities":
             self.area_list = "(" + ", ".join(str(int(c)) for c in sorted(f.area.municipalities)) + ")"
         #: Parameters every text of this search takes (user text only).
-        self.params: dict = {"name_like": name_like(f.name)} if f.name else {}
+        self.params: dict = {"name_like": name_like(f.name), "name_text": f.name} if f.name else {}
         if f.name and not self.pg:  # the FTS5 phrase: consecutive trigrams, so a substring
             self.params["name_phrase"] = f'"{f.name}"'
 
@@ -148,9 +177,15 @@ class SearchSql:
         else:
             self.layer = 0
         self.layer_has_specialty = 1 <= self.layer <= len(SPECIALTY_LAYERS)
-        self.slack_km = index_slack_km(self.layer, float32=not self.pg)
+        #: A name of 3 or more letters without a narrower layer: the circle is read from the
+        #: name index's stripes (migration 0014), which drop a location whose name does not
+        #: match from the index entry; with a specialty's layer, its walk reads fewer rows.
+        self.stripes = bool(f.name) and name_is_indexed(f.name) and self.layer == 0
+        # The name index holds the coordinates as doubles (the R*Tree as float32).
+        self.slack_km = index_slack_km(self.layer, float32=not self.pg and not self.stripes)
         signature = (self.dialect, self.product, self.today, self.specialty, f.area.kind, self.area_list,
-                     bool(f.name), f.urgency_24h, f.wheelchair, f.children, f.accepting_new, self.layer)
+                     bool(f.name), self.stripes, f.urgency_24h, f.wheelchair, f.children, f.accepting_new,
+                     self.layer)
         if len(_TEXTS) > 512 and signature not in _TEXTS:
             _TEXTS.clear()
         self._texts: dict = _TEXTS.setdefault(signature, {})
@@ -185,14 +220,22 @@ class SearchSql:
                        f" AND m.provider_id = {provider_id})")
         return out
 
-    def _name(self, provider_id: str = "l.provider_id") -> list[str]:
-        # The folded name (provider.search_name, migration 0010) contains the folded query:
-        # exact, and the same on both databases (the folding is done in Python, once).  A
-        # scalar subquery, so each row probes its provider by primary key: as a join,
-        # PostgreSQL hashed the whole provider table (50-150 ms) for a few hundred rows.
+    def _contains_name(self, folded_name: str) -> str:
+        # A plain substring test (the folded query holds no wildcard): cheaper than LIKE,
+        # which folds case again.
+        return f"strpos({folded_name}, :name_text) > 0" if self.pg else f"instr({folded_name}, :name_text) > 0"
+
+    def _name(self, location: str = "l") -> list[str]:
+        # The folded name (provider.search_name, migration 0011, copied on each location by
+        # migration 0014) contains the folded query: exact, and the same on both databases
+        # (the folding is done in Python, once).  location_layer (PostgreSQL) holds no name:
+        # its location's, by primary key -- as a join, PostgreSQL hashed a whole table
+        # (50-150 ms) for a few hundred rows.
         if not self.f.name:
             return []
-        return [f"(SELECT pn.search_name FROM provider AS pn WHERE pn.id = {provider_id}) LIKE :name_like"]
+        if location == "ll":
+            return [self._contains_name("(SELECT ln.search_name FROM location AS ln WHERE ln.id = ll.location_id)")]
+        return [self._contains_name(f"{location}.search_name")]
 
     def location_filters(self, *, with_specialty: bool = True, with_membership: bool = True,
                          with_name: bool = True) -> list[str]:
@@ -238,12 +281,16 @@ class SearchSql:
         the index's own coordinates, made before any filter that reads more.  SQLite: one UNION
         ALL branch per box (``:s0 :w0 :n0 :e0``, ``:s1``...); PostgreSQL: one LATERAL subquery
         run for each box of the arrays ``:bs :bw :bn :be`` (a single text, planned once, where
-        UNION ALL branches cost ~0.5 ms of planning each).  ``with_names``: the provider's
+        UNION ALL branches cost ~0.5 ms of planning each).  A name search (``self.stripes``)
+        reads the same boxes from the name stripes instead (:meth:`_stripes_spatial`).
+        ``with_names``: the provider's
         name too, as a fifth column; ``placed``: only locations whose coordinates lie in their
         municipality."""
-        key = ("spatial", 1 if self.pg else boxes, limit, with_names, placed)
+        key = ("spatial", 1 if self.pg or self.stripes else boxes, limit, with_names, placed)
         if key not in self._texts:
-            if self.pg:
+            if self.stripes:
+                sql = self._stripes_spatial(with_names, placed)
+            elif self.pg:
                 sql = ("SELECT x.* FROM unnest(CAST(:bs AS float8[]), CAST(:bw AS float8[]), CAST(:bn AS float8[]),"
                        f" CAST(:be AS float8[])) AS b(s, w, n, e) CROSS JOIN LATERAL ({self._pg_spatial(with_names, placed)})"
                        " AS x")
@@ -251,6 +298,32 @@ class SearchSql:
                 sql = " UNION ALL ".join(self._sqlite_spatial(str(i), with_names, placed) for i in range(boxes))
             self._texts[key] = sql + (f" LIMIT {int(limit)}" if limit is not None else "")
         return self._texts[key]
+
+    def _stripes_spatial(self, with_names: bool, placed: bool) -> str:
+        """The circle read from the name index (migration 0014): one range per stripe of
+        :meth:`box_params` -- a single text whatever their number (SQLite: the ranges as a JSON
+        array, materialized once so each bound is read once, not per row; PostgreSQL:
+        arrays, as for boxes).  The name is tested first, on the index entry (it drops ~99% of
+        them), then the ring, ``active`` and the area (also in the entry); the table row and
+        the membership only for the locations whose name matches (SQLite tests what the index
+        holds before seeking the row, PostgreSQL orders the tests by cost)."""
+        where = [*self._name(), *self._ring("l.latitude", "l.longitude", ":lon0"),
+                 *self.location_filters(with_name=False)]
+        if placed:
+            where.append(self._bool("l.coordinates_match"))
+        if self.pg:
+            where = ["CAST(floor((l.latitude + 90.0) * 20) AS integer) = b.k", "l.longitude BETWEEN b.w AND b.e",
+                     "l.latitude BETWEEN b.s AND b.n", *where]
+            return ("SELECT x.* FROM unnest(CAST(:sk AS integer[]), CAST(:sw AS float8[]), CAST(:se AS float8[]),"
+                    " CAST(:ss AS float8[]), CAST(:sn AS float8[])) AS b(k, w, e, s, n) CROSS JOIN LATERAL"
+                    f" (SELECT {self._select('l', with_names=with_names)} FROM location AS l"
+                    f"{self._join_provider('l', with_names)} WHERE {' AND '.join(where)}) AS x")
+        where = ["CAST((l.latitude + 90.0) * 20 AS INTEGER) = b.k", "l.longitude BETWEEN b.w AND b.e",
+                 "l.latitude BETWEEN b.s AND b.n", *where]
+        return ("WITH b(k, w, e, s, n) AS MATERIALIZED (SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
+                " value ->> 4 FROM json_each(:stripes))"
+                f" SELECT {self._select('l', with_names=with_names)} FROM b CROSS JOIN location AS l"
+                f" INDEXED BY ix_location_name_stripe{self._join_provider('l', with_names)} WHERE {' AND '.join(where)}")
 
     def _sqlite_spatial(self, i: str, with_names: bool, placed: bool = False) -> str:
         # The R*Tree's own float32 coordinates first (see index_slack_km), then
@@ -284,7 +357,7 @@ class SearchSql:
             where.append("(SELECT la.accepts_new_patients FROM location AS la WHERE la.id = ll.location_id)")
         where += self._area("ll.uf", "ll.municipality_ibge")
         where += self._membership_and_specialty("ll.provider_id", with_specialty=not self.layer_has_specialty)
-        where += self._name("ll.provider_id")
+        where += self._name("ll")
         if placed:  # the few misplaced ones, hashed once
             where.append("ll.location_id NOT IN (SELECT id FROM location WHERE NOT coordinates_match)")
         return (f"SELECT {self._select('ll', 'location_id', with_names)} FROM location_layer AS ll"
@@ -298,6 +371,11 @@ class SearchSql:
                 f"{dlat} * {dlat} * :klat2 + {dlon} * {dlon} * :klon2_old > :r2_old"]
 
     def box_params(self, boxes: list[Box]) -> dict:
+        if self.stripes:
+            ranges = stripe_ranges(boxes)
+            if self.pg:
+                return {key: [r[i] for r in ranges] for i, key in enumerate(("sk", "sw", "se", "ss", "sn"))}
+            return {"stripes": json.dumps(ranges)}
         shift = 360 * self.layer  # layer L lives in the strip of longitudes shifted by 360 L
         if self.pg:
             return {"bs": [b[0] for b in boxes], "bw": [b[1] + shift for b in boxes],
@@ -350,15 +428,24 @@ class SearchSql:
                 f"{self._join_provider('l')} WHERE " + " AND ".join(where))
 
     def providers_driven(self, ids: list[int]) -> str:
-        """Every match among the locations of the providers ``ids`` (those the name matches).
-        PostgreSQL: each provider's locations by a LATERAL probe -- with thousands of ids in an
-        IN list it hashed the product's memberships instead (80 ms for 2,700 providers)."""
+        """Every match among the locations of the providers ``ids`` (those the name matches):
+        their memberships of the product first (about half of them are in it), then each
+        member's locations from ``ix_location_provider_place`` -- a location's table row is
+        far from its provider's other ones (the table is in spatial order).  PostgreSQL: each
+        provider by a LATERAL probe -- with thousands of ids in an IN list it hashed the
+        product's memberships instead (80 ms for 2,700 providers)."""
         listed = ", ".join(str(int(i)) for i in ids)
+        where = " AND ".join(self.location_filters(with_membership=False, with_name=False))
         if self.pg:
-            where = " AND ".join(self.location_filters(with_name=False))
             return (f"SELECT x.* FROM unnest(ARRAY[{listed}]::integer[]) AS named(id) CROSS JOIN LATERAL"
-                    f" (SELECT {self._select('l')} FROM location AS l WHERE l.provider_id = named.id AND {where}) AS x")
-        return self._from_location([f"l.provider_id IN ({listed})"] + self.location_filters(with_name=False))
+                    f" (SELECT {self._select('l')} FROM location AS l WHERE l.provider_id = named.id AND {where}"
+                    f" AND EXISTS (SELECT 1 FROM network_membership AS pm WHERE {self._open_membership('pm')}"
+                    " AND pm.provider_id = named.id)) AS x")
+        # SQLite: CROSS JOIN keeps the members outermost (DISTINCT: one row per provider even
+        # if two of its memberships overlapped).
+        return (f"SELECT {self._select('l')} FROM (SELECT DISTINCT pm.provider_id FROM network_membership AS pm"
+                f" WHERE pm.provider_id IN ({listed}) AND {self._open_membership('pm')}) AS member CROSS JOIN location AS l"
+                f" WHERE l.provider_id = member.provider_id AND {where}")
 
     def name_driven(self) -> str:
         """Every match, read provider by provider from the name's trigram index (lazily, so a
@@ -387,7 +474,7 @@ class SearchSql:
         # The LIMIT keeps PostgreSQL on the primary key: given the LIKE, it chose the trigram
         # index and rechecked every match of a common name (30-120 ms).
         return (f"SELECT count(*) FROM (SELECT search_name FROM provider WHERE id <= {int(size)}"
-                f" LIMIT {int(size)}) AS sample WHERE sample.search_name LIKE :name_like")
+                f" LIMIT {int(size)}) AS sample WHERE {self._contains_name('sample.search_name')}")
 
     def counted(self, sql: str, at_most: int) -> str:
         """The number of rows of ``sql``, counting at most ``at_most + 1`` of them (a leading
