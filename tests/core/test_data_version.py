@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from datetime import date
 
 import psycopg
 import pytest
@@ -25,6 +26,9 @@ both_databases = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 
 
 def tokens(session) -> dict[str, tuple[str, ...]]:
+    """Every token, read as the page cache reads them (``current``: on PostgreSQL the next write
+    of this transaction replaces its token again), per dataset."""
+    dataversion.current(session)
     rows = session.execute(text("SELECT dataset, token FROM data_version ORDER BY dataset, shard")).all()
     return {dataset: tuple(t for d, t in rows if d == dataset) for dataset in dataversion.DATASETS}
 
@@ -72,6 +76,54 @@ def test_a_rolled_back_write_leaves_the_token_it_found(session, small_network):
     assert tokens(session)["network"] != before["network"]
     nested.rollback()
     assert tokens(session) == before
+
+
+def test_a_postgresql_transaction_replaces_a_token_once_until_it_is_read(committed_postgres, tmp_path):
+    """An import inserts row by row: replacing the token at every statement left a version of its
+    row per statement that each next one walked (an import of 400,000 providers ran for hours).
+    A transaction now replaces it at its first write, and again only after this session read it."""
+    from sqlalchemy.orm import Session
+
+    from tests.support.network import row, write_csv
+    from webapp.network.importer import import_network
+    from webapp.plans.catalog import read_catalog
+    from webapp.plans.loader import load_catalog
+
+    def updates(session) -> int:
+        # The backend's count of updates of data_version's rows not yet reported (this
+        # transaction's, and maybe earlier ones' of this connection: so taken as a difference).
+        return session.execute(text("SELECT n_tup_upd FROM pg_stat_xact_user_tables"
+                                    " WHERE relname = 'data_version'")).scalar_one()
+
+    rows = [row(provider_key=f"P{i}", cro_number=str(1000 + i), location_key=f"P{i}-L1") for i in range(120)]
+    with Session(committed_postgres) as session:
+        load_catalog(session, read_catalog())
+        session.commit()
+        before = dataversion.current(session)
+        start = updates(session)
+
+        def token_updates(session) -> int:  # this transaction's
+            return updates(session) - start
+
+        report = import_network(session, write_csv(tmp_path / "rede.csv", rows), today=date(2026, 11, 24))
+        assert report.providers_created == 120 and report.rejects == []
+        assert token_updates(session) == 1  # the network's, once, for ~500 statements
+        session.execute(text("UPDATE provider SET name = name"))
+        assert token_updates(session) == 1
+        middle = dataversion.current(session)  # read: the next write replaces it again
+        assert middle != before
+        session.execute(text("UPDATE provider SET name = name"))
+        assert token_updates(session) == 2
+        # A read in a savepoint rolled back (a request inside a test's transaction) still counts.
+        nested = session.begin_nested()
+        third = dataversion.current(session)
+        assert third != middle
+        nested.rollback()
+        session.execute(text("UPDATE provider SET name = name"))
+        assert token_updates(session) == 3 and dataversion.current(session) != third
+        session.commit()
+    with Session(committed_postgres) as other:  # committed: every reader sees the new token
+        assert dataversion.current(other) not in (before, middle)
 
 
 def test_every_table_a_search_page_reads_belongs_to_a_dataset():

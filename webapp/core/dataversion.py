@@ -1,6 +1,7 @@
 """The version of the data a page is made from: a random token per dataset (the dentist network,
 the plan catalog) that the database replaces, by triggers, in the same transaction as any write
-to one of the dataset's tables (migration 0013).  Two reads that see the same tokens see the same
+to one of the dataset's tables (migration 0013; on PostgreSQL once per transaction until the
+tokens are read again, migration 0015).  Two reads that see the same tokens see the same
 network and catalog; reading them is one short query.
 """
 
@@ -32,9 +33,16 @@ class DataVersion(Base):
 
 
 _CURRENT_SQL = "SELECT token FROM data_version ORDER BY dataset, shard"
+# PostgreSQL: a writing transaction replaces a token once until this session reads them
+# (migration 0015): a read takes a number from data_version_reads, which the next write sees.
+# Not on a standby (the read replica): it has no writers, and cannot take one.
+_CURRENT_PG_SQL = ("SELECT token FROM data_version, (SELECT CASE WHEN pg_is_in_recovery() THEN 0"
+                   " ELSE nextval('data_version_reads') END) AS noticed ORDER BY dataset, shard")
 
 
 def current(session: Session) -> tuple[str, ...]:
     """Every token, in a fixed order, read in the session's transaction (so with the same
     snapshot as what the caller reads next)."""
-    return tuple(token for (token,) in session.connection().exec_driver_sql(_CURRENT_SQL))
+    connection = session.connection()
+    sql = _CURRENT_PG_SQL if connection.dialect.name == "postgresql" else _CURRENT_SQL
+    return tuple(token for (token,) in connection.exec_driver_sql(sql))
