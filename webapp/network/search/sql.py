@@ -135,6 +135,28 @@ def stripe_ranges(boxes: list[Box]) -> list[tuple[int, float, float, float, floa
     return out
 
 
+#: A folded name query of more trigrams than this is looked up in SQLite's FTS5 index by its
+#: FTS_TRIGRAMS rarest trigrams, then checked whole: a phrase of all of them read every one's
+#: list -- those of "da ", "odo" hold most names (10-15 ms for a full name at 400k providers).
+MAX_PHRASE_TRIGRAMS, FTS_TRIGRAMS = 4, 3
+
+
+def trigrams(folded: str) -> set[str]:
+    """The trigrams FTS5's trigram tokenizer makes of a folded text (spaces included)."""
+    return {folded[i:i + 3] for i in range(len(folded) - 2)}
+
+
+def fts_query(folded: str, frequency: dict[str, int] | None) -> str | None:
+    """The FTS5 query of a long folded name: its FTS_TRIGRAMS rarest trigrams (by
+    ``frequency``, their counts in a sample of names; those with a space last, as they join
+    common words), each a one-trigram phrase, ANDed; None for a short one (its phrase)."""
+    candidates = trigrams(folded)
+    if len(candidates) <= MAX_PHRASE_TRIGRAMS or frequency is None:
+        return None
+    rarest = sorted(candidates, key=lambda t: (" " in t, (frequency or {}).get(t, 0), t))[:FTS_TRIGRAMS]
+    return " AND ".join(f'"{t}"' for t in rarest)
+
+
 def name_like(folded: str) -> str:
     """The LIKE pattern of a folded name query: ``fold()`` leaves only ``[0-9a-z ]``, so the
     query has no LIKE wildcard (``%``, ``_``) to escape, and the pattern is a plain substring."""
@@ -145,7 +167,7 @@ def name_like(folded: str) -> str:
 class SearchSql:
     """The SQL of one search's filters on one database."""
 
-    def __init__(self, dialect: str, f: SearchFilters) -> None:
+    def __init__(self, dialect: str, f: SearchFilters, trigram_frequency: dict[str, int] | None = None) -> None:
         if dialect not in ("sqlite", "postgresql"):
             raise NotImplementedError(f"banco não suportado: {dialect}")
         self.f = f
@@ -166,8 +188,12 @@ class SearchSql:
             self.area_list = "(" + ", ".join(str(int(c)) for c in sorted(f.area.municipalities)) + ")"
         #: Parameters every text of this search takes (user text only).
         self.params: dict = {"name_like": name_like(f.name), "name_text": f.name} if f.name else {}
-        if f.name and not self.pg:  # the FTS5 phrase: consecutive trigrams, so a substring
-            self.params["name_phrase"] = f'"{f.name}"'
+        #: SQLite: the FTS5 query of a long name (its rarest trigrams, see fts_query), whose
+        #: matches are then checked whole; None: the name's phrase (consecutive trigrams, so
+        #: exactly a substring).
+        self.fts_terms = fts_query(f.name, trigram_frequency) if f.name and not self.pg else None
+        if f.name and not self.pg:
+            self.params["name_phrase"] = self.fts_terms or f'"{f.name}"'
 
         # The spatial layer walked: the most selective filter that has one.
         if f.urgency_24h:
@@ -184,7 +210,7 @@ class SearchSql:
         # The name index holds the coordinates as doubles (the R*Tree as float32).
         self.slack_km = index_slack_km(self.layer, float32=not self.pg and not self.stripes)
         signature = (self.dialect, self.product, self.today, self.specialty, f.area.kind, self.area_list,
-                     bool(f.name), self.stripes, f.urgency_24h, f.wheelchair, f.children, f.accepting_new,
+                     bool(f.name), self.stripes, bool(self.fts_terms), f.urgency_24h, f.wheelchair, f.children, f.accepting_new,
                      self.layer)
         if len(_TEXTS) > 512 and signature not in _TEXTS:
             _TEXTS.clear()
@@ -458,7 +484,13 @@ class SearchSql:
                     " SELECT l.id FROM named CROSS JOIN LATERAL"
                     f" (SELECT l.id FROM location AS l WHERE l.provider_id = named.id AND {where}) AS l")
         return ("SELECT l.id FROM provider_name_fts AS nf CROSS JOIN location AS l"
-                f" WHERE nf.provider_name_fts MATCH :name_phrase AND l.provider_id = nf.rowid AND {where}")
+                f" WHERE nf.provider_name_fts MATCH :name_phrase{self._fts_check('nf.search_name')}"
+                f" AND l.provider_id = nf.rowid AND {where}")
+
+    def _fts_check(self, folded_name: str) -> str:
+        """The whole name checked on what FTS5 matched by some of its trigrams (none needed
+        for the phrase)."""
+        return f" AND {self._contains_name(folded_name)}" if self.fts_terms else ""
 
     def name_matches(self, cap: int) -> str:
         """Ids of up to ``cap + 1`` providers whose folded name contains the query, through the
@@ -467,14 +499,8 @@ class SearchSql:
         Only for a query of at least 3 letters or digits: shorter ones have too few trigrams."""
         if self.pg:
             return f"SELECT p.id FROM provider AS p WHERE p.search_name LIKE :name_like LIMIT {int(cap) + 1}"
-        return f"SELECT rowid FROM provider_name_fts WHERE provider_name_fts MATCH :name_phrase LIMIT {int(cap) + 1}"
-
-    def name_sample(self, size: int) -> str:
-        """How many of the first ``size`` providers (by id) the name matches."""
-        # The LIMIT keeps PostgreSQL on the primary key: given the LIKE, it chose the trigram
-        # index and rechecked every match of a common name (30-120 ms).
-        return (f"SELECT count(*) FROM (SELECT search_name FROM provider WHERE id <= {int(size)}"
-                f" LIMIT {int(size)}) AS sample WHERE {self._contains_name('sample.search_name')}")
+        return (f"SELECT rowid FROM provider_name_fts WHERE provider_name_fts MATCH :name_phrase"
+                f"{self._fts_check('search_name')} LIMIT {int(cap) + 1}")
 
     def counted(self, sql: str, at_most: int) -> str:
         """The number of rows of ``sql``, counting at most ``at_most + 1`` of them (a leading
