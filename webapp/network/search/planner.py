@@ -79,11 +79,12 @@ def _driver(reader: SearchReader, needed: int) -> str | None:
     than the spatial index for ``needed`` rows; _NOTHING when a name matches no provider;
     None to use the spatial index."""
     f, sql = reader.f, reader.sql
+    cap = NAME_DRIVEN_CAP
     if f.name and name_is_indexed(f.name) and \
-            reader.sampled_name_share() * reader.providers() <= NAME_LIKELY_COMMON * NAME_DRIVEN_CAP:
+            reader.sampled_name_share() * reader.providers() <= NAME_LIKELY_COMMON * cap:
         # A name that the sample does not say is common: list the providers it matches,
         # unless there are too many for that.
-        ids = reader.name_matching_providers(NAME_DRIVEN_CAP)
+        ids = reader.name_matching_providers(cap)
         if ids is not None:
             return sql.providers_driven(ids) if ids else _NOTHING
     if f.specialty and not sql.layer_has_specialty and not f.urgency_24h:

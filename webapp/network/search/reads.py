@@ -132,7 +132,7 @@ class SearchReader:
         cost as much as the query on the results page."""
         if not ranked:
             return []
-        fetched = self.raw(self.sql.page_rows(i for _, i in ranked))
+        fetched = self.raw(*self.sql.page_rows(i for _, i in ranked))
         decode = decode_pg_row if self.pg else decode_sqlite_row
         by_id = {row[0]: row for row in fetched}
         results = []
