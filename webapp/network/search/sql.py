@@ -353,8 +353,10 @@ class SearchSql:
                     f"{self._join_provider('l', with_names)} WHERE {' AND '.join(where)}) AS x")
         where = ["CAST((l.latitude + 90.0) * 20 AS INTEGER) = b.k", "l.longitude BETWEEN b.w AND b.e",
                  "l.latitude BETWEEN b.s AND b.n", *where]
-        return ("WITH b(k, w, e, s, n) AS MATERIALIZED (SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
-                " value ->> 4 FROM json_each(:stripes))"
+        # json_extract and AS MATERIALIZED: SQLite >= 3.35.
+        return ("WITH b(k, w, e, s, n) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+                " json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]')"
+                " FROM json_each(:stripes))"
                 f" SELECT {self._select('l', with_names=with_names)} FROM b CROSS JOIN location AS l"
                 f" INDEXED BY ix_location_name_stripe{self._join_provider('l', with_names)} WHERE {' AND '.join(where)}")
 
