@@ -61,10 +61,10 @@ SELECTIVE_FACTOR = 1.0
 #: needed / (name share * product share) locations: the two cost the same near
 #: sqrt(needed * providers * 0.5 us / (product share * 3 us)), ~1,500 at 400k providers.
 NAME_DRIVEN_CAP = 1500
-#: The providers are not listed when the sample (SearchReader.sampled_name_share) says the name
-#: matches more than this times NAME_DRIVEN_CAP (listing them would cost ~1.5-2.5 us each for
-#: nothing).
-NAME_LIKELY_COMMON = 2.0
+#: The providers are not listed when the sample (SearchReader.sampled_name_share: 5,000 names)
+#: says the name matches more than this times NAME_DRIVEN_CAP (listing them would cost
+#: ~2-3 us each for nothing: 3-5 ms on PostgreSQL).
+NAME_LIKELY_COMMON = 1.2
 #: A product with at most PRODUCT_DRIVEN_MAX memberships and fewer than PRODUCT_SPARSE_SHARE
 #: of the area's locations (estimated from its population) is read whole from its memberships.
 PRODUCT_DRIVEN_MAX, PRODUCT_SPARSE_SHARE = 20_000, 0.1
