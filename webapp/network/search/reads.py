@@ -147,16 +147,20 @@ class SearchReader:
 
     # ---- statistics, cached per engine for ESTIMATE_TTL_SECONDS
 
-    def _estimate(self, key: tuple, sql: str) -> int:
+    def _cached(self, key: tuple, compute):
+        """``compute()``, kept per engine for ESTIMATE_TTL_SECONDS under ``key``."""
         bind = self.session.get_bind()
         cache = _ESTIMATES.setdefault(getattr(bind, "engine", bind), {})
         now = time.monotonic()
         hit = cache.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
-        value = int(self.session.execute(text(sql)).scalar_one())
+        value = compute()
         cache[key] = (now + ESTIMATE_TTL_SECONDS, value)
         return value
+
+    def _estimate(self, key: tuple, sql: str) -> int:
+        return self._cached(key, lambda: int(self.session.execute(text(sql)).scalar_one()))
 
     def locations(self) -> int:
         return max(self._estimate(("locations",), self.sql.locations()), 1)
@@ -172,17 +176,11 @@ class SearchReader:
     def name_sample(self) -> tuple[list[str], dict[str, int]]:
         """The folded names of the first NAME_SAMPLE providers by id, and how many of them have
         each trigram (cached per engine as the other estimates)."""
-        bind = self.session.get_bind()
-        cache = _ESTIMATES.setdefault(getattr(bind, "engine", bind), {})
-        now = time.monotonic()
-        hit = cache.get(("name-sample",))
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        names = [name for (name,) in self.session.execute(text(
-            f"SELECT search_name FROM provider WHERE id <= {NAME_SAMPLE} LIMIT {NAME_SAMPLE}"))]
-        frequency = Counter(t for name in names for t in trigrams(name))
-        cache[("name-sample",)] = (now + ESTIMATE_TTL_SECONDS, (names, frequency))
-        return names, frequency
+        def read() -> tuple[list[str], dict[str, int]]:
+            names = [name for (name,) in self.session.execute(text(
+                f"SELECT search_name FROM provider WHERE id <= {NAME_SAMPLE} LIMIT {NAME_SAMPLE}"))]
+            return names, Counter(t for name in names for t in trigrams(name))
+        return self._cached(("name-sample",), read)
 
     def sampled_name_share(self) -> float:
         """The share of providers the name matches, estimated on the sample (half a match when
